@@ -1,0 +1,387 @@
+//! The crate's [`Error`] type and the context it carries.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::problem::{ErrorCode, Problem};
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a call.
+///
+/// Match on the variant to tell an answer from the API ([`Error::Api`]) from a call that never
+/// got one, or use the helpers ([`status`](Error::status), [`request_id`](Error::request_id),
+/// [`is_retryable`](Error::is_retryable), [`retry_after`](Error::retry_after), ...) that work
+/// across variants.
+///
+/// ```no_run
+/// # fn main() -> creatoraudit::Result<()> {
+/// use creatoraudit::{Error, ErrorCode};
+///
+/// let client = creatoraudit::Client::from_env()?;
+/// match client.accounts().get("4f1c…") {
+///     Ok(account) => println!("{}", account.username),
+///     Err(e) if e.code() == Some(&ErrorCode::NotFound) => println!("not tracked"),
+///     Err(e) if e.is_rate_limited() => println!("slow down: retry in {:?}", e.retry_after()),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status (anything but 2xx, and 304 outside a
+    /// conditional read).
+    #[error("{0}")]
+    Api(Box<Problem>),
+
+    /// The call's time ran out: an attempt's timeout or the call's deadline.
+    #[error(transparent)]
+    Timeout(TransportError),
+
+    /// No usable HTTP response: the connection failed or broke, TLS failed, or what came
+    /// back was not HTTP.
+    #[error(transparent)]
+    Transport(TransportError),
+
+    /// A success response whose body is not what the endpoint documents.
+    #[error(transparent)]
+    Decode(DecodeError),
+
+    /// A response body larger than the client's limit
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    #[error("response body exceeds the {limit}-byte limit{}", RequestIdSuffix(.request_id))]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+        /// The request id of the response, when known.
+        request_id: Option<String>,
+    },
+
+    /// The server broke the pagination contract (`has_next` without a cursor, or a cursor
+    /// it had already given), so the walk stopped instead of looping.
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
+
+    /// An argument was rejected before any request was sent. The message names the field.
+    #[error("invalid argument: {0}")]
+    InvalidInput(String),
+
+    /// The client could not be built from the given configuration.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status of the response that failed the call, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(p) => Some(p.status),
+            Error::Decode(d) => Some(d.status),
+            _ => None,
+        }
+    }
+
+    /// The request id (`X-Request-ID`) of the response that failed the call, when there was
+    /// one: include it when you report a problem.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(p) => p.request_id.as_deref(),
+            Error::Decode(d) => d.request_id.as_deref(),
+            Error::BodyTooLarge { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The problem document, for [`Error::Api`].
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Api(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The API's machine code, for [`Error::Api`].
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.problem().map(|p| &p.code)
+    }
+
+    /// Whether the API said the resource does not exist (`404 NOT_FOUND`).
+    pub fn is_not_found(&self) -> bool {
+        self.code() == Some(&ErrorCode::NotFound)
+    }
+
+    /// Whether the call was refused by the rate limiter (`429`).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(429)
+    }
+
+    /// Whether trying the same call again later may succeed: timeouts, connection failures,
+    /// and the statuses 408, 429, 500, 502, 503 and 504.
+    ///
+    /// This is the rule the client's own retries follow. An error you see has already been
+    /// retried as configured; the answer tells whether a later, application-level retry (for
+    /// example on the next run of a script) is worth it.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// let client = creatoraudit::Client::from_env()?;
+    /// if let Err(e) = client.whoami() {
+    ///     if e.is_retryable() {
+    ///         eprintln!("temporary failure, try again later: {e}");
+    ///         std::process::exit(75); // EX_TEMPFAIL
+    ///     }
+    ///     return Err(e);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(p) => crate::retry::is_retryable_status(p.status),
+            Error::Timeout(_) => true,
+            Error::Transport(t) => t.kind.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait before the next try (`Retry-After`), when it did.
+    ///
+    /// When this is set on an error you receive, the wait was longer than the client is
+    /// configured to sleep ([`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait))
+    /// or than the call's deadline allowed, so the client returned at once instead.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.problem().and_then(|p| p.retry_after)
+    }
+
+    /// The `Idempotency-Key` the failed call sent, when it sent one. Retrying the create with
+    /// the same key (see `NewAccount::idempotency_key`) cannot create a duplicate.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Api(p) => p.idempotency_key.as_deref(),
+            Error::Timeout(t) | Error::Transport(t) => t.idempotency_key.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How many attempts the call made before failing, when it sent any.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(p) => Some(p.attempts),
+            Error::Timeout(t) | Error::Transport(t) => Some(t.attempts),
+            _ => None,
+        }
+    }
+}
+
+impl From<Problem> for Error {
+    fn from(problem: Problem) -> Self {
+        Error::Api(Box::new(problem))
+    }
+}
+
+/// What kind of transport failure a [`TransportError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The host name could not be resolved.
+    Dns,
+    /// The TCP connection could not be established.
+    Connect,
+    /// TLS setup or verification failed.
+    Tls,
+    /// An attempt's timeout or the call's deadline ran out.
+    Timeout,
+    /// The connection broke while the request or response was on the wire (reset, body cut
+    /// short).
+    Io,
+    /// What came back was not valid HTTP.
+    Protocol,
+    /// A proxy could not be used.
+    Proxy,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    /// Whether a new attempt may fare better. TLS, protocol and proxy failures will not.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            TransportErrorKind::Dns
+                | TransportErrorKind::Connect
+                | TransportErrorKind::Timeout
+                | TransportErrorKind::Io
+        )
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            TransportErrorKind::Dns => "host not found",
+            TransportErrorKind::Connect => "connection failed",
+            TransportErrorKind::Tls => "tls failed",
+            TransportErrorKind::Timeout => "request timed out",
+            TransportErrorKind::Io => "connection broke",
+            TransportErrorKind::Protocol => "invalid http response",
+            TransportErrorKind::Proxy => "proxy failed",
+            TransportErrorKind::Other => "transport failed",
+        }
+    }
+}
+
+/// A call that got no usable HTTP response. The underlying cause is its
+/// [`source`](std::error::Error::source).
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) kind: TransportErrorKind,
+    pub(crate) attempts: u32,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    pub(crate) fn new(
+        kind: TransportErrorKind,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            attempts: 1,
+            idempotency_key: None,
+            source,
+        }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// How many attempts the call made.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The `Idempotency-Key` the call sent, when it sent one.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.describe())?;
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A success response whose body did not decode into the expected type.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+    pub(crate) snippet: String,
+    pub(crate) source: serde_json::Error,
+}
+
+impl DecodeError {
+    /// The HTTP status of the response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The request id of the response, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// A bounded, single-line excerpt of the body.
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unexpected response body{}: {:?}",
+            RequestIdSuffix(&self.request_id),
+            self.snippet
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Formats ` (request id X)` when there is an id, nothing otherwise.
+struct RequestIdSuffix<'a>(&'a Option<String>);
+
+impl fmt::Display for RequestIdSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_stays_small() {
+        assert!(
+            std::mem::size_of::<Error>() <= 64,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
+    fn helpers_read_through_the_variants() {
+        let mut p = Problem::new(429);
+        p.retry_after = Some(Duration::from_secs(90));
+        p.request_id = Some("req_9".into());
+        p.idempotency_key = Some("key".into());
+        p.attempts = 3;
+        let e = Error::from(p);
+        assert_eq!(e.status(), Some(429));
+        assert_eq!(e.request_id(), Some("req_9"));
+        assert!(e.is_rate_limited() && e.is_retryable() && !e.is_not_found());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(90)));
+        assert_eq!(e.idempotency_key(), Some("key"));
+        assert_eq!(e.attempts(), Some(3));
+        assert_eq!(
+            e.to_string(),
+            "[429 RATE_LIMITED] Too Many Requests (request id req_9)"
+        );
+
+        let mut t = TransportError::new(TransportErrorKind::Connect, None);
+        t.attempts = 3;
+        let e = Error::Transport(t);
+        assert!(e.is_retryable());
+        assert_eq!(e.status(), None);
+        assert_eq!(e.to_string(), "connection failed after 3 attempts");
+
+        let e = Error::Transport(TransportError::new(TransportErrorKind::Tls, None));
+        assert!(!e.is_retryable());
+        assert!(!Error::from(Problem::new(422)).is_retryable());
+    }
+}

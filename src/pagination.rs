@@ -1,0 +1,339 @@
+//! Cursor pagination: [`Paginator`], [`Pages`] and [`Page`].
+//!
+//! A listing is walked lazily, one page in memory at a time. Every page request repeats the
+//! same filters and sort (the API binds a cursor to them) and adds the previous page's
+//! `next_cursor`, verbatim. The walk ends when `has_next` is false, and ends with an error
+//! rather than looping when the server breaks that contract.
+
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::response::ResponseMeta;
+use crate::transport::{Method, Request};
+use crate::url::push_encoded;
+use crate::{Client, Error, Result};
+
+/// One page of a listing.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The cursor of the next page (`None` on the last one). Opaque: pass it back as is.
+    pub next_cursor: Option<String>,
+    /// Whether another page follows.
+    pub has_next: bool,
+    /// The page size the server applied.
+    pub limit: u32,
+    /// How many items the whole listing has, when `include_total` was asked for.
+    pub total_count: Option<u64>,
+    /// The filters and sort the server applied, as it echoed them.
+    pub filters: Map<String, Value>,
+    /// The metadata of the request that fetched this page.
+    pub meta: ResponseMeta,
+}
+
+/// The body of a list response.
+#[derive(Deserialize)]
+struct Listing<T> {
+    data: Vec<T>,
+    pagination: PageInfo,
+    #[serde(default, deserialize_with = "crate::types::null_as_default")]
+    filters: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct PageInfo {
+    #[serde(default)]
+    next_cursor: Option<String>,
+    has_next: bool,
+    #[serde(default)]
+    limit: u32,
+    #[serde(default)]
+    total_count: Option<u64>,
+}
+
+/// The state shared by [`Paginator`] and [`Pages`]: where the walk is, and what it has seen.
+struct Walk<T> {
+    client: Client,
+    /// The listing URL with its frozen query, without `cursor`.
+    url: String,
+    /// The cursor of the next page to fetch; `None` before the first page.
+    cursor: Option<String>,
+    /// Hashes of every cursor the server gave, to stop a server that cycles.
+    seen: HashSet<u64>,
+    hasher: RandomState,
+    state: State,
+    _items: PhantomData<fn() -> T>,
+}
+
+enum State {
+    /// The next page is to be fetched.
+    Ready,
+    /// The last page was fetched.
+    Done,
+    /// This error is reported next, then the walk is over.
+    Failing(Error),
+    /// An error was reported: nothing more comes.
+    Failed,
+}
+
+impl<T: DeserializeOwned> Walk<T> {
+    /// The next page, `None` when the walk is over. An error ends the walk.
+    fn next_page(&mut self) -> Option<Result<Page<T>>> {
+        match std::mem::replace(&mut self.state, State::Failed) {
+            State::Ready => {}
+            State::Done => {
+                self.state = State::Done;
+                return None;
+            }
+            State::Failing(e) => return Some(Err(e)),
+            State::Failed => return None,
+        }
+        let page = match self.fetch() {
+            Ok(page) => page,
+            Err(e) => return Some(Err(e)),
+        };
+        self.state = self.check(&page);
+        if matches!(self.state, State::Ready) {
+            self.cursor = page.next_cursor.clone();
+        }
+        Some(Ok(page))
+    }
+
+    fn fetch(&self) -> Result<Page<T>> {
+        let url = match &self.cursor {
+            None => self.url.clone(),
+            Some(cursor) => {
+                let mut url = String::with_capacity(self.url.len() + 8 + cursor.len() * 3 / 2);
+                url.push_str(&self.url);
+                url.push_str(if self.url.contains('?') {
+                    "&cursor="
+                } else {
+                    "?cursor="
+                });
+                push_encoded(&mut url, cursor);
+                url
+            }
+        };
+        let reply = self.client.send(&Request::new(Method::Get, url))?;
+        let listing = reply.json::<Listing<T>>()?;
+        let Listing {
+            data,
+            pagination,
+            filters,
+        } = listing.value;
+        Ok(Page {
+            items: data,
+            next_cursor: pagination.next_cursor,
+            has_next: pagination.has_next,
+            limit: pagination.limit,
+            total_count: pagination.total_count,
+            filters,
+            meta: listing.meta,
+        })
+    }
+
+    /// What follows `page`: more pages, the end, or a broken contract.
+    fn check(&mut self, page: &Page<T>) -> State {
+        if !page.has_next {
+            return State::Done;
+        }
+        let Some(cursor) = page.next_cursor.as_deref().filter(|c| !c.is_empty()) else {
+            return State::Failing(Error::Pagination(
+                "the server said has_next but sent no next_cursor".into(),
+            ));
+        };
+        if !self.seen.insert(self.hasher.hash_one(cursor)) {
+            return State::Failing(Error::Pagination(format!(
+                "the server sent cursor {cursor:?} a second time; stopping instead of looping"
+            )));
+        }
+        State::Ready
+    }
+}
+
+/// A lazy walk over every item of a listing.
+///
+/// Nothing is requested until the first item is asked for; then one page at a time is
+/// fetched and held. After yielding an error the iterator is finished.
+///
+/// ```no_run
+/// # fn main() -> creatoraudit::Result<()> {
+/// use creatoraudit::{ListAccounts, Platform};
+///
+/// let client = creatoraudit::Client::from_env()?;
+/// let mut accounts = client.accounts().list(ListAccounts::new().platform(Platform::TikTok));
+/// while let Some(account) = accounts.next() {
+///     match account {
+///         Ok(account) => println!("{}", account.username),
+///         Err(e) => {
+///             // Save this, and continue later with `.resume_from(cursor)`.
+///             eprintln!("stopped: {e}; resume from {:?}", accounts.resume_cursor());
+///             break;
+///         }
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "a paginator does nothing until it is iterated"]
+pub struct Paginator<T> {
+    walk: Walk<T>,
+    /// The current page's remaining items.
+    buffer: std::vec::IntoIter<T>,
+    /// The cursor of the page `buffer` came from, for resuming without losing items.
+    buffer_cursor: Option<String>,
+    max_items: Option<u64>,
+    yielded: u64,
+}
+
+impl<T> std::fmt::Debug for Paginator<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paginator")
+            .field("url", &self.walk.url)
+            .field("cursor", &self.walk.cursor)
+            .field("buffered", &self.buffer.len())
+            .field("yielded", &self.yielded)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned> Paginator<T> {
+    /// A walk over `url`, which already carries the frozen query.
+    pub(crate) fn new(client: Client, url: String) -> Self {
+        Paginator {
+            walk: Walk {
+                client,
+                url,
+                cursor: None,
+                seen: HashSet::new(),
+                hasher: RandomState::new(),
+                state: State::Ready,
+                _items: PhantomData,
+            },
+            buffer: Vec::new().into_iter(),
+            buffer_cursor: None,
+            max_items: None,
+            yielded: 0,
+        }
+    }
+
+    /// A walk that yields `error` and ends: for arguments rejected before any request.
+    pub(crate) fn failed(client: Client, error: Error) -> Self {
+        let mut p = Paginator::new(client, String::new());
+        p.walk.state = State::Failing(error);
+        p
+    }
+
+    /// Starts (or continues) the walk at a cursor saved from an earlier walk over the same
+    /// listing with the same filters.
+    pub fn resume_from(mut self, cursor: impl Into<String>) -> Self {
+        let cursor = cursor.into();
+        self.walk.seen.insert(self.walk.hasher.hash_one(&cursor));
+        self.walk.cursor = Some(cursor);
+        self
+    }
+
+    /// Stops after `n` items, without fetching pages it does not need.
+    pub fn max_items(mut self, n: u64) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// The cursor to pass to [`resume_from`](Self::resume_from) to continue this walk later
+    /// without losing an item: the cursor of the page the next item comes from. When that
+    /// page is partly consumed, a resumed walk repeats its first items, so handle items
+    /// idempotently (or walk [`pages`](Self::pages) for exact page boundaries).
+    ///
+    /// `None` when the walk has not fetched a page yet (start over) or is complete.
+    pub fn resume_cursor(&self) -> Option<&str> {
+        if self.buffer.len() > 0 {
+            self.buffer_cursor.as_deref()
+        } else if matches!(self.walk.state, State::Done) {
+            None
+        } else {
+            self.walk.cursor.as_deref()
+        }
+    }
+
+    /// Walks page by page instead of item by item.
+    ///
+    /// Items already taken from this paginator's current page are not repeated; the pages
+    /// iterator starts with the next page.
+    pub fn pages(self) -> Pages<T> {
+        Pages { walk: self.walk }
+    }
+}
+
+impl<T: DeserializeOwned> Iterator for Paginator<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        if self.max_items.is_some_and(|max| self.yielded >= max) {
+            return None;
+        }
+        loop {
+            if let Some(item) = self.buffer.next() {
+                self.yielded += 1;
+                return Some(Ok(item));
+            }
+            let cursor = self.walk.cursor.clone();
+            match self.walk.next_page()? {
+                Ok(page) => {
+                    self.buffer_cursor = cursor;
+                    self.buffer = page.items.into_iter();
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.buffer.len(), None)
+    }
+}
+
+impl<T: DeserializeOwned> std::iter::FusedIterator for Paginator<T> {}
+
+/// A lazy walk over the pages of a listing; see [`Paginator::pages`].
+#[must_use = "a page iterator does nothing until it is iterated"]
+pub struct Pages<T> {
+    walk: Walk<T>,
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("url", &self.walk.url)
+            .field("cursor", &self.walk.cursor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Pages<T> {
+    /// The cursor of the next page to fetch: save it after handling each page to resume
+    /// exactly there with [`Paginator::resume_from`]. `None` before the first page and after
+    /// the last.
+    pub fn resume_cursor(&self) -> Option<&str> {
+        match self.walk.state {
+            State::Done => None,
+            _ => self.walk.cursor.as_deref(),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Iterator for Pages<T> {
+    type Item = Result<Page<T>>;
+
+    fn next(&mut self) -> Option<Result<Page<T>>> {
+        self.walk.next_page()
+    }
+}
+
+impl<T: DeserializeOwned> std::iter::FusedIterator for Pages<T> {}

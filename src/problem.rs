@@ -1,0 +1,455 @@
+//! RFC 9457 problem documents: [`Problem`], [`ErrorCode`] and [`FieldError`].
+//!
+//! The API answers every failed request with `application/problem+json`. This module reads
+//! those documents leniently (every field but the HTTP status may be missing or of the wrong
+//! type) and builds a usable [`Problem`] even from a body that is not JSON at all, such as a
+//! proxy's HTML `502` page.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::response::RateLimit;
+
+/// How many characters of a non-JSON error body are kept as the problem's `detail`.
+const SNIPPET_CHARS: usize = 256;
+
+/// The `type` of a problem that did not come with one (RFC 9457, section 4.2.1).
+pub const ABOUT_BLANK: &str = "about:blank";
+
+/// An API error: an RFC 9457 problem document, plus what the SDK knows about the call.
+///
+/// Every field except `status` comes from the response body when it is there and well formed,
+/// and falls back to something derived from the HTTP status otherwise, so a `Problem` is
+/// always complete enough to log and to branch on.
+///
+/// ```
+/// # fn demo(err: creatoraudit::Error) {
+/// use creatoraudit::{Error, ErrorCode};
+///
+/// if let Error::Api(problem) = &err {
+///     match problem.code {
+///         ErrorCode::ValidationError => {
+///             for field in &problem.errors {
+///                 eprintln!("{}: {}", field.field, field.message);
+///             }
+///         }
+///         ErrorCode::NotFound => eprintln!("no such resource"),
+///         _ => eprintln!("{problem}"),
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// The HTTP status of the response.
+    pub status: u16,
+    /// The problem type URI, e.g. `urn:creatoraudit:error:validation-error`, or `about:blank`.
+    pub type_uri: String,
+    /// A short summary of the problem class, e.g. `Unprocessable Entity`.
+    pub title: String,
+    /// What went wrong with this request. Empty when the server gave no detail.
+    pub detail: String,
+    /// The stable machine code to branch on.
+    pub code: ErrorCode,
+    /// The path of the failed request, e.g. `/v2/accounts/{id}`.
+    pub instance: Option<String>,
+    /// The request id, from the body or, failing that, the `X-Request-ID` header.
+    pub request_id: Option<String>,
+    /// Field-level validation errors (on `422 VALIDATION_ERROR`).
+    pub errors: Vec<FieldError>,
+    /// How long the server asked us to wait (`Retry-After`), when it did.
+    pub retry_after: Option<Duration>,
+    /// The rate-limit snapshot sent with the error response, when there was one.
+    pub rate_limit: Option<RateLimit>,
+    /// The `Idempotency-Key` the failed call sent, when it sent one.
+    pub idempotency_key: Option<String>,
+    /// How many attempts the call made before giving up (1 when it was not retried).
+    pub attempts: u32,
+    /// Members of the problem document that this struct does not model.
+    pub extensions: Map<String, Value>,
+}
+
+/// One field-level validation error from a problem document's `errors` array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The name of the offending field, e.g. `platform`.
+    pub field: String,
+    /// What is wrong with it, e.g. `must be one of: instagram, tiktok`.
+    pub message: String,
+}
+
+/// The stable machine codes of CreatorAudit errors.
+///
+/// Branch on this rather than on the HTTP status or the text. Codes added to the API after
+/// this release arrive as [`ErrorCode::Other`] with the raw string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `400 BAD_REQUEST`: the request is malformed.
+    BadRequest,
+    /// `401 UNAUTHORIZED`: the API key is missing or invalid.
+    Unauthorized,
+    /// `403 FORBIDDEN`: the key or the subscription is inactive.
+    Forbidden,
+    /// `403 INSUFFICIENT_SCOPE`: the key lacks the scope the call needs.
+    InsufficientScope,
+    /// `403 QUOTA_EXCEEDED`: the organization's tracking cap is reached.
+    QuotaExceeded,
+    /// `404 NOT_FOUND`: no such resource in your organization.
+    NotFound,
+    /// `406 NOT_ACCEPTABLE`: the `Accept` header cannot be met with JSON.
+    NotAcceptable,
+    /// `409 CONFLICT`: the request conflicts with the current state.
+    Conflict,
+    /// `415 UNSUPPORTED_MEDIA_TYPE`: a write body that is not JSON.
+    UnsupportedMediaType,
+    /// `422 VALIDATION_ERROR`: validation failed; see [`Problem::errors`].
+    ValidationError,
+    /// `429 RATE_LIMITED`: too many requests; see [`Problem::retry_after`].
+    RateLimited,
+    /// `500 INTERNAL_ERROR`: an unexpected server error.
+    InternalError,
+    /// `502 UPSTREAM_ERROR`: the platform provider failed.
+    UpstreamError,
+    /// `503 SERVICE_UNAVAILABLE`: temporarily unavailable.
+    ServiceUnavailable,
+    /// A code this version of the SDK does not know.
+    Other(String),
+}
+
+impl ErrorCode {
+    const KNOWN: [(ErrorCode, &'static str); 14] = [
+        (ErrorCode::BadRequest, "BAD_REQUEST"),
+        (ErrorCode::Unauthorized, "UNAUTHORIZED"),
+        (ErrorCode::Forbidden, "FORBIDDEN"),
+        (ErrorCode::InsufficientScope, "INSUFFICIENT_SCOPE"),
+        (ErrorCode::QuotaExceeded, "QUOTA_EXCEEDED"),
+        (ErrorCode::NotFound, "NOT_FOUND"),
+        (ErrorCode::NotAcceptable, "NOT_ACCEPTABLE"),
+        (ErrorCode::Conflict, "CONFLICT"),
+        (ErrorCode::UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        (ErrorCode::ValidationError, "VALIDATION_ERROR"),
+        (ErrorCode::RateLimited, "RATE_LIMITED"),
+        (ErrorCode::InternalError, "INTERNAL_ERROR"),
+        (ErrorCode::UpstreamError, "UPSTREAM_ERROR"),
+        (ErrorCode::ServiceUnavailable, "SERVICE_UNAVAILABLE"),
+    ];
+
+    /// The code as the API spells it, e.g. `"VALIDATION_ERROR"`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::Other(code) => code,
+            known => Self::KNOWN
+                .iter()
+                .find(|(code, _)| code == known)
+                .map_or("INTERNAL_ERROR", |(_, name)| name),
+        }
+    }
+
+    /// The code the documented status table gives an HTTP status, for error bodies that
+    /// carry none: `500` and every status the table does not list map to `INTERNAL_ERROR`.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => ErrorCode::BadRequest,
+            401 => ErrorCode::Unauthorized,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::NotFound,
+            406 => ErrorCode::NotAcceptable,
+            409 => ErrorCode::Conflict,
+            415 => ErrorCode::UnsupportedMediaType,
+            422 => ErrorCode::ValidationError,
+            429 => ErrorCode::RateLimited,
+            502 => ErrorCode::UpstreamError,
+            503 => ErrorCode::ServiceUnavailable,
+            _ => ErrorCode::InternalError,
+        }
+    }
+}
+
+impl FromStr for ErrorCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: an unknown code becomes [`ErrorCode::Other`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::KNOWN
+            .iter()
+            .find(|(_, name)| *name == s)
+            .map_or_else(|| ErrorCode::Other(s.to_owned()), |(code, _)| code.clone()))
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Problem {
+    /// A problem with only an HTTP status: `about:blank`, the status's reason phrase as
+    /// title, and the code the documented table gives the status.
+    ///
+    /// Useful to build errors in tests of your own code.
+    pub fn new(status: u16) -> Self {
+        Problem {
+            status,
+            type_uri: ABOUT_BLANK.to_owned(),
+            title: reason_phrase(status).to_owned(),
+            detail: String::new(),
+            code: ErrorCode::from_status(status),
+            instance: None,
+            request_id: None,
+            errors: Vec::new(),
+            retry_after: None,
+            rate_limit: None,
+            idempotency_key: None,
+            attempts: 1,
+            extensions: Map::new(),
+        }
+    }
+
+    /// Reads an error response body.
+    ///
+    /// A JSON object is read as a problem document, member by member: a member that is
+    /// missing or of the wrong type falls back to what the status implies. Anything else (an
+    /// HTML page, plain text, an empty body, a JSON array) gives a problem built from the
+    /// status with a bounded, single-line snippet of the body as `detail`.
+    /// `header_request_id` is used when the body carries no `request_id`.
+    pub fn from_body(status: u16, body: &[u8], header_request_id: Option<&str>) -> Self {
+        let mut problem = Problem::new(status);
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(members)) => problem.read_members(members),
+            _ => problem.detail = snippet(body),
+        }
+        if problem.request_id.is_none() {
+            problem.request_id = header_request_id.map(str::to_owned);
+        }
+        problem
+    }
+
+    fn read_members(&mut self, members: Map<String, Value>) {
+        for (name, value) in members {
+            match (name.as_str(), value) {
+                ("type", Value::String(v)) => self.type_uri = v,
+                ("title", Value::String(v)) => self.title = v,
+                ("detail", Value::String(v)) => self.detail = v,
+                ("code", Value::String(v)) => {
+                    self.code = v.parse().unwrap_or_else(|never| match never {})
+                }
+                ("instance", Value::String(v)) => self.instance = Some(v),
+                ("request_id", Value::String(v)) => self.request_id = Some(v),
+                ("errors", Value::Array(items)) => {
+                    self.errors = items
+                        .into_iter()
+                        .filter_map(FieldError::from_value)
+                        .collect()
+                }
+                // The HTTP status is authoritative; the body's copy is not kept twice.
+                ("status", _) => {}
+                (_, value) => {
+                    self.extensions.insert(name, value);
+                }
+            }
+        }
+    }
+}
+
+impl FieldError {
+    fn from_value(value: Value) -> Option<Self> {
+        let Value::Object(mut members) = value else {
+            return None;
+        };
+        let mut take = |key: &str| match members.remove(key) {
+            Some(Value::String(s)) => s,
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        Some(FieldError {
+            field: take("field"),
+            message: take("message"),
+        })
+    }
+}
+
+impl fmt::Display for Problem {
+    /// `[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. (request id req_1)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{} {}] {}", self.status, self.code, self.title)?;
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// A bounded, single-line, printable excerpt of a body, for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() >= SNIPPET_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    match out.char_indices().nth(SNIPPET_CHARS) {
+        Some((cut, _)) => {
+            out.truncate(cut);
+            out.push('…');
+            out
+        }
+        None => out,
+    }
+}
+
+/// The standard reason phrase of an HTTP status, or `"Error"` for one without a name.
+pub(crate) fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        511 => "Network Authentication Required",
+        _ => "Error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_problem_document_is_read() {
+        let body =
+            br#"{"type":"urn:creatoraudit:error:validation-error","title":"Unprocessable Entity",
+            "status":422,"detail":"Request failed validation.","code":"VALIDATION_ERROR",
+            "instance":"/v2/accounts","request_id":"req_body",
+            "errors":[{"field":"platform","message":"must be one of: instagram, tiktok"}],
+            "trace":"abc"}"#;
+        let p = Problem::from_body(422, body, Some("req_header"));
+        assert_eq!(p.type_uri, "urn:creatoraudit:error:validation-error");
+        assert_eq!(p.code, ErrorCode::ValidationError);
+        assert_eq!(p.instance.as_deref(), Some("/v2/accounts"));
+        assert_eq!(p.request_id.as_deref(), Some("req_body"));
+        assert_eq!(
+            p.errors,
+            vec![FieldError {
+                field: "platform".into(),
+                message: "must be one of: instagram, tiktok".into()
+            }]
+        );
+        assert_eq!(p.extensions.get("trace"), Some(&Value::from("abc")));
+        assert_eq!(
+            p.to_string(),
+            "[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. (request id req_body)"
+        );
+    }
+
+    #[test]
+    fn wrong_types_fall_back_instead_of_failing() {
+        let body = br#"{"title":7,"code":null,"status":"x","errors":"nope","detail":["a"]}"#;
+        let p = Problem::from_body(404, body, None);
+        assert_eq!(p.title, "Not Found");
+        assert_eq!(p.code, ErrorCode::NotFound);
+        assert!(p.errors.is_empty());
+        assert_eq!(p.detail, "");
+        assert_eq!(p.to_string(), "[404 NOT_FOUND] Not Found");
+    }
+
+    #[test]
+    fn html_body_becomes_a_bounded_single_line_snippet() {
+        let html = format!(
+            "<html>\n<body>\n{}</body></html>",
+            "bad gateway ".repeat(100)
+        );
+        let p = Problem::from_body(502, html.as_bytes(), Some("req_h"));
+        assert_eq!(p.type_uri, ABOUT_BLANK);
+        assert_eq!(p.title, "Bad Gateway");
+        assert_eq!(p.code, ErrorCode::UpstreamError);
+        assert_eq!(p.request_id.as_deref(), Some("req_h"));
+        assert!(p.detail.starts_with("<html> <body> bad gateway"));
+        assert!(!p.detail.contains('\n'));
+        assert_eq!(p.detail.chars().count(), SNIPPET_CHARS + 1);
+        assert!(p.detail.ends_with('…'));
+    }
+
+    #[test]
+    fn unknown_codes_are_kept_and_statuses_map_by_the_table() {
+        assert_eq!(
+            "BRAND_NEW".parse::<ErrorCode>().unwrap(),
+            ErrorCode::Other("BRAND_NEW".into())
+        );
+        assert_eq!(ErrorCode::Other("BRAND_NEW".into()).as_str(), "BRAND_NEW");
+        for (code, name) in ErrorCode::KNOWN.iter() {
+            assert_eq!(code.as_str(), *name);
+            assert_eq!(name.parse::<ErrorCode>().unwrap(), *code);
+        }
+        assert_eq!(ErrorCode::from_status(500), ErrorCode::InternalError);
+        assert_eq!(ErrorCode::from_status(418), ErrorCode::InternalError);
+        assert_eq!(ErrorCode::from_status(504), ErrorCode::InternalError);
+        assert_eq!(ErrorCode::from_status(503), ErrorCode::ServiceUnavailable);
+    }
+
+    #[test]
+    fn empty_body_gives_status_derived_problem() {
+        let p = Problem::from_body(503, b"", None);
+        assert_eq!(
+            p.to_string(),
+            "[503 SERVICE_UNAVAILABLE] Service Unavailable"
+        );
+    }
+
+    #[test]
+    fn snippet_handles_multibyte_text_at_the_cut() {
+        let text = "é".repeat(SNIPPET_CHARS * 2);
+        let s = snippet(text.as_bytes());
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
+    }
+}

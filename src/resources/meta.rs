@@ -1,0 +1,132 @@
+//! Identity and discovery: `GET /health`, `GET /meta`, `GET /whoami`.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::resources::Query;
+use crate::response::Response;
+use crate::transport::Method;
+use crate::{Client, Result};
+
+/// The identity behind an API key (`GET /whoami`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Whoami {
+    /// The organization the key belongs to. Opaque: a UUID on most keys, `org_…` on some.
+    pub organization_id: String,
+    /// The name the key was given in the dashboard.
+    #[serde(default)]
+    pub api_key_name: Option<String>,
+}
+
+/// The API's discovery document (`GET /meta`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ApiMeta {
+    /// The version, e.g. `v2`.
+    #[serde(default)]
+    pub api_version: Option<String>,
+    /// The version's lifecycle state: `current` for v2.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Where the hosted docs are.
+    #[serde(default)]
+    pub docs_url: Option<String>,
+    /// Where the OpenAPI document is.
+    #[serde(default)]
+    pub openapi_url: Option<String>,
+    /// The URL of `/whoami`.
+    #[serde(default)]
+    pub whoami_url: Option<String>,
+    /// When the version was deprecated; `None` while it is fully supported.
+    #[serde(default)]
+    pub deprecation: Option<String>,
+    /// When the version stops working; `None` while it is fully supported.
+    #[serde(default)]
+    pub sunset: Option<String>,
+}
+
+impl ApiMeta {
+    /// Whether the API reports this version as current and not on a retirement path.
+    pub fn is_current(&self) -> bool {
+        self.status.as_deref() == Some("current")
+            && self.deprecation.is_none()
+            && self.sunset.is_none()
+    }
+}
+
+/// The answer of the liveness probe (`GET /health`).
+///
+/// The docs do not give the body's shape, so it is kept as it came.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Health {
+    /// The HTTP status (2xx: the API is up).
+    pub status: u16,
+    /// The body: its JSON, a JSON string holding the text of a body that is not JSON, or
+    /// `null` when empty.
+    pub body: Value,
+}
+
+impl Client {
+    /// Checks that the API is up (`GET /health`). Sends no API key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) when the API answers with an error status;
+    /// [`Error::Timeout`](crate::Error::Timeout) or [`Error::Transport`](crate::Error::Transport)
+    /// when it does not answer.
+    pub fn health(&self) -> Result<Health> {
+        let reply = self.send(&self.request_to(Method::Get, "health").without_auth())?;
+        let body = if reply.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&reply.body).unwrap_or_else(|_| {
+                Value::String(String::from_utf8_lossy(&reply.body).into_owned())
+            })
+        };
+        Ok(Health {
+            status: reply.meta.status,
+            body,
+        })
+    }
+
+    /// The API's version and lifecycle document (`GET /meta`). Sends no API key.
+    ///
+    /// # Errors
+    ///
+    /// As for every call: [`Error::Api`](crate::Error::Api) for an error status,
+    /// [`Error::Timeout`](crate::Error::Timeout)/[`Error::Transport`](crate::Error::Transport)
+    /// when no answer came, [`Error::Decode`](crate::Error::Decode) for an unexpected body.
+    pub fn meta(&self) -> Result<ApiMeta> {
+        let reply = self.send(&self.request_to(Method::Get, "meta").without_auth())?;
+        Ok(reply.data::<ApiMeta>()?.into_inner())
+    }
+
+    /// Who the API key belongs to (`GET /whoami`): the standard way to check a key.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let me = client.whoami()?;
+    /// println!("{} ({:?})", me.organization_id, me.api_key_name);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) with `UNAUTHORIZED` for a bad key or `FORBIDDEN` for
+    /// a disabled one; otherwise as for every call.
+    pub fn whoami(&self) -> Result<Whoami> {
+        Ok(self.whoami_with_meta()?.into_inner())
+    }
+
+    /// [`whoami`](Self::whoami), with the call's [`ResponseMeta`](crate::ResponseMeta).
+    ///
+    /// # Errors
+    ///
+    /// As [`whoami`](Self::whoami).
+    pub fn whoami_with_meta(&self) -> Result<Response<Whoami>> {
+        self.get_data("whoami", &Query::new())
+    }
+}

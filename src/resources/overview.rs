@@ -1,0 +1,100 @@
+//! Organization headline numbers: `GET /overview`.
+
+use serde::Deserialize;
+
+use crate::resources::Query;
+use crate::response::Response;
+use crate::types::{Period, null_as_default};
+use crate::{Client, Result};
+
+/// The organization's headline numbers over a period, compared with the period before it
+/// (`GET /overview`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Overview {
+    /// The numbers of the period asked for.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub current: OverviewStats,
+    /// The numbers of the preceding period of the same length.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub previous: OverviewStats,
+    /// The change from `previous` to `current`, in percent.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub changes: OverviewChanges,
+}
+
+/// The headline numbers of one period.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OverviewStats {
+    /// Views over the period.
+    #[serde(default)]
+    pub total_views: Option<u64>,
+    /// (likes + comments + shares) / views, as a percentage.
+    #[serde(default)]
+    pub engagement_rate: Option<f64>,
+    /// Tracked accounts that are active.
+    #[serde(default)]
+    pub active_accounts: Option<u64>,
+    /// Posts discovered from tracked accounts.
+    #[serde(default)]
+    pub account_videos: Option<u64>,
+    /// Individually tracked videos.
+    #[serde(default)]
+    pub tracked_videos: Option<u64>,
+}
+
+/// Period-over-period changes, in percent. `None` where the API gives none (for example,
+/// possibly, when the previous value was 0).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OverviewChanges {
+    /// Change in views.
+    #[serde(default)]
+    pub total_views_pct: Option<f64>,
+    /// Change in engagement rate.
+    #[serde(default)]
+    pub engagement_rate_pct: Option<f64>,
+    /// Change in active accounts.
+    #[serde(default)]
+    pub active_accounts_pct: Option<f64>,
+    /// Change in account videos.
+    #[serde(default)]
+    pub account_videos_pct: Option<f64>,
+    /// Change in tracked videos.
+    #[serde(default)]
+    pub tracked_videos_pct: Option<f64>,
+}
+
+impl Client {
+    /// The organization's headline numbers over `period`, with the previous period's and the
+    /// change (`GET /overview?period=…`).
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::Period;
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let o = client.overview(Period::Last30Days)?;
+    /// println!("views {:?} ({:+.1?} %)", o.current.total_views, o.changes.total_views_pct);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As for every call: [`Error::Api`](crate::Error::Api) for an error status,
+    /// [`Error::Timeout`](crate::Error::Timeout)/[`Error::Transport`](crate::Error::Transport)
+    /// when no answer came, [`Error::Decode`](crate::Error::Decode) for an unexpected body.
+    pub fn overview(&self, period: Period) -> Result<Overview> {
+        Ok(self.overview_with_meta(period)?.into_inner())
+    }
+
+    /// [`overview`](Self::overview), with the call's [`ResponseMeta`](crate::ResponseMeta).
+    ///
+    /// # Errors
+    ///
+    /// As [`overview`](Self::overview).
+    pub fn overview_with_meta(&self, period: Period) -> Result<Response<Overview>> {
+        self.get_data("overview", Query::new().opt("period", Some(period)))
+    }
+}

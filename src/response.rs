@@ -1,0 +1,159 @@
+//! What a call tells besides its value: [`ResponseMeta`], [`RateLimit`], [`Response`] and
+//! [`Conditional`].
+
+use std::ops::Deref;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A snapshot of the `X-RateLimit-*` headers of one response.
+///
+/// The API sends these on every authenticated response. `reset` is a Unix time in seconds
+/// (not a delta); [`RateLimit::resets_in`] turns it into a wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// The ceiling of the current window (`X-RateLimit-Limit`).
+    pub limit: u64,
+    /// Requests left in the current window (`X-RateLimit-Remaining`).
+    pub remaining: u64,
+    /// When the window resets, in Unix seconds (`X-RateLimit-Reset`).
+    pub reset: u64,
+}
+
+impl RateLimit {
+    /// The moment the window resets.
+    pub fn reset_at(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.reset)
+    }
+
+    /// How long until the window resets, from now; zero when it already has.
+    pub fn resets_in(&self) -> Duration {
+        self.reset_at()
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO)
+    }
+
+    /// Whether the window is used up (`remaining == 0`).
+    pub fn is_exhausted(&self) -> bool {
+        self.remaining == 0
+    }
+}
+
+/// Everything the SDK knows about one call besides its value.
+///
+/// Returned inside [`Response`] by the `*_with_meta` methods, and carried by every page of a
+/// listing ([`Page::meta`](crate::Page::meta)).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status of the final attempt.
+    pub status: u16,
+    /// The `X-Request-ID` of the final attempt: quote it when you contact support.
+    pub request_id: Option<String>,
+    /// The rate-limit snapshot of the final attempt.
+    pub rate_limit: Option<RateLimit>,
+    /// The response's `ETag`, for a later conditional read.
+    pub etag: Option<String>,
+    /// The `Idempotency-Key` the call sent, when it sent one.
+    pub idempotency_key: Option<String>,
+    /// How many attempts the call made: 1, plus one per retry.
+    pub attempts: u32,
+    /// The delay waited before each retry, in order (empty when the call was not retried).
+    pub retry_delays: Vec<Duration>,
+}
+
+/// A value together with the [`ResponseMeta`] of the call that returned it.
+///
+/// `Response<T>` dereferences to `T`, so fields read as on the bare value.
+///
+/// ```no_run
+/// # fn main() -> creatoraudit::Result<()> {
+/// let client = creatoraudit::Client::from_env()?;
+/// let me = client.whoami_with_meta()?;
+/// println!("org {} (request {:?})", me.organization_id, me.meta.request_id);
+/// let whoami = me.into_inner();
+/// # let _ = whoami; Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    /// The decoded value.
+    pub value: T,
+    /// What the SDK knows about the call.
+    pub meta: ResponseMeta,
+}
+
+impl<T> Response<T> {
+    /// The value, without the metadata.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Applies `f` to the value and keeps the metadata.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            value: f(self.value),
+            meta: self.meta,
+        }
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// The result of a conditional read (`If-None-Match`).
+///
+/// ```no_run
+/// # fn main() -> creatoraudit::Result<()> {
+/// use creatoraudit::Conditional;
+///
+/// let client = creatoraudit::Client::from_env()?;
+/// let first = client.accounts().get_with_meta("4f1c…")?;
+/// let etag = first.meta.etag.clone().unwrap_or_default();
+/// match client.accounts().get_if_none_match("4f1c…", &etag)? {
+///     Conditional::NotModified { .. } => println!("unchanged"),
+///     Conditional::Modified { value, etag, .. } => println!("{} changed ({etag:?})", value.username),
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conditional<T> {
+    /// The resource changed (or the server ignored the condition): here is the new value.
+    Modified {
+        /// The current value.
+        value: T,
+        /// Its new `ETag`, to send next time.
+        etag: Option<String>,
+        /// What the SDK knows about the call.
+        meta: ResponseMeta,
+    },
+    /// `304 Not Modified`: the copy you hold is current.
+    NotModified {
+        /// What the SDK knows about the call.
+        meta: ResponseMeta,
+    },
+}
+
+impl<T> Conditional<T> {
+    /// The new value, or `None` when the resource was not modified.
+    pub fn into_modified(self) -> Option<T> {
+        match self {
+            Conditional::Modified { value, .. } => Some(value),
+            Conditional::NotModified { .. } => None,
+        }
+    }
+
+    /// Whether the server answered `304 Not Modified`.
+    pub fn is_not_modified(&self) -> bool {
+        matches!(self, Conditional::NotModified { .. })
+    }
+
+    /// The metadata of the call.
+    pub fn meta(&self) -> &ResponseMeta {
+        match self {
+            Conditional::Modified { meta, .. } | Conditional::NotModified { meta } => meta,
+        }
+    }
+}

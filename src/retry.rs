@@ -1,0 +1,355 @@
+//! When to retry, and after how long. Pure decisions: no I/O, no clock, no randomness of its
+//! own (the caller passes the jitter and the time left), so every rule is unit-tested here.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::error::TransportErrorKind;
+
+/// The statuses worth another attempt: 408, 429, 500, 502, 503 and 504.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The retry settings of a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub(crate) max_retries: u32,
+    /// The first back-off delay; it doubles on every retry.
+    pub(crate) initial_backoff: Duration,
+    /// The longest back-off delay.
+    pub(crate) max_backoff: Duration,
+    /// The longest `Retry-After` the client waits for; a longer one fails the call at once.
+    pub(crate) max_retry_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How an attempt ended, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The server answered with an error status.
+    Status {
+        status: u16,
+        /// The server's requested wait: `Retry-After`, or the rate-limit reset when the
+        /// window is used up.
+        retry_after: Option<Duration>,
+    },
+    /// No response.
+    Transport(TransportErrorKind),
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Wait this long, then try again.
+    Retry(Duration),
+    /// Return the error.
+    Stop,
+}
+
+impl RetryPolicy {
+    /// Decides what follows a failed attempt.
+    ///
+    /// * `retries_done`: how many retries were already made (0 after the first attempt);
+    /// * `safe`: whether the request may be sent twice (idempotent, or carries an
+    ///   idempotency key);
+    /// * `time_left`: what remains of the call's deadline, if it has one;
+    /// * `jitter`: a random number in `[0, 1)` that shortens the back-off by up to 25 %.
+    pub(crate) fn decide(
+        &self,
+        outcome: Outcome,
+        retries_done: u32,
+        safe: bool,
+        time_left: Option<Duration>,
+        jitter: f64,
+    ) -> Decision {
+        if !safe || retries_done >= self.max_retries {
+            return Decision::Stop;
+        }
+        let delay = match outcome {
+            Outcome::Status { status, .. } if !is_retryable_status(status) => {
+                return Decision::Stop;
+            }
+            Outcome::Transport(kind) if !kind.is_retryable() => return Decision::Stop,
+            Outcome::Status {
+                retry_after: Some(wait),
+                ..
+            } if wait > self.max_retry_wait => return Decision::Stop,
+            Outcome::Status {
+                retry_after: Some(wait),
+                ..
+            } => wait,
+            _ => self.backoff(retries_done, jitter),
+        };
+        match time_left {
+            Some(left) if delay >= left => Decision::Stop,
+            _ => Decision::Retry(delay),
+        }
+    }
+
+    /// `initial · 2^retries_done`, capped at `max_backoff`, shortened by up to 25 % of jitter.
+    fn backoff(&self, retries_done: u32, jitter: f64) -> Duration {
+        let factor = 2u32.saturating_pow(retries_done.min(31));
+        let base = self
+            .initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff);
+        base.mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0))
+    }
+}
+
+/// Reads a `Retry-After` value: delay-seconds (`120`, also `1.5`) or an HTTP-date
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`), relative to `now`. A date in the past is a zero wait.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = value.parse::<f64>() {
+        return Duration::try_from_secs_f64(secs).ok();
+    }
+    let at = UNIX_EPOCH + Duration::from_secs(parse_http_date(value)?);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
+fn parse_http_date(s: &str) -> Option<u64> {
+    let mut parts = s.split_ascii_whitespace();
+    let _weekday = parts.next()?.strip_suffix(',')?;
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: u64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|n| n.parse::<u64>().ok());
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+        return None;
+    }
+    if !(1970..=9999).contains(&year) || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + sec)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm), for
+/// years from 1970.
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: RetryPolicy = RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(500),
+        max_backoff: Duration::from_secs(8),
+        max_retry_wait: Duration::from_secs(60),
+    };
+
+    fn status(status: u16) -> Outcome {
+        Outcome::Status {
+            status,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn retryable_statuses_are_retried_until_the_budget_is_spent() {
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(
+                P.decide(status(s), 0, true, None, 0.0),
+                Decision::Retry(Duration::from_millis(500)),
+                "{s}"
+            );
+            assert_eq!(
+                P.decide(status(s), 1, true, None, 0.0),
+                Decision::Retry(Duration::from_secs(1)),
+                "{s}"
+            );
+            assert_eq!(
+                P.decide(status(s), 2, true, None, 0.0),
+                Decision::Stop,
+                "{s}"
+            );
+        }
+        for s in [400, 401, 403, 404, 409, 415, 422, 501, 505] {
+            assert_eq!(
+                P.decide(status(s), 0, true, None, 0.0),
+                Decision::Stop,
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn unsafe_requests_are_never_retried() {
+        assert_eq!(P.decide(status(503), 0, false, None, 0.0), Decision::Stop);
+        let reset = Outcome::Transport(TransportErrorKind::Io);
+        assert_eq!(P.decide(reset, 0, false, None, 0.0), Decision::Stop);
+    }
+
+    #[test]
+    fn transport_failures_retry_by_kind() {
+        use TransportErrorKind::*;
+        for k in [Dns, Connect, Timeout, Io] {
+            assert!(
+                matches!(
+                    P.decide(Outcome::Transport(k), 0, true, None, 0.0),
+                    Decision::Retry(_)
+                ),
+                "{k:?}"
+            );
+        }
+        for k in [Tls, Protocol, Proxy, Other] {
+            assert_eq!(
+                P.decide(Outcome::Transport(k), 0, true, None, 0.0),
+                Decision::Stop,
+                "{k:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_cap_with_at_most_a_quarter_of_jitter() {
+        let many = RetryPolicy {
+            max_retries: 40,
+            ..P
+        };
+        let delays: Vec<_> = (0..7)
+            .map(|n| match many.decide(status(500), n, true, None, 0.0) {
+                Decision::Retry(d) => d.as_millis(),
+                Decision::Stop => panic!("stopped at {n}"),
+            })
+            .collect();
+        assert_eq!(delays, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(
+            many.decide(status(500), 39, true, None, 0.0),
+            Decision::Retry(Duration::from_secs(8))
+        );
+        assert_eq!(
+            many.decide(status(500), 0, true, None, 0.999_999),
+            Decision::Retry(Duration::from_millis(500).mul_f64(1.0 - 0.25 * 0.999_999))
+        );
+    }
+
+    #[test]
+    fn retry_after_is_obeyed_up_to_the_cap() {
+        let asked = |secs| Outcome::Status {
+            status: 429,
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        assert_eq!(
+            P.decide(asked(1), 0, true, None, 0.5),
+            Decision::Retry(Duration::from_secs(1))
+        );
+        assert_eq!(
+            P.decide(asked(60), 0, true, None, 0.5),
+            Decision::Retry(Duration::from_secs(60))
+        );
+        assert_eq!(P.decide(asked(61), 0, true, None, 0.5), Decision::Stop);
+        assert_eq!(
+            P.decide(asked(0), 0, true, None, 0.5),
+            Decision::Retry(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn a_wait_that_would_overrun_the_deadline_is_not_taken() {
+        let asked = Outcome::Status {
+            status: 503,
+            retry_after: Some(Duration::from_secs(5)),
+        };
+        assert_eq!(
+            P.decide(asked, 0, true, Some(Duration::from_secs(4)), 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            P.decide(asked, 0, true, Some(Duration::from_secs(6)), 0.0),
+            Decision::Retry(Duration::from_secs(5))
+        );
+        assert_eq!(
+            P.decide(status(500), 0, true, Some(Duration::from_millis(100)), 0.0),
+            Decision::Stop
+        );
+    }
+
+    #[test]
+    fn retry_after_values_parse() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_770); // Sun, 06 Nov 1994 08:49:30 GMT
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after(" 1.5 ", now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        for bad in [
+            "",
+            "-1",
+            "soon",
+            "NaN",
+            "1e400",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Sun 06 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn civil_days_match_known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(
+            parse_http_date("Sat, 29 Feb 2020 00:00:00 GMT"),
+            Some(1_582_934_400)
+        );
+    }
+}

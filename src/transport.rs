@@ -1,0 +1,552 @@
+//! The only code that talks HTTP.
+//!
+//! A resource method describes a call as a [`Request`]; [`Transport::send`] sends it (with
+//! retries), classifies the response (success, 304, problem) and returns a [`Reply`] whose
+//! body the caller decodes with [`Reply::json`] or [`Reply::data`]. No `ureq` type leaves this
+//! module.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use ureq::http::{self, HeaderMap, HeaderValue, header};
+
+use crate::error::{DecodeError, TransportError, TransportErrorKind};
+use crate::problem::{Problem, snippet};
+use crate::response::{RateLimit, Response, ResponseMeta};
+use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
+use crate::{Error, Result, random};
+
+/// The HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    /// Parses a method name, case-insensitively.
+    pub(crate) fn parse(name: &str) -> Result<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "GET" => Ok(Method::Get),
+            "POST" => Ok(Method::Post),
+            "PUT" => Ok(Method::Put),
+            "PATCH" => Ok(Method::Patch),
+            "DELETE" => Ok(Method::Delete),
+            _ => Err(Error::InvalidInput(format!(
+                "method: expected GET, POST, PUT, PATCH or DELETE, got {name:?}"
+            ))),
+        }
+    }
+
+    fn to_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Patch => http::Method::PATCH,
+            Method::Delete => http::Method::DELETE,
+        }
+    }
+}
+
+/// A call, described: what to send, and whether it is safe to send twice.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    method: Method,
+    url: String,
+    body: Option<Vec<u8>>,
+    auth: bool,
+    idempotency_key: Option<String>,
+    if_none_match: Option<String>,
+    read_only: bool,
+}
+
+impl Request {
+    pub(crate) fn new(method: Method, url: String) -> Self {
+        Request {
+            method,
+            url,
+            body: None,
+            auth: true,
+            idempotency_key: None,
+            if_none_match: None,
+            read_only: false,
+        }
+    }
+
+    /// Sends `body` as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the value cannot be serialized to JSON.
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidInput(format!("request body: {e}")))?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// Sends no `Authorization` header (`/health`, `/meta`).
+    pub(crate) fn without_auth(mut self) -> Self {
+        self.auth = false;
+        self
+    }
+
+    /// Sends `Idempotency-Key`: the call becomes safe to retry.
+    pub(crate) fn idempotency_key(mut self, key: String) -> Self {
+        self.idempotency_key = Some(key);
+        self
+    }
+
+    /// Sends `Idempotency-Key` with the user's key, or a fresh random one.
+    pub(crate) fn idempotency_key_or_random(self, key: Option<&str>) -> Self {
+        let key = key.map_or_else(random::uuid_v4, str::to_owned);
+        self.idempotency_key(key)
+    }
+
+    /// Sends `If-None-Match`: a `304` becomes a success without a body.
+    pub(crate) fn if_none_match(mut self, etag: &str) -> Self {
+        self.if_none_match = Some(etag.to_owned());
+        self
+    }
+
+    /// Marks a POST that changes nothing on the server (the batch metrics), so it may be
+    /// retried like a GET.
+    #[allow(dead_code)] // the batch metrics endpoints use it
+    pub(crate) fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// Whether sending this request twice cannot do harm.
+    fn is_retry_safe(&self) -> bool {
+        match self.method {
+            Method::Get | Method::Put | Method::Delete => true,
+            Method::Post => self.read_only || self.idempotency_key.is_some(),
+            Method::Patch => false,
+        }
+    }
+}
+
+/// A response the caller should decode: a 2xx, or a 304 to a conditional read.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) body: Vec<u8>,
+    pub(crate) meta: ResponseMeta,
+}
+
+impl Reply {
+    /// Whether this is a `304 Not Modified` (it has no body).
+    pub(crate) fn is_not_modified(&self) -> bool {
+        self.meta.status == 304
+    }
+
+    /// Decodes the whole body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body is not the JSON `T` expects.
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(Response {
+                value,
+                meta: self.meta,
+            }),
+            Err(source) => Err(Error::Decode(DecodeError {
+                status: self.meta.status,
+                request_id: self.meta.request_id,
+                snippet: snippet(&self.body),
+                source,
+            })),
+        }
+    }
+
+    /// Decodes a single-resource envelope, `{"data": T}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body is not such an envelope.
+    pub(crate) fn data<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        #[derive(serde::Deserialize)]
+        struct Envelope<T> {
+            data: T,
+        }
+        Ok(self.json::<Envelope<T>>()?.map(|e| e.data))
+    }
+}
+
+/// Blocks the calling thread for a retry delay. Replaceable so tests can skip the waits.
+pub(crate) type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// What the agent is built from.
+pub(crate) struct Settings {
+    pub(crate) api_key: String,
+    pub(crate) user_agent: String,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) max_body_size: u64,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: Option<Sleeper>,
+}
+
+/// The HTTP engine of a client: one pooled agent, the credentials, the retry loop.
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    /// `Bearer <key>`, marked sensitive so no `Debug` of a request prints it.
+    authorization: HeaderValue,
+    retry: RetryPolicy,
+    deadline: Option<Duration>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_body_size: u64,
+    sleeper: Sleeper,
+    last_rate_limit: Mutex<Option<RateLimit>>,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("authorization", &"Bearer <redacted>")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks that the HTTP layer accepts `url`.
+pub(crate) fn check_uri(url: &str) -> std::result::Result<(), String> {
+    http::Uri::try_from(url)
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+/// Why an API key cannot be used, if it cannot. The message never contains the key.
+pub(crate) fn check_api_key(key: &str) -> std::result::Result<(), &'static str> {
+    if key.trim().is_empty() {
+        return Err("api_key is empty");
+    }
+    if key.trim() != key {
+        return Err("api_key has leading or trailing white space (a stray newline?)");
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "api_key may only contain visible ASCII characters (it has a space, a line break, \
+             a control or a non-ASCII character)",
+        );
+    }
+    Ok(())
+}
+
+impl Transport {
+    /// Builds the agent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the key cannot be sent.
+    pub(crate) fn new(s: Settings) -> Result<Self> {
+        check_api_key(&s.api_key).map_err(|why| Error::Config(why.to_owned()))?;
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", s.api_key))
+            .map_err(|_| Error::Config("api_key cannot go in an HTTP header".into()))?;
+        authorization.set_sensitive(true);
+
+        // Per-phase timeouts only: `timeout_global`/`timeout_per_call` would make ureq 3.5
+        // resolve the host on a new thread for every request, pooled connection or not.
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(s.user_agent)
+            .accept("application/json, application/problem+json")
+            .timeout_connect(Some(s.connect_timeout))
+            .timeout_send_request(Some(s.timeout))
+            .timeout_send_body(Some(s.timeout))
+            .timeout_recv_response(Some(s.timeout))
+            .timeout_recv_body(Some(s.timeout))
+            .build();
+        Ok(Transport {
+            agent: config.new_agent(),
+            authorization,
+            retry: s.retry,
+            deadline: s.deadline,
+            timeout: s.timeout,
+            connect_timeout: s.connect_timeout,
+            max_body_size: s.max_body_size,
+            sleeper: s.sleeper.unwrap_or_else(|| Arc::new(std::thread::sleep)),
+            last_rate_limit: Mutex::new(None),
+        })
+    }
+
+    #[cfg(test)]
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    #[cfg(test)]
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The last rate-limit snapshot any response of this client carried.
+    pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sends a request, retrying what is safe to retry, and classifies the response.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status, [`Error::Timeout`]/[`Error::Transport`] when no
+    /// response came, [`Error::BodyTooLarge`] for an oversized body.
+    pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
+        let started = Instant::now();
+        let safe = req.is_retry_safe();
+        let mut delays: Vec<Duration> = Vec::new();
+        loop {
+            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            let outcome = match time_left {
+                Some(Duration::ZERO) => Err(Failure::Transport(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    Some("the call's deadline passed".into()),
+                ))),
+                _ => self.attempt(req, time_left),
+            };
+            let failure = match outcome {
+                Ok(mut reply) => {
+                    reply.meta.attempts = delays.len() as u32 + 1;
+                    reply.meta.retry_delays = delays;
+                    return Ok(reply);
+                }
+                Err(failure) => failure,
+            };
+            let attempts = delays.len() as u32 + 1;
+            let Some(retry_outcome) = failure.retry_outcome() else {
+                return Err(failure.into_error(attempts, req.idempotency_key.as_deref()));
+            };
+            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            let decision = self.retry.decide(
+                retry_outcome,
+                delays.len() as u32,
+                safe,
+                time_left,
+                random::unit_f64(),
+            );
+            match decision {
+                Decision::Retry(delay) => {
+                    (self.sleeper)(delay);
+                    delays.push(delay);
+                }
+                Decision::Stop => {
+                    return Err(failure.into_error(attempts, req.idempotency_key.as_deref()));
+                }
+            }
+        }
+    }
+
+    /// One attempt: send, read the body, classify.
+    fn attempt(&self, req: &Request, time_left: Option<Duration>) -> Result<Reply, Failure> {
+        let mut builder = http::Request::builder()
+            .method(req.method.to_http())
+            .uri(req.url.as_str());
+        if req.auth {
+            builder = builder.header(header::AUTHORIZATION, self.authorization.clone());
+        }
+        if let Some(key) = &req.idempotency_key {
+            builder = builder.header("idempotency-key", key.as_str());
+        }
+        if let Some(etag) = &req.if_none_match {
+            builder = builder.header(header::IF_NONE_MATCH, etag.as_str());
+        }
+        let result = match &req.body {
+            Some(body) => {
+                let request = builder
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body.as_slice())
+                    .map_err(Failure::from_http)?;
+                self.run(request, time_left)
+            }
+            None => self.run(builder.body(()).map_err(Failure::from_http)?, time_left),
+        };
+        let response = result.map_err(Failure::from_ureq)?;
+        let (parts, body) = response.into_parts();
+        let status = parts.status.as_u16();
+        let meta = self.read_meta(status, &parts.headers, req);
+
+        if status == 304 && req.if_none_match.is_some() {
+            return Ok(Reply {
+                body: Vec::new(),
+                meta,
+            });
+        }
+        let read = body
+            .into_with_config()
+            .limit(self.max_body_size)
+            .read_to_vec();
+        if (200..300).contains(&status) {
+            return match read {
+                Ok(body) => Ok(Reply { body, meta }),
+                Err(ureq::Error::BodyExceedsLimit(limit)) => Err(Failure::TooLarge {
+                    limit,
+                    request_id: meta.request_id,
+                }),
+                Err(e) => Err(Failure::from_ureq(e)),
+            };
+        }
+        // An error body that cannot be read in full still leaves the status to go on.
+        let body = read.unwrap_or_default();
+        let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
+        problem.rate_limit = meta.rate_limit;
+        problem.retry_after = parts
+            .headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()))
+            .or_else(|| {
+                // A 429 without Retry-After: wait for the window to reset when it is used up.
+                meta.rate_limit
+                    .filter(|rl| status == 429 && rl.is_exhausted())
+                    .map(|rl| rl.resets_in())
+            });
+        Err(Failure::Status(Box::new(problem)))
+    }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        request: http::Request<B>,
+        time_left: Option<Duration>,
+    ) -> std::result::Result<http::Response<ureq::Body>, ureq::Error> {
+        match time_left {
+            None => self.agent.run(request),
+            // With a deadline the attempt must end in time, whatever phase it is in; this is
+            // the one place a whole-call budget is worth ureq's resolver thread.
+            Some(left) => {
+                let request = self
+                    .agent
+                    .configure_request(request)
+                    .timeout_per_call(Some(left))
+                    .build();
+                self.agent.run(request)
+            }
+        }
+    }
+
+    fn read_meta(&self, status: u16, headers: &HeaderMap, req: &Request) -> ResponseMeta {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let number = |name: &str| text(name).and_then(|v| v.trim().parse::<u64>().ok());
+        let rate_limit = match (
+            number("x-ratelimit-limit"),
+            number("x-ratelimit-remaining"),
+            number("x-ratelimit-reset"),
+        ) {
+            (Some(limit), Some(remaining), Some(reset)) => Some(RateLimit {
+                limit,
+                remaining,
+                reset,
+            }),
+            _ => None,
+        };
+        if let Some(rl) = rate_limit {
+            *self
+                .last_rate_limit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(rl);
+        }
+        ResponseMeta {
+            status,
+            request_id: text("x-request-id").map(str::to_owned),
+            rate_limit,
+            etag: text("etag").map(str::to_owned),
+            idempotency_key: req.idempotency_key.clone(),
+            attempts: 1,
+            retry_delays: Vec::new(),
+        }
+    }
+}
+
+/// How an attempt failed.
+enum Failure {
+    Status(Box<Problem>),
+    Transport(TransportError),
+    TooLarge {
+        limit: u64,
+        request_id: Option<String>,
+    },
+}
+
+impl Failure {
+    /// What the retry policy needs to know, or `None` for a failure that is never retried.
+    fn retry_outcome(&self) -> Option<Outcome> {
+        match self {
+            Failure::Status(p) => Some(Outcome::Status {
+                status: p.status,
+                retry_after: p.retry_after,
+            }),
+            Failure::Transport(t) => Some(Outcome::Transport(t.kind)),
+            Failure::TooLarge { .. } => None,
+        }
+    }
+
+    fn from_http(e: http::Error) -> Self {
+        Failure::Transport(TransportError::new(
+            TransportErrorKind::Other,
+            Some(Box::new(e)),
+        ))
+    }
+
+    fn from_ureq(e: ureq::Error) -> Self {
+        use TransportErrorKind as K;
+        let kind = match &e {
+            ureq::Error::BodyExceedsLimit(limit) => {
+                return Failure::TooLarge {
+                    limit: *limit,
+                    request_id: None,
+                };
+            }
+            ureq::Error::Timeout(_) => K::Timeout,
+            ureq::Error::HostNotFound => K::Dns,
+            ureq::Error::ConnectionFailed => K::Connect,
+            ureq::Error::Io(io) => match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => K::Connect,
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => K::Timeout,
+                _ => K::Io,
+            },
+            ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => K::Protocol,
+            ureq::Error::Tls(_) | ureq::Error::TlsRequired => K::Tls,
+            #[cfg(feature = "rustls")]
+            ureq::Error::Rustls(_) => K::Tls,
+            ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => K::Proxy,
+            _ => K::Other,
+        };
+        Failure::Transport(TransportError::new(kind, Some(Box::new(e))))
+    }
+
+    fn into_error(self, attempts: u32, idempotency_key: Option<&str>) -> Error {
+        let key = idempotency_key.map(str::to_owned);
+        match self {
+            Failure::Status(mut problem) => {
+                problem.attempts = attempts;
+                problem.idempotency_key = key;
+                Error::Api(problem)
+            }
+            Failure::Transport(mut t) => {
+                t.attempts = attempts;
+                t.idempotency_key = key;
+                if t.kind == TransportErrorKind::Timeout {
+                    Error::Timeout(t)
+                } else {
+                    Error::Transport(t)
+                }
+            }
+            Failure::TooLarge { limit, request_id } => Error::BodyTooLarge { limit, request_id },
+        }
+    }
+}

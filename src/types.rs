@@ -1,0 +1,366 @@
+//! Small types shared by several endpoints: [`Platform`], [`Period`], [`OrderDirection`],
+//! [`Date`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{Error, Result};
+
+/// A social platform that CreatorAudit tracks.
+///
+/// Values the API adds later arrive as [`Platform::Other`] instead of failing the call.
+///
+/// ```
+/// use creatoraudit::Platform;
+///
+/// let p: Platform = "tiktok".parse()?;
+/// assert_eq!(p, Platform::TikTok);
+/// assert_eq!(p.to_string(), "tiktok");
+/// # Ok::<(), creatoraudit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Platform {
+    /// `instagram`
+    Instagram,
+    /// `tiktok`
+    TikTok,
+    /// A platform this version of the SDK does not know, as the API spelled it.
+    Other(String),
+}
+
+impl Platform {
+    /// The API's name for the platform.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Platform::Instagram => "instagram",
+            Platform::TikTok => "tiktok",
+            Platform::Other(s) => s,
+        }
+    }
+
+    /// Reads an API value; never fails (unknown values become [`Platform::Other`]).
+    fn from_api(s: &str) -> Self {
+        match s {
+            "instagram" => Platform::Instagram,
+            "tiktok" => Platform::TikTok,
+            other => Platform::Other(other.to_owned()),
+        }
+    }
+}
+
+impl FromStr for Platform {
+    type Err = Error;
+
+    /// Parses `"instagram"` or `"tiktok"` (case-insensitively, as a user would type them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for any other value: to send a platform the SDK does not know
+    /// yet, build [`Platform::Other`] yourself.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "instagram" => Ok(Platform::Instagram),
+            "tiktok" => Ok(Platform::TikTok),
+            _ => Err(Error::InvalidInput(format!(
+                "platform: expected `instagram` or `tiktok`, got {s:?}"
+            ))),
+        }
+    }
+}
+
+/// An analytics period preset.
+///
+/// `/overview` and `/creators/top` accept only these three. The batch metrics endpoints also
+/// accept an explicit range of dates, which their request types take as a separate setter so
+/// that a "custom" period without dates cannot be built.
+///
+/// ```
+/// use creatoraudit::Period;
+///
+/// assert_eq!("30d".parse::<Period>()?, Period::Last30Days);
+/// assert_eq!(Period::Last90Days.to_string(), "90d");
+/// assert!("custom".parse::<Period>().is_err());
+/// # Ok::<(), creatoraudit::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Period {
+    /// `7d`: the last 7 days (the API's default for `/overview`).
+    #[default]
+    Last7Days,
+    /// `30d`: the last 30 days (the API's default for the batch metrics).
+    Last30Days,
+    /// `90d`: the last 90 days.
+    Last90Days,
+}
+
+impl Period {
+    /// The API's name for the period: `"7d"`, `"30d"` or `"90d"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Period::Last7Days => "7d",
+            Period::Last30Days => "30d",
+            Period::Last90Days => "90d",
+        }
+    }
+}
+
+impl FromStr for Period {
+    type Err = Error;
+
+    /// Parses `"7d"`, `"30d"` or `"90d"`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for anything else, including `"custom"`: a custom period needs
+    /// its dates, which the batch requests take through their `date_range` setter.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "7d" => Ok(Period::Last7Days),
+            "30d" => Ok(Period::Last30Days),
+            "90d" => Ok(Period::Last90Days),
+            "custom" => Err(Error::InvalidInput(
+                "period: `custom` needs start_date and end_date; use the request's \
+                 `date_range(start, end)` setter"
+                    .into(),
+            )),
+            _ => Err(Error::InvalidInput(format!(
+                "period: expected `7d`, `30d` or `90d`, got {s:?}"
+            ))),
+        }
+    }
+}
+
+/// The direction of a sort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderDirection {
+    /// `asc`: smallest first.
+    Asc,
+    /// `desc`: largest (or newest) first.
+    Desc,
+}
+
+impl OrderDirection {
+    /// The API's name: `"asc"` or `"desc"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OrderDirection::Asc => "asc",
+            OrderDirection::Desc => "desc",
+        }
+    }
+}
+
+impl FromStr for OrderDirection {
+    type Err = Error;
+
+    /// Parses `"asc"` or `"desc"`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for anything else.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "asc" => Ok(OrderDirection::Asc),
+            "desc" => Ok(OrderDirection::Desc),
+            _ => Err(Error::InvalidInput(format!(
+                "order_direction: expected `asc` or `desc`, got {s:?}"
+            ))),
+        }
+    }
+}
+
+/// A calendar date (`YYYY-MM-DD`, UTC), as the analytics endpoints take them.
+///
+/// ```
+/// use creatoraudit::Date;
+///
+/// let d: Date = "2026-06-15".parse()?;
+/// assert_eq!(d, Date::new(2026, 6, 15)?);
+/// assert_eq!(d.to_string(), "2026-06-15");
+/// assert!(Date::new(2026, 2, 30).is_err());
+/// # Ok::<(), creatoraudit::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// A date from its parts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the parts are not a real date between years 1 and 9999.
+    pub fn new(year: u16, month: u8, day: u8) -> Result<Self> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 0,
+        };
+        if !(1..=9999).contains(&year) || day == 0 || day > days_in_month {
+            return Err(Error::InvalidInput(format!(
+                "date: {year:04}-{month:02}-{day:02} is not a valid date"
+            )));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// The year.
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, from 1.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+}
+
+impl FromStr for Date {
+    type Err = Error;
+
+    /// Parses `YYYY-MM-DD`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the text is not a valid date in that form.
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || Error::InvalidInput(format!("date: expected YYYY-MM-DD, got {s:?}"));
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<u16> {
+            b.get(r.clone())
+                .filter(|d| d.iter().all(u8::is_ascii_digit))
+                .and_then(|_| s[r].parse().ok())
+        };
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        match (digits(0..4), digits(5..7), digits(8..10)) {
+            (Some(y), Some(m), Some(d)) => Date::new(y, m as u8, d as u8),
+            _ => Err(bad()),
+        }
+    }
+}
+
+macro_rules! display_as_str {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+display_as_str!(Platform, Period, OrderDirection);
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+macro_rules! serialize_with_display {
+    ($($t:ty),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    )*};
+}
+serialize_with_display!(Platform, Period, OrderDirection, Date);
+
+impl<'de> Deserialize<'de> for Platform {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Platform;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a platform name")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Platform, E> {
+                Ok(Platform::from_api(v))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde helper: reads `null` (or a missing member, with `#[serde(default)]`) as the type's
+/// default, so that a documented object that comes back `null` does not fail a call.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_round_trips_and_keeps_unknown_values() {
+        let p: Platform = serde_json::from_str("\"youtube\"").unwrap();
+        assert_eq!(p, Platform::Other("youtube".into()));
+        assert_eq!(serde_json::to_string(&p).unwrap(), "\"youtube\"");
+        assert_eq!(" TikTok ".parse::<Platform>().unwrap(), Platform::TikTok);
+        let err = "myspace".parse::<Platform>().unwrap_err().to_string();
+        assert!(err.contains("platform"), "{err}");
+    }
+
+    #[test]
+    fn dates_are_validated() {
+        assert!(Date::new(2024, 2, 29).is_ok());
+        assert!(Date::new(2023, 2, 29).is_err());
+        assert!(Date::new(1900, 2, 29).is_err());
+        assert!(Date::new(2000, 2, 29).is_ok());
+        assert!(Date::new(2026, 13, 1).is_err());
+        assert!(Date::new(0, 1, 1).is_err());
+        for bad in [
+            "2026-6-15",
+            "2026/06/15",
+            "20260615xx",
+            "２０２６-06-15",
+            "+026-06-15",
+            "",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        let d: Date = serde_json::from_str("\"2026-06-15\"").unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2026-06-15\"");
+        assert!(Date::new(2026, 1, 2).unwrap() < Date::new(2026, 2, 1).unwrap());
+    }
+
+    #[test]
+    fn period_and_direction_parse() {
+        assert_eq!("7d".parse::<Period>().unwrap(), Period::Last7Days);
+        let err = "custom".parse::<Period>().unwrap_err().to_string();
+        assert!(err.contains("start_date"), "{err}");
+        assert_eq!(
+            "DESC".parse::<OrderDirection>().unwrap(),
+            OrderDirection::Desc
+        );
+        assert!("up".parse::<OrderDirection>().is_err());
+    }
+}

@@ -1,0 +1,243 @@
+//! Building request URLs: base URL checks, path joining and percent-encoding. Pure string
+//! work, no I/O.
+
+use crate::{Error, Result};
+
+/// A checked base URL: `scheme://authority[/path]`, without a trailing slash, query or
+/// fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BaseUrl {
+    url: String,
+    https: bool,
+    loopback: bool,
+}
+
+impl BaseUrl {
+    /// Parses and checks a base URL.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when it is not an absolute `http`/`https` URL with a host, or carries
+    /// credentials, a query or a fragment.
+    pub(crate) fn parse(input: &str) -> Result<Self> {
+        let bad = |why: &str| Error::Config(format!("base_url {input:?}: {why}"));
+        let trimmed = input.trim();
+        let (scheme, rest) = trimmed.split_once("://").ok_or_else(|| {
+            bad("expected an absolute URL such as https://api.creatoraudit.com/v2")
+        })?;
+        let https = match scheme.to_ascii_lowercase().as_str() {
+            "https" => true,
+            "http" => false,
+            _ => return Err(bad("the scheme must be https (or http for a local server)")),
+        };
+        if rest.contains(['?', '#']) {
+            return Err(bad("a base URL cannot carry a query or a fragment"));
+        }
+        if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("a URL cannot contain spaces or control characters"));
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(bad("credentials do not belong in the URL; use the API key"));
+        }
+        let host = host_of(authority).ok_or_else(|| bad("the URL has no valid host"))?;
+        let loopback = is_loopback(host);
+        let path = path.trim_end_matches('/');
+        let url = format!("{}://{authority}{path}", scheme.to_ascii_lowercase());
+        // Let the HTTP layer's own parser have the last word on what it will accept.
+        crate::transport::check_uri(&url).map_err(|why| bad(&why))?;
+        Ok(BaseUrl {
+            url,
+            https,
+            loopback,
+        })
+    }
+
+    /// Whether the scheme is `https`.
+    pub(crate) fn is_https(&self) -> bool {
+        self.https
+    }
+
+    /// Whether the host is `localhost` or a loopback address.
+    pub(crate) fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// `base + "/" + path`, with exactly one slash between them, followed by the encoded
+    /// query. `path` is used as given: encode dynamic segments with [`push_segment`].
+    pub(crate) fn join<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        path: &str,
+        query: &[(K, V)],
+    ) -> String {
+        let path = path.trim_start_matches('/');
+        let mut url = String::with_capacity(self.url.len() + 1 + path.len() + 16 * query.len());
+        url.push_str(&self.url);
+        if !path.is_empty() {
+            url.push('/');
+            url.push_str(path);
+        }
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 && !path.contains('?') {
+                '?'
+            } else {
+                '&'
+            });
+            push_encoded(&mut url, k.as_ref());
+            url.push('=');
+            push_encoded(&mut url, v.as_ref());
+        }
+        url
+    }
+}
+
+/// The host part of an authority (`host`, `host:port`, `[v6]:port`), or `None` when empty.
+fn host_of(authority: &str) -> Option<&str> {
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        &v6[..v6.find(']')?]
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Appends `s` percent-encoded: everything but RFC 3986's unreserved characters is escaped,
+/// so the value can go in a query or a path segment and never changes the URL's structure.
+pub(crate) fn push_encoded(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+/// Appends `/` and an encoded path segment, after checking that the id is usable.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] naming `field` when `id` is empty or only white space.
+pub(crate) fn push_segment(out: &mut String, field: &str, id: &str) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::InvalidInput(format!("{field}: must not be empty")));
+    }
+    out.push('/');
+    push_encoded(out, id);
+    Ok(())
+}
+
+/// A path such as `accounts/{id}` from fixed parts and ids, each id checked and encoded.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] when an id is empty; the message names its field.
+pub(crate) fn path(root: &str, segments: &[(&str, &str)], tail: &str) -> Result<String> {
+    let mut out = String::from(root);
+    for (field, id) in segments {
+        push_segment(&mut out, field, id)?;
+    }
+    out.push_str(tail);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NO_QUERY: &[(&str, &str)] = &[];
+
+    #[test]
+    fn joins_without_doubling_or_dropping_slashes() {
+        for base in [
+            "https://api.example.com/v2",
+            "https://api.example.com/v2/",
+            "https://api.example.com/v2//",
+        ] {
+            let b = BaseUrl::parse(base).unwrap();
+            for path in ["accounts", "/accounts", "//accounts"] {
+                assert_eq!(
+                    b.join(path, NO_QUERY),
+                    "https://api.example.com/v2/accounts",
+                    "{base} {path}"
+                );
+            }
+        }
+        let root = BaseUrl::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(
+            root.join("/whoami", NO_QUERY),
+            "http://127.0.0.1:8080/whoami"
+        );
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        let b = BaseUrl::parse("https://x.test/v2").unwrap();
+        let url = b.join("accounts", &[("q", "a b&c=d/é"), ("cursor", "eyJ+/==")]);
+        assert_eq!(
+            url,
+            "https://x.test/v2/accounts?q=a%20b%26c%3Dd%2F%C3%A9&cursor=eyJ%2B%2F%3D%3D"
+        );
+    }
+
+    #[test]
+    fn ids_cannot_change_the_path() {
+        let p = path("creators", &[("creator_id", "a/../b?x=1#f")], "/analytics").unwrap();
+        assert_eq!(p, "creators/a%2F..%2Fb%3Fx%3D1%23f/analytics");
+        let err = path("accounts", &[("account_id", " ")], "").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid argument: account_id: must not be empty"
+        );
+    }
+
+    #[test]
+    fn base_urls_are_checked() {
+        for bad in [
+            "",
+            "api.creatoraudit.com/v2",
+            "ftp://x.test",
+            "https://",
+            "https:///v2",
+            "https://x.test/v2?k=1",
+            "https://user:pw@x.test",
+            "https://x .test",
+            "https://x.test/v\n2",
+        ] {
+            assert!(
+                matches!(BaseUrl::parse(bad), Err(Error::Config(_))),
+                "{bad:?}"
+            );
+        }
+        assert!(
+            BaseUrl::parse("http://localhost:3000/v2")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(BaseUrl::parse("http://[::1]:3000").unwrap().is_loopback());
+        assert!(BaseUrl::parse("http://127.0.0.2").unwrap().is_loopback());
+        assert!(!BaseUrl::parse("http://10.0.0.1").unwrap().is_loopback());
+        assert!(
+            !BaseUrl::parse("http://localhost.evil.com")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(BaseUrl::parse("HTTPS://API.x.test/v2").unwrap().is_https());
+    }
+}

@@ -3,9 +3,13 @@
 //! Every typed call follows the same path: build a [`Request`](crate::transport::Request)
 //! from checked arguments, send it through the client, decode the reply.
 
+pub(crate) mod account_videos;
 pub(crate) mod accounts;
+pub(crate) mod analytics;
+pub(crate) mod creators;
 pub(crate) mod meta;
 pub(crate) mod overview;
+pub(crate) mod search;
 pub(crate) mod videos;
 
 use std::fmt::Display;

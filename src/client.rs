@@ -187,7 +187,7 @@ impl Client {
 /// use std::time::Duration;
 ///
 /// let client = creatoraudit::Client::builder()
-///     .api_key("ca_live_…")
+///     .api_key("ca_live_your_key")
 ///     .timeout(Duration::from_secs(10))
 ///     .max_retries(5)
 ///     .build()?;

@@ -89,3 +89,8 @@ pub use resources::overview::{Overview, OverviewChanges, OverviewStats};
 pub use resources::videos::{ListVideos, NewVideo, Video, VideoOrder, Videos};
 pub use response::{Conditional, RateLimit, Response, ResponseMeta};
 pub use types::{Date, OrderDirection, Period, Platform};
+
+/// The README's examples, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

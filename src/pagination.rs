@@ -265,7 +265,8 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// Walks page by page instead of item by item.
     ///
     /// Items already taken from this paginator's current page are not repeated; the pages
-    /// iterator starts with the next page.
+    /// iterator starts with the next page. [`max_items`](Self::max_items) counts items and
+    /// does not carry over: stop taking pages when you have enough.
     pub fn pages(self) -> Pages<T> {
         Pages { walk: self.walk }
     }

@@ -320,6 +320,12 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// The standard reason phrase of an HTTP status, or `"Error"` for one without a name.
 pub(crate) fn reason_phrase(status: u16) -> &'static str {
     match status {
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         402 => "Payment Required",

@@ -1,0 +1,81 @@
+//! The documented quick-start flow, against the real API.
+//!
+//! ```text
+//! CREATORAUDIT_API_KEY=ca_live_your_key cargo run --example quickstart
+//! ```
+//!
+//! It checks the key, lists the TikTok accounts you track, starts tracking an account and a
+//! video, reads the 30-day overview, and shows how to branch on a validation error. The two
+//! creates write to your organization: pass `--read-only` to skip them.
+//! (`cargo run --example tour` runs without a key, against a local mock.)
+
+use creatoraudit::{
+    Client, Error, ErrorCode, ListAccounts, NewAccount, NewVideo, Period, Platform,
+};
+
+fn main() -> creatoraudit::Result<()> {
+    let read_only = std::env::args().any(|a| a == "--read-only");
+    let client = Client::from_env()?;
+
+    // GET /whoami: verify the key.
+    let me = client.whoami()?;
+    println!(
+        "organization {} (key {:?})",
+        me.organization_id, me.api_key_name
+    );
+
+    // GET /accounts?platform=tiktok, following next_cursor until has_next is false.
+    for account in client
+        .accounts()
+        .list(ListAccounts::new().platform(Platform::TikTok))
+    {
+        let account = account?;
+        println!(
+            "@{} {:?} followers",
+            account.username, account.follower_count
+        );
+    }
+
+    if !read_only {
+        // POST /accounts (retried safely: the SDK sends an Idempotency-Key).
+        let account = client.accounts().create(
+            &NewAccount::new(Platform::TikTok, "khaby.lame")
+                .category("comedy")
+                .scrape_interval_hours(24),
+        )?;
+        println!("tracking account {}", account.id);
+
+        // POST /videos
+        let video = client.videos().create(
+            &NewVideo::new(
+                Platform::Instagram,
+                "https://www.instagram.com/p/C8xYzAbCdEf/",
+            )
+            .is_active(true),
+        )?;
+        println!("tracking video {}", video.id);
+    }
+
+    // GET /overview?period=30d
+    let overview = client.overview(Period::Last30Days)?;
+    println!(
+        "30-day views {:?}, engagement rate {:?} %",
+        overview.current.total_views, overview.current.engagement_rate
+    );
+
+    // Branching on the machine code of an API error.
+    match client
+        .accounts()
+        .get("00000000-0000-4000-8000-000000000000")
+    {
+        Ok(account) => println!("found @{}", account.username),
+        Err(Error::Api(p)) if p.code == ErrorCode::ValidationError => {
+            for e in &p.errors {
+                eprintln!("invalid {}: {}", e.field, e.message);
+            }
+        }
+        Err(e) if e.is_not_found() => println!("no such account (request id {:?})", e.request_id()),
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}

@@ -1,0 +1,291 @@
+//! The typed account and video calls: request shapes and decoding.
+
+mod common;
+
+use common::{BEARER, JSON, account_json, data, query, server, video_json};
+use creatoraudit::{
+    Conditional, Error, ListVideos, NewAccount, NewVideo, Period, Platform, VideoOrder,
+};
+use mockito::Matcher;
+use serde_json::json;
+
+#[test]
+fn get_decodes_a_realistic_account() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/accounts/4f1c")
+        .match_header("authorization", BEARER)
+        .with_body(data(account_json("4f1c", "khaby.lame")))
+        .expect(1)
+        .create();
+    let a = common::client(&s).accounts().get("4f1c").unwrap();
+    m.assert();
+    assert_eq!(a.id, "4f1c");
+    assert_eq!(a.username, "khaby.lame");
+    assert_eq!(a.platform, Some(Platform::TikTok));
+    assert_eq!(a.is_verified, Some(true));
+    assert_eq!(a.follower_count, Some(162_400_000));
+    assert_eq!(a.view_count, Some(2_480_000_000));
+    assert_eq!(a.saved_count, None);
+    assert_eq!(a.metadata["team"], "growth");
+    assert_eq!(a.last_scrape_time.as_deref(), Some("2026-11-28T09:30:00Z"));
+    assert_eq!(a.effective_post_lookback_days, Some(90));
+}
+
+#[test]
+fn a_minimal_account_with_nulls_and_unknowns_decodes() {
+    let mut s = server();
+    s.mock("GET", "/v2/accounts/a1")
+        .with_body(data(json!({
+            "id": "a1", "username": "new_one", "platform": "youtube", "metadata": null,
+            "last_scrape_time": null, "follower_count": null, "brand_new_field": {"x": [1, 2]}
+        })))
+        .create();
+    let a = common::client(&s).accounts().get("a1").unwrap();
+    assert_eq!(a.platform, Some(Platform::Other("youtube".into())));
+    assert!(a.metadata.is_empty());
+    assert_eq!(a.last_scrape_time, None);
+    assert_eq!(a.follower_count, None);
+    assert_eq!(a.is_active, None);
+}
+
+#[test]
+fn ids_are_path_encoded_and_empty_ids_refused() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/accounts/a%2F..%2Fb%3Fx%3D1")
+        .with_body(data(account_json("x", "y")))
+        .expect(1)
+        .create();
+    let none = s.mock("GET", "/v2/accounts/").expect(0).create();
+    let c = common::client(&s);
+    c.accounts().get("a/../b?x=1").unwrap();
+    let err = c.accounts().get("").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid argument: account_id: must not be empty"
+    );
+    m.assert();
+    none.assert();
+}
+
+#[test]
+fn create_sends_the_documented_body_with_an_idempotency_key() {
+    let mut s = server();
+    let m = s
+        .mock("POST", "/v2/accounts")
+        .match_header("content-type", JSON)
+        .match_header("authorization", BEARER)
+        .match_header("idempotency-key", Matcher::Regex("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$".into()))
+        .match_body(Matcher::Json(json!({
+            "platform": "tiktok", "username": "khaby.lame", "category": "tech", "scrape_interval_hours": 12
+        })))
+        .with_status(201)
+        .with_body(data(json!({"id": "new-1", "username": "khaby.lame", "platform": "tiktok",
+            "last_scrape_time": null, "added_at": "2026-11-29T10:00:00Z"})))
+        .expect(1)
+        .create();
+    let r = common::client(&s)
+        .accounts()
+        .create_with_meta(
+            &NewAccount::new(Platform::TikTok, "khaby.lame")
+                .category("tech")
+                .scrape_interval_hours(12),
+        )
+        .unwrap();
+    m.assert();
+    assert_eq!(r.id, "new-1");
+    assert_eq!(r.last_scrape_time, None);
+    assert_eq!(r.meta.status, 201);
+    assert_eq!(r.meta.idempotency_key.as_ref().map(String::len), Some(36));
+}
+
+#[test]
+fn create_sends_only_the_required_fields_and_a_chosen_key() {
+    let mut s = server();
+    let m = s
+        .mock("POST", "/v2/accounts")
+        .match_header("idempotency-key", "my-key-1")
+        .match_body(Matcher::Json(
+            json!({"platform": "instagram", "username": "natgeo"}),
+        ))
+        .with_body(data(account_json("n", "natgeo")))
+        .create();
+    common::client(&s)
+        .accounts()
+        .create(&NewAccount::new(Platform::Instagram, "natgeo").idempotency_key("my-key-1"))
+        .unwrap();
+    m.assert();
+}
+
+#[test]
+fn create_refuses_an_empty_username_before_sending() {
+    let mut s = server();
+    let m = s.mock("POST", Matcher::Any).expect(0).create();
+    let err = common::client(&s)
+        .accounts()
+        .create(&NewAccount::new(Platform::TikTok, " "))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidInput(ref m) if m.starts_with("username")),
+        "{err}"
+    );
+    m.assert();
+}
+
+#[test]
+fn conditional_get_tells_modified_from_not_modified() {
+    let mut s = server();
+    let unchanged = s
+        .mock("GET", "/v2/accounts/a1")
+        .match_header("if-none-match", "\"v1\"")
+        .with_status(304)
+        .with_header("etag", "\"v1\"")
+        .with_header("x-request-id", "req_304")
+        .expect(1)
+        .create();
+    let changed = s
+        .mock("GET", "/v2/accounts/a1")
+        .match_header("if-none-match", "\"v0\"")
+        .with_header("etag", "\"v1\"")
+        .with_body(data(account_json("a1", "fresh")))
+        .expect(1)
+        .create();
+    let c = common::client(&s);
+    let r = c.accounts().get_if_none_match("a1", "\"v1\"").unwrap();
+    assert!(r.is_not_modified());
+    assert_eq!(r.meta().status, 304);
+    assert_eq!(r.meta().request_id.as_deref(), Some("req_304"));
+    match c.accounts().get_if_none_match("a1", "\"v0\"").unwrap() {
+        Conditional::Modified { value, etag, .. } => {
+            assert_eq!(value.username, "fresh");
+            assert_eq!(etag.as_deref(), Some("\"v1\""));
+        }
+        other => panic!("{other:?}"),
+    }
+    unchanged.assert();
+    changed.assert();
+}
+
+#[test]
+fn a_304_to_an_unconditional_get_is_an_error_not_a_parse() {
+    let mut s = server();
+    s.mock("GET", "/v2/accounts/a1").with_status(304).create();
+    let err = common::client(&s).accounts().get("a1").unwrap_err();
+    assert_eq!(err.status(), Some(304));
+}
+
+#[test]
+fn list_videos_sends_filters_and_decodes() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/videos")
+        .match_query(query("account_id=4f1c&order_by=view_count&limit=50"))
+        .with_body(common::page(
+            vec![
+                video_json("v1"),
+                json!({"id": "v2", "platform": "snapchat", "metadata": null, "extra": true}),
+            ],
+            None,
+            false,
+            50,
+        ))
+        .expect(1)
+        .create();
+    let videos: Vec<_> = common::client(&s)
+        .videos()
+        .list(
+            ListVideos::new()
+                .account_id("4f1c")
+                .order_by(VideoOrder::ViewCount)
+                .limit(50),
+        )
+        .collect::<Result<_, _>>()
+        .unwrap();
+    m.assert();
+    assert_eq!(videos.len(), 2);
+    let v = &videos[0];
+    assert_eq!(v.platform, Some(Platform::Instagram));
+    assert_eq!(v.shortcode.as_deref(), Some("C8xYzAbCdEf"));
+    assert_eq!(v.duration, Some(31.5));
+    assert_eq!(v.saved_count, Some(7_800));
+    assert_eq!(
+        v.platform_data.as_ref().unwrap()["music"]["title"],
+        "original audio"
+    );
+    assert_eq!(videos[1].platform, Some(Platform::Other("snapchat".into())));
+    assert!(videos[1].metadata.is_empty());
+}
+
+#[test]
+fn create_video_sends_the_documented_body() {
+    let mut s = server();
+    let m = s
+        .mock("POST", "/v2/videos")
+        .match_header("content-type", JSON)
+        .match_header("idempotency-key", Matcher::Regex("^[0-9a-f-]{36}$".into()))
+        .match_body(Matcher::Json(json!({
+            "platform": "instagram", "identifier": "https://www.instagram.com/p/C8xYzAbCdEf/", "is_active": true
+        })))
+        .with_status(201)
+        .with_body(data(video_json("v9")))
+        .expect(1)
+        .create();
+    let v = common::client(&s)
+        .videos()
+        .create(
+            &NewVideo::new(
+                Platform::Instagram,
+                "https://www.instagram.com/p/C8xYzAbCdEf/",
+            )
+            .is_active(true),
+        )
+        .unwrap();
+    m.assert();
+    assert_eq!(v.id, "v9");
+    let err = common::client(&s)
+        .videos()
+        .create(&NewVideo::new(Platform::Instagram, ""))
+        .unwrap_err();
+    assert!(err.to_string().contains("identifier"), "{err}");
+}
+
+#[test]
+fn overview_sends_the_period_and_decodes_the_comparison() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/overview")
+        .match_query(query("period=30d"))
+        .with_body(data(json!({
+            "type": "overview",
+            "current": {"total_views": 1_250_000, "engagement_rate": 4.2, "active_accounts": 18,
+                        "account_videos": 940, "tracked_videos": 35},
+            "previous": {"total_views": 1_000_000, "engagement_rate": 3.9, "active_accounts": 16,
+                         "account_videos": 880, "tracked_videos": 30},
+            "changes": {"total_views_pct": 25.0, "engagement_rate_pct": 7.69, "active_accounts_pct": 12.5,
+                        "account_videos_pct": 6.82, "tracked_videos_pct": null}
+        })))
+        .expect(1)
+        .create();
+    let o = common::client(&s).overview(Period::Last30Days).unwrap();
+    m.assert();
+    assert_eq!(o.current.total_views, Some(1_250_000));
+    assert_eq!(o.current.engagement_rate, Some(4.2));
+    assert_eq!(o.previous.active_accounts, Some(16));
+    assert_eq!(o.changes.total_views_pct, Some(25.0));
+    assert_eq!(o.changes.tracked_videos_pct, None);
+}
+
+#[test]
+fn a_minimal_overview_decodes() {
+    let mut s = server();
+    s.mock("GET", "/v2/overview")
+        .match_query(query("period=7d"))
+        .with_body(data(
+            json!({"type": "overview", "current": null, "surprise": 1}),
+        ))
+        .create();
+    let o = common::client(&s).overview(Period::default()).unwrap();
+    assert_eq!(o.current.total_views, None);
+    assert_eq!(o.changes.total_views_pct, None);
+}

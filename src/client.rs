@@ -1,29 +1,16 @@
-//! [`Client`] and [`ClientBuilder`]: configuration, and the untyped escape hatch.
+//! [`Client`]: the handle every call goes through, and the untyped escape hatch.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+use crate::Result;
+use crate::builder::ClientBuilder;
 use crate::pagination::Paginator;
 use crate::response::RateLimit;
-use crate::retry::RetryPolicy;
-use crate::transport::{Method, Reply, Request, Settings, Sleeper, Transport};
+use crate::transport::{Method, Reply, Request, Transport};
 use crate::url::BaseUrl;
-use crate::{Error, Result};
-
-/// The production API.
-pub const DEFAULT_BASE_URL: &str = "https://api.creatoraudit.com/v2";
-/// The environment variable [`Client::from_env`] reads the API key from.
-pub const API_KEY_ENV: &str = "CREATORAUDIT_API_KEY";
-/// The environment variable [`Client::from_env`] reads an optional base URL from.
-pub const BASE_URL_ENV: &str = "CREATORAUDIT_BASE_URL";
-
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const DEFAULT_MAX_BODY_SIZE: u64 = 32 * 1024 * 1024;
-const USER_AGENT: &str = concat!("creatoraudit-rust/", env!("CARGO_PKG_VERSION"));
 
 /// A CreatorAudit API client.
 ///
@@ -178,273 +165,27 @@ impl Client {
     pub(crate) fn send(&self, request: &Request) -> Result<Reply> {
         self.inner.transport.send(request)
     }
-}
 
-/// Configures and builds a [`Client`].
-///
-/// ```
-/// # fn main() -> creatoraudit::Result<()> {
-/// use std::time::Duration;
-///
-/// let client = creatoraudit::Client::builder()
-///     .api_key("ca_live_your_key")
-///     .timeout(Duration::from_secs(10))
-///     .max_retries(5)
-///     .build()?;
-/// # let _ = client; Ok(()) }
-/// ```
-#[derive(Clone, Default)]
-#[must_use]
-pub struct ClientBuilder {
-    api_key: Option<String>,
-    base_url: Option<String>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    deadline: Option<Duration>,
-    max_retries: Option<u32>,
-    max_retry_wait: Option<Duration>,
-    backoff: Option<(Duration, Duration)>,
-    max_body_size: Option<u64>,
-    allow_insecure_http: bool,
-    user_agent_suffix: Option<String>,
-    sleeper: Option<Sleeper>,
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("deadline", &self.deadline)
-            .field("max_retries", &self.max_retries)
-            .field("max_retry_wait", &self.max_retry_wait)
-            .field("max_body_size", &self.max_body_size)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClientBuilder {
-    /// The API key (required). Create one in the CreatorAudit dashboard.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
-        self
-    }
-
-    /// The base URL, with its version path: default `https://api.creatoraudit.com/v2`.
-    ///
-    /// A trailing slash makes no difference. Plain `http://` is accepted only for a loopback
-    /// host (a local test server) unless [`allow_insecure_http`](Self::allow_insecure_http)
-    /// is set.
-    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
-        self.base_url = Some(url.as_ref().to_owned());
-        self
-    }
-
-    /// The time budget of each phase of an attempt (sending the request, waiting for the
-    /// response, reading the body): default 30 s. A stalled server cannot hold a call longer
-    /// than about three times this per attempt; set [`deadline`](Self::deadline) for a hard
-    /// bound on a whole call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// The time allowed to open a connection (including TLS): default 10 s.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// A hard bound on each call, retries and their waits included: default none.
-    ///
-    /// A retry whose wait would overrun the deadline is not made; the error comes back at
-    /// once (with [`Error::retry_after`] set when the server asked for the wait). Each page
-    /// of a listing is a call of its own.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-
-    /// How many times a failed call is retried: default 2 (3 attempts in all); 0 turns
-    /// retries off.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
-        self
-    }
-
-    /// The longest `Retry-After` the client sleeps for before retrying: default 60 s. When
-    /// the server asks for longer, the error is returned at once with
-    /// [`Error::retry_after`] set, so the caller can decide.
-    pub fn max_retry_wait(mut self, wait: Duration) -> Self {
-        self.max_retry_wait = Some(wait);
-        self
-    }
-
-    /// The back-off between retries when the server gives no `Retry-After`: `initial`
-    /// doubling on each retry up to `max`, each shortened by a random 0–25 %. Default 0.5 s
-    /// to 8 s.
-    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.backoff = Some((initial, max));
-        self
-    }
-
-    /// The largest response body read, in bytes: default 32 MiB. A larger body fails the
-    /// call with [`Error::BodyTooLarge`] instead of exhausting memory.
-    pub fn max_body_size(mut self, bytes: u64) -> Self {
-        self.max_body_size = Some(bytes);
-        self
-    }
-
-    /// Accepts a plain `http://` base URL on a host that is not loopback. Your API key then
-    /// crosses the network unencrypted: only for a trusted internal proxy.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// Text appended to the `User-Agent` header, to tell your tool apart in the API's logs:
-    /// `creatoraudit-rust/0.1.0 my-exporter/2.1`.
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
-        self
-    }
-
-    /// Replaces how the client waits between retries (by default `std::thread::sleep`).
-    ///
-    /// For tests: a no-op sleeper makes retry tests instant, and a recording one lets them
-    /// assert the delays that would have been waited (also listed in
-    /// [`ResponseMeta::retry_delays`](crate::ResponseMeta::retry_delays)).
-    ///
-    /// ```
-    /// # fn main() -> creatoraudit::Result<()> {
-    /// let client = creatoraudit::Client::builder()
-    ///     .api_key("test")
-    ///     .base_url("http://127.0.0.1:9/v2")
-    ///     .retry_sleeper(|_delay| {}) // never wait
-    ///     .build()?;
-    /// # let _ = client; Ok(()) }
-    /// ```
-    pub fn retry_sleeper(mut self, sleep: impl Fn(Duration) + Send + Sync + 'static) -> Self {
-        self.sleeper = Some(Arc::new(sleep));
-        self
-    }
-
-    /// Fills what is not set yet from `CREATORAUDIT_API_KEY` and `CREATORAUDIT_BASE_URL`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] when no key is set and `CREATORAUDIT_API_KEY` is missing or not
-    /// Unicode, or `CREATORAUDIT_BASE_URL` is not Unicode.
-    pub fn read_env(self) -> Result<Self> {
-        self.read_vars(|name| std::env::var_os(name))
-    }
-
-    /// [`read_env`](Self::read_env) over any variable lookup.
-    fn read_vars(mut self, var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self> {
-        let read = |name: &str| match var(name) {
-            None => Ok(None),
-            Some(v) if v.is_empty() => Ok(None),
-            Some(v) => v.into_string().map(Some).map_err(|_| {
-                Error::Config(format!("environment variable {name} is not valid Unicode"))
-            }),
-        };
-        if self.api_key.is_none() {
-            self.api_key = Some(read(API_KEY_ENV)?.ok_or_else(|| {
-                Error::Config(format!(
-                    "environment variable {API_KEY_ENV} is not set; set it to your API key"
-                ))
-            })?);
-        }
-        if self.base_url.is_none() {
-            self.base_url = read(BASE_URL_ENV)?;
-        }
-        Ok(self)
-    }
-
-    /// Checks the configuration and builds the client.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Config`] when the key is missing, empty or cannot go in a header; the base
-    /// URL does not parse, or is plain `http://` to a host that is not loopback without
-    /// [`allow_insecure_http`](Self::allow_insecure_http); or a timeout or size is zero.
-    pub fn build(self) -> Result<Client> {
-        let api_key = self.api_key.ok_or_else(|| {
-            Error::Config(format!(
-                "no api_key: call ClientBuilder::api_key or set {API_KEY_ENV}"
-            ))
-        })?;
-        let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        if !base_url.is_https() && !base_url.is_loopback() && !self.allow_insecure_http {
-            return Err(Error::Config(format!(
-                "base_url {:?} is plain http to a host that is not loopback: the API key would \
-                 cross the network unencrypted; use https, or allow_insecure_http(true)",
-                base_url.as_str()
-            )));
-        }
-        let timeout = nonzero("timeout", self.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
-        let connect_timeout = nonzero(
-            "connect_timeout",
-            self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-        )?;
-        let deadline = self.deadline.map(|d| nonzero("deadline", d)).transpose()?;
-        let max_body_size = self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE);
-        if max_body_size == 0 {
-            return Err(Error::Config(
-                "max_body_size must be greater than zero".into(),
-            ));
-        }
-        let mut retry = RetryPolicy::default();
-        retry.max_retries = self.max_retries.unwrap_or(retry.max_retries);
-        retry.max_retry_wait = self.max_retry_wait.unwrap_or(retry.max_retry_wait);
-        if let Some((initial, max)) = self.backoff {
-            retry.initial_backoff = initial;
-            retry.max_backoff = max.max(initial);
-        }
-        let user_agent = match self.user_agent_suffix.as_deref().map(str::trim) {
-            Some(suffix) if !suffix.is_empty() => {
-                if suffix.chars().any(|c| c.is_control()) {
-                    return Err(Error::Config(
-                        "user_agent_suffix contains control characters".into(),
-                    ));
-                }
-                format!("{USER_AGENT} {suffix}")
-            }
-            _ => USER_AGENT.to_owned(),
-        };
-        let transport = Transport::new(Settings {
-            api_key,
-            user_agent,
-            timeout,
-            connect_timeout,
-            deadline,
-            max_body_size,
-            retry,
-            sleeper: self.sleeper,
-        })?;
-        Ok(Client {
+    /// Assembles a client from checked parts (see [`ClientBuilder::build`]).
+    pub(crate) fn from_parts(base_url: BaseUrl, transport: Transport) -> Client {
+        Client {
             inner: Arc::new(Inner {
                 base_url,
                 transport,
             }),
-        })
+        }
     }
-}
 
-fn nonzero(name: &str, d: Duration) -> Result<Duration> {
-    if d.is_zero() {
-        Err(Error::Config(format!("{name} must be greater than zero")))
-    } else {
-        Ok(d)
+    #[cfg(test)]
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 
@@ -453,136 +194,5 @@ mod tests {
         assert_send_sync_clone::<Client>();
         fn error_is_send_sync<T: Send + Sync + std::error::Error + 'static>() {}
         error_is_send_sync::<Error>();
-    }
-
-    #[test]
-    fn bad_keys_are_config_errors_that_do_not_echo_the_key() {
-        for key in [
-            "",
-            "   ",
-            "ca_live_secret\n",
-            "ca_live\u{7f}secret",
-            "ca_live_\rsecret",
-            "clé_secret",
-        ] {
-            let err = Client::new(key).unwrap_err();
-            assert!(matches!(err, Error::Config(_)), "{key:?}: {err}");
-            if key.contains("secret") {
-                assert!(!err.to_string().contains("secret"), "{err}");
-            }
-        }
-    }
-
-    #[test]
-    fn plain_http_needs_loopback_or_an_explicit_opt_in() {
-        let b = || Client::builder().api_key("k");
-        assert!(b().base_url("http://127.0.0.1:1234/v2").build().is_ok());
-        assert!(b().base_url("http://localhost/v2").build().is_ok());
-        let err = b()
-            .base_url("http://api.creatoraudit.com/v2")
-            .build()
-            .unwrap_err();
-        assert!(err.to_string().contains("unencrypted"), "{err}");
-        assert!(
-            b().base_url("http://proxy.internal/v2")
-                .allow_insecure_http(true)
-                .build()
-                .is_ok()
-        );
-        assert!(matches!(
-            b().base_url("not a url").build(),
-            Err(Error::Config(_))
-        ));
-    }
-
-    #[test]
-    fn zero_durations_are_refused() {
-        let b = || Client::builder().api_key("k");
-        assert!(b().timeout(Duration::ZERO).build().is_err());
-        assert!(b().connect_timeout(Duration::ZERO).build().is_err());
-        assert!(b().deadline(Duration::ZERO).build().is_err());
-        assert!(b().max_body_size(0).build().is_err());
-        assert!(b().user_agent_suffix("tool\n1").build().is_err());
-    }
-
-    #[test]
-    fn debug_never_shows_the_key() {
-        let key = "ca_live_do_not_print_me";
-        let builder = Client::builder().api_key(key);
-        assert!(!format!("{builder:?}").contains(key));
-        let client = builder.build().unwrap();
-        let shown = format!("{client:?} {client:#?}");
-        assert!(!shown.contains(key), "{shown}");
-        assert!(shown.contains("redacted"));
-    }
-
-    #[test]
-    fn environment_lookup() {
-        use std::ffi::OsString;
-        let vars = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| OsString::from(v))
-            }
-        };
-        let err = Client::builder().read_vars(vars(&[])).unwrap_err();
-        assert!(err.to_string().contains(API_KEY_ENV), "{err}");
-        let err = Client::builder()
-            .read_vars(vars(&[(API_KEY_ENV, "")]))
-            .unwrap_err();
-        assert!(err.to_string().contains(API_KEY_ENV), "{err}");
-
-        let c = Client::builder()
-            .read_vars(vars(&[
-                (API_KEY_ENV, "k"),
-                (BASE_URL_ENV, "http://127.0.0.1:9/v2/"),
-            ]))
-            .unwrap()
-            .build()
-            .unwrap();
-        assert_eq!(c.base_url(), "http://127.0.0.1:9/v2");
-        let c = Client::builder()
-            .read_vars(vars(&[(API_KEY_ENV, "k"), (BASE_URL_ENV, "")]))
-            .unwrap()
-            .build()
-            .unwrap();
-        assert_eq!(c.base_url(), DEFAULT_BASE_URL);
-        // Explicit settings win over the environment.
-        let c = Client::builder()
-            .base_url("http://localhost:1/v2")
-            .read_vars(vars(&[
-                (API_KEY_ENV, "k"),
-                (BASE_URL_ENV, "https://other.test/v2"),
-            ]))
-            .unwrap()
-            .build()
-            .unwrap();
-        assert_eq!(c.base_url(), "http://localhost:1/v2");
-        let odd = Client::builder().read_vars(vars(&[(API_KEY_ENV, r"k\n")]));
-        assert!(
-            odd.unwrap().build().is_ok(),
-            "a literal backslash-n is a valid key"
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn non_unicode_environment_values_are_config_errors() {
-        use std::os::unix::ffi::OsStringExt;
-        let err = Client::builder()
-            .read_vars(|_| Some(std::ffi::OsString::from_vec(vec![0xff, 0xfe])))
-            .unwrap_err();
-        assert!(err.to_string().contains("not valid Unicode"), "{err}");
-    }
-
-    #[test]
-    fn defaults() {
-        let c = Client::new("k").unwrap();
-        assert_eq!(c.base_url(), DEFAULT_BASE_URL);
-        assert_eq!(c.inner.transport.timeout(), Duration::from_secs(30));
-        assert_eq!(c.inner.transport.retry_policy(), RetryPolicy::default());
-        assert_eq!(c.rate_limit(), None);
     }
 }

@@ -67,6 +67,7 @@
 #![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod builder;
 mod client;
 mod error;
 mod pagination;
@@ -79,7 +80,8 @@ mod transport;
 mod types;
 mod url;
 
-pub use client::{API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use builder::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::Client;
 pub use error::{DecodeError, Error, Result, TransportError, TransportErrorKind};
 pub use pagination::{Page, Pages, Paginator};
 pub use problem::{ErrorCode, FieldError, Problem};

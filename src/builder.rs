@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::Client;
+use crate::network::{Network, ProxyChoice, TlsBackend};
 use crate::retry::RetryPolicy;
 use crate::transport::{Settings, Sleeper, Transport};
 use crate::url::BaseUrl;
@@ -50,6 +51,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     user_agent_suffix: Option<String>,
     sleeper: Option<Sleeper>,
+    network: Network,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -64,6 +66,18 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retry_wait", &self.max_retry_wait)
             .field("max_body_size", &self.max_body_size)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("tls_backend", &self.network.backend)
+            .field("custom_roots", &self.network.root_pems.len())
+            .field("platform_roots", &self.network.platform_roots)
+            // A proxy URL may carry credentials: show only which kind of setting it is.
+            .field(
+                "proxy",
+                &match self.network.proxy {
+                    ProxyChoice::FromEnv => "from environment",
+                    ProxyChoice::Off => "off",
+                    ProxyChoice::Url(_) => "<explicit>",
+                },
+            )
             .finish_non_exhaustive()
     }
 }
@@ -151,6 +165,57 @@ impl ClientBuilder {
     /// `creatoraudit-rust/0.1.0 my-exporter/2.1`.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// The TLS implementation, when both the `rustls` and `native-tls` features are on:
+    /// default rustls.
+    pub fn tls_backend(mut self, backend: TlsBackend) -> Self {
+        self.network.backend = Some(backend);
+        self
+    }
+
+    /// Trusts the certificates of this PEM document (one or more
+    /// `-----BEGIN CERTIFICATE-----` blocks) instead of the bundled Mozilla roots: for a
+    /// TLS-inspecting corporate proxy, pass its CA. Call it again to add more. The bundled
+    /// roots are then not used, so include every CA the connection needs.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// let pem = std::fs::read("/etc/ssl/corp/ca.pem").expect("the corporate CA");
+    /// let client = creatoraudit::Client::builder()
+    ///     .api_key("ca_live_your_key")
+    ///     .add_root_certificate_pem(pem)
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.network.root_pems.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Trusts the operating system's certificate store instead of the bundled roots, where
+    /// corporate CAs are usually installed. With rustls this needs the `platform-verifier`
+    /// feature; native-tls always can.
+    pub fn platform_roots(mut self, enabled: bool) -> Self {
+        self.network.platform_roots = enabled;
+        self
+    }
+
+    /// Sends every request through this proxy: `http://host:port`, with
+    /// `http://user:password@host:port` for authentication. HTTPS traffic is tunnelled
+    /// (`CONNECT`), so the proxy never sees the API key unless it inspects TLS.
+    ///
+    /// Without this, the proxy comes from the environment: `ALL_PROXY`, `HTTPS_PROXY` or
+    /// `HTTP_PROXY` (or their lowercase forms), with hosts in `NO_PROXY` reached directly.
+    pub fn proxy(mut self, url: impl AsRef<str>) -> Self {
+        self.network.proxy = ProxyChoice::Url(url.as_ref().to_owned());
+        self
+    }
+
+    /// Connects directly, ignoring any proxy set in the environment.
+    pub fn no_proxy(mut self) -> Self {
+        self.network.proxy = ProxyChoice::Off;
         self
     }
 
@@ -266,6 +331,8 @@ impl ClientBuilder {
             max_body_size,
             retry,
             sleeper: self.sleeper,
+            https: base_url.is_https(),
+            network: self.network,
         })?;
         Ok(Client::from_parts(base_url, transport))
     }
@@ -333,10 +400,25 @@ mod tests {
         assert!(b().user_agent_suffix("tool\n1").build().is_err());
     }
 
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    #[test]
+    fn https_without_a_tls_backend_is_a_build_error() {
+        let err = Client::new("k").unwrap_err();
+        assert!(err.to_string().contains("no TLS backend"), "{err}");
+        assert!(err.to_string().contains("`rustls`"), "{err}");
+        let local = Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:1/v2")
+            .build();
+        assert!(local.is_ok(), "plain http to a local server needs no TLS");
+    }
+
     #[test]
     fn debug_never_shows_the_key() {
         let key = "ca_live_do_not_print_me";
-        let builder = Client::builder().api_key(key);
+        let builder = Client::builder()
+            .api_key(key)
+            .base_url("http://127.0.0.1:1/v2");
         assert!(!format!("{builder:?}").contains(key));
         let client = builder.build().unwrap();
         let shown = format!("{client:?} {client:#?}");
@@ -371,12 +453,10 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:9/v2");
-        let c = Client::builder()
+        let b = Client::builder()
             .read_vars(vars(&[(API_KEY_ENV, "k"), (BASE_URL_ENV, "")]))
-            .unwrap()
-            .build()
             .unwrap();
-        assert_eq!(c.base_url(), DEFAULT_BASE_URL);
+        assert_eq!(b.base_url, None, "an empty variable counts as unset");
         // Explicit settings win over the environment.
         let c = Client::builder()
             .base_url("http://localhost:1/v2")
@@ -388,7 +468,10 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.base_url(), "http://localhost:1/v2");
-        let odd = Client::builder().read_vars(vars(&[(API_KEY_ENV, r"k\n")]));
+        let odd = Client::builder().read_vars(vars(&[
+            (API_KEY_ENV, r"k\n"),
+            (BASE_URL_ENV, "http://127.0.0.1:9/v2"),
+        ]));
         assert!(
             odd.unwrap().build().is_ok(),
             "a literal backslash-n is a valid key"
@@ -405,6 +488,7 @@ mod tests {
         assert!(err.to_string().contains("not valid Unicode"), "{err}");
     }
 
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     #[test]
     fn defaults() {
         let c = Client::new("k").unwrap();

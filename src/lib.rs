@@ -70,6 +70,7 @@
 mod builder;
 mod client;
 mod error;
+mod network;
 mod pagination;
 mod problem;
 mod random;
@@ -83,6 +84,7 @@ mod url;
 pub use builder::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL};
 pub use client::Client;
 pub use error::{DecodeError, Error, Result, TransportError, TransportErrorKind};
+pub use network::TlsBackend;
 pub use pagination::{Page, Pages, Paginator};
 pub use problem::{ErrorCode, FieldError, Problem};
 pub use resources::accounts::{Account, AccountOrder, Accounts, ListAccounts, NewAccount};

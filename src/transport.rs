@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use ureq::http::{self, HeaderMap, HeaderValue, header};
 
 use crate::error::{DecodeError, TransportError, TransportErrorKind};
+use crate::network::{Network, ProxyChoice, TlsBackend};
 use crate::problem::{Problem, snippet};
 use crate::response::{RateLimit, Response, ResponseMeta};
 use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
@@ -193,6 +194,9 @@ pub(crate) struct Settings {
     pub(crate) max_body_size: u64,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Option<Sleeper>,
+    /// Whether the base URL is `https` (TLS must then be available).
+    pub(crate) https: bool,
+    pub(crate) network: Network,
 }
 
 /// The HTTP engine of a client: one pooled agent, the credentials, the retry loop.
@@ -260,7 +264,10 @@ impl Transport {
 
         // Per-phase timeouts only: `timeout_global`/`timeout_per_call` would make ureq 3.5
         // resolve the host on a new thread for every request, pooled connection or not.
-        let config = ureq::Agent::config_builder()
+        let builder = ureq::Agent::config_builder();
+        let builder = with_tls(builder, &s.network, s.https)?;
+        let config = builder
+            .proxy(proxy(&s.network.proxy)?)
             .http_status_as_error(false)
             .user_agent(s.user_agent)
             .accept("application/json, application/problem+json")
@@ -472,6 +479,116 @@ impl Transport {
     }
 }
 
+type AgentConfig = ureq::config::ConfigBuilder<ureq::typestate::AgentScope>;
+
+/// The proxy to use, or `None`.
+///
+/// # Errors
+///
+/// [`Error::Config`] when an explicit proxy URL does not parse.
+fn proxy(choice: &ProxyChoice) -> Result<Option<ureq::Proxy>> {
+    match choice {
+        ProxyChoice::FromEnv => Ok(ureq::Proxy::try_from_env()),
+        ProxyChoice::Off => Ok(None),
+        // The URL is not echoed: it may carry a password.
+        ProxyChoice::Url(url) => ureq::Proxy::new(url).map(Some).map_err(|e| {
+            Error::Config(format!(
+                "proxy URL does not parse ({e}); expected e.g. http://proxy.example:3128"
+            ))
+        }),
+    }
+}
+
+/// Applies the TLS backend and the trusted roots.
+///
+/// # Errors
+///
+/// [`Error::Config`] when the base URL is https but no usable TLS backend is compiled in,
+/// when a root certificate PEM does not parse, or when the roots asked for need a feature
+/// that is off.
+fn with_tls(builder: AgentConfig, net: &Network, https: bool) -> Result<AgentConfig> {
+    let backend = match net.backend.or_else(TlsBackend::default_compiled) {
+        Some(backend) if backend.is_compiled() => backend,
+        Some(backend) if net.backend.is_some() => {
+            return Err(Error::Config(format!(
+                "the {backend:?} TLS backend is not compiled in: enable the `{}` feature of creatoraudit",
+                backend.feature()
+            )));
+        }
+        _ if https || !net.root_pems.is_empty() || net.platform_roots => {
+            return Err(Error::Config(
+                "no TLS backend is compiled in, so https cannot be used: enable the `rustls` \
+                 (default) or `native-tls` feature of creatoraudit"
+                    .into(),
+            ));
+        }
+        // Plain http to a local server: TLS is never used.
+        _ => return Ok(builder),
+    };
+    tls_config(builder, backend, net)
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn tls_config(builder: AgentConfig, _: TlsBackend, _: &Network) -> Result<AgentConfig> {
+    Ok(builder)
+}
+
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn tls_config(builder: AgentConfig, backend: TlsBackend, net: &Network) -> Result<AgentConfig> {
+    use ureq::tls::{PemItem, RootCerts, TlsConfig, TlsProvider};
+
+    let roots = if !net.root_pems.is_empty() {
+        if net.platform_roots {
+            return Err(Error::Config(
+                "choose custom root certificates or the platform's roots, not both".into(),
+            ));
+        }
+        let mut certs = Vec::new();
+        for pem in &net.root_pems {
+            for item in ureq::tls::parse_pem(pem) {
+                match item {
+                    Ok(PemItem::Certificate(cert)) => certs.push(cert),
+                    Ok(_) => {}
+                    Err(e) => {
+                        return Err(Error::Config(format!(
+                            "root certificate PEM does not parse: {e}"
+                        )));
+                    }
+                }
+            }
+        }
+        if certs.is_empty() {
+            return Err(Error::Config(
+                "root certificate PEM holds no certificate (expected a \
+                 -----BEGIN CERTIFICATE----- block)"
+                    .into(),
+            ));
+        }
+        RootCerts::Specific(Arc::new(certs))
+    } else if net.platform_roots {
+        if backend == TlsBackend::Rustls && !cfg!(feature = "platform-verifier") {
+            return Err(Error::Config(
+                "the platform's roots with rustls need the `platform-verifier` feature of \
+                 creatoraudit (or use the `native-tls` backend)"
+                    .into(),
+            ));
+        }
+        RootCerts::PlatformVerifier
+    } else {
+        RootCerts::WebPki
+    };
+    let provider = match backend {
+        TlsBackend::Rustls => TlsProvider::Rustls,
+        TlsBackend::NativeTls => TlsProvider::NativeTls,
+    };
+    Ok(builder.tls_config(
+        TlsConfig::builder()
+            .provider(provider)
+            .root_certs(roots)
+            .build(),
+    ))
+}
+
 /// How an attempt failed.
 enum Failure {
     Status(Box<Problem>),
@@ -517,12 +634,19 @@ impl Failure {
             ureq::Error::Io(io) => match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => K::Connect,
                 std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => K::Timeout,
+                // rustls reports a refused handshake (unknown issuer, bad name...) as I/O
+                // with invalid data; nothing else on this path uses that kind.
+                std::io::ErrorKind::InvalidData => K::Tls,
                 _ => K::Io,
             },
             ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => K::Protocol,
             ureq::Error::Tls(_) | ureq::Error::TlsRequired => K::Tls,
             #[cfg(feature = "rustls")]
             ureq::Error::Rustls(_) => K::Tls,
+            #[cfg(feature = "native-tls")]
+            ureq::Error::NativeTls(_) | ureq::Error::Der(_) => K::Tls,
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
+            ureq::Error::Pem(_) => K::Tls,
             ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => K::Proxy,
             _ => K::Other,
         };

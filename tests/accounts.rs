@@ -289,3 +289,19 @@ fn a_minimal_overview_decodes() {
     assert_eq!(o.current.total_views, None);
     assert_eq!(o.changes.total_views_pct, None);
 }
+
+#[test]
+fn models_serialize_back_to_the_api_shape() {
+    let original = account_json("a1", "khaby.lame");
+    let account: creatoraudit::Account = serde_json::from_value(original.clone()).unwrap();
+    let again = serde_json::to_value(&account).unwrap();
+    assert_eq!(again["username"], "khaby.lame");
+    assert_eq!(again["platform"], "tiktok");
+    assert_eq!(again["follower_count"], original["follower_count"]);
+    let back: creatoraudit::Account = serde_json::from_value(again).unwrap();
+    assert_eq!(back, account);
+    let video: creatoraudit::Video = serde_json::from_value(video_json("v1")).unwrap();
+    let back: creatoraudit::Video =
+        serde_json::from_value(serde_json::to_value(&video).unwrap()).unwrap();
+    assert_eq!(back, video);
+}

@@ -312,7 +312,7 @@ impl NewAccount {
 /// Only `id` and `username` are promised by the API docs; everything else is `None` when
 /// the server leaves it out or sends `null`. Metrics are `None` or `0` until the first
 /// refresh completes (`last_scrape_time` is set).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Account {
     /// The account's id (a UUID).

@@ -1,6 +1,6 @@
 //! Identity and discovery: `GET /health`, `GET /meta`, `GET /whoami`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::resources::Query;
@@ -9,7 +9,7 @@ use crate::transport::Method;
 use crate::{Client, Result};
 
 /// The identity behind an API key (`GET /whoami`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Whoami {
     /// The organization the key belongs to. Opaque: a UUID on most keys, `org_…` on some.
@@ -20,7 +20,7 @@ pub struct Whoami {
 }
 
 /// The API's discovery document (`GET /meta`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiMeta {
     /// The version, e.g. `v2`.

@@ -1,6 +1,6 @@
 //! Organization headline numbers: `GET /overview`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::resources::Query;
 use crate::response::Response;
@@ -9,7 +9,7 @@ use crate::{Client, Result};
 
 /// The organization's headline numbers over a period, compared with the period before it
 /// (`GET /overview`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Overview {
     /// The numbers of the period asked for.
@@ -24,7 +24,7 @@ pub struct Overview {
 }
 
 /// The headline numbers of one period.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OverviewStats {
     /// Views over the period.
@@ -46,7 +46,7 @@ pub struct OverviewStats {
 
 /// Period-over-period changes, in percent. `None` where the API gives none (for example,
 /// possibly, when the previous value was 0).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OverviewChanges {
     /// Change in views.

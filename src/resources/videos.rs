@@ -269,7 +269,7 @@ impl NewVideo {
 ///
 /// Only `id` is promised by the API docs; everything else is `None` when the server leaves
 /// it out or sends `null`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Video {
     /// The video's id (a UUID).

@@ -77,6 +77,9 @@ mod random;
 mod resources;
 mod response;
 mod retry;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod transport;
 mod types;
 mod url;

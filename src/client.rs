@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
+#[cfg(doc)]
+use crate::Error;
 use crate::Result;
 use crate::builder::ClientBuilder;
 use crate::pagination::Paginator;

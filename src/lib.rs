@@ -29,13 +29,23 @@ pub use error::{DecodeError, Error, Result, TransportError, TransportErrorKind};
 pub use network::TlsBackend;
 pub use pagination::{Page, Pages, Paginator};
 pub use problem::{ErrorCode, FieldError, Problem};
+pub use resources::account_videos::{
+    AccountVideo, AccountVideoId, AccountVideos, ListAccountVideos,
+};
 pub use resources::accounts::{Account, AccountOrder, Accounts, ListAccounts, NewAccount};
+pub use resources::analytics::{
+    AccountMetrics, AccountMetricsBatch, AccountVideoMetrics, BATCH_CHUNK_SIZE, BatchMeta, Deltas,
+    DeltasBatch, MetricValues, MetricsBatch, VideoDeltas, VideoMetrics,
+};
 pub use resources::creators::{
     AccountLink, AccountsSummary, Creator, CreatorAnalytics, CreatorAnalyticsParams, CreatorOrder,
     CreatorUpdate, Creators, ListCreators, NewCreator, TopCreator, TopCreators,
 };
 pub use resources::meta::{ApiMeta, Health, Whoami};
 pub use resources::overview::{Overview, OverviewChanges, OverviewStats};
+pub use resources::search::{
+    EffectiveCaps, Search, SearchAccount, SearchCreator, SearchMeta, SearchResults, SearchVideo,
+};
 pub use resources::videos::{ListVideos, NewVideo, Video, VideoOrder, Videos};
 pub use response::{Conditional, RateLimit, Response, ResponseMeta};
 pub use types::{Date, OrderDirection, Period, Platform};

@@ -118,7 +118,6 @@ impl Request {
 
     /// Marks a POST that changes nothing on the server (the batch metrics), so it may be
     /// retried like a GET.
-    #[allow(dead_code)] // the batch metrics endpoints use it
     pub(crate) fn read_only(mut self) -> Self {
         self.read_only = true;
         self

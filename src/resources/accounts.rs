@@ -14,7 +14,7 @@ use crate::{Client, Result};
 /// The `/accounts` endpoints; from [`Client::accounts`].
 #[derive(Debug, Clone, Copy)]
 pub struct Accounts<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl Client {

@@ -67,14 +67,8 @@ impl Videos<'_> {
     /// the API rejects the body; otherwise as for every call. When one of several chunked
     /// requests fails, the call fails with that error and the other answers are dropped.
     pub fn metrics(&self, request: &VideoMetrics) -> Result<MetricsBatch> {
-        request.window.check()?;
         let ids = unique_ids("video_ids", &request.video_ids)?;
-        let bodies = ids.chunks(BATCH_CHUNK_SIZE).map(|chunk| {
-            let mut body = Map::new();
-            body.insert("video_ids".into(), json_strings(chunk));
-            request.window.write_to(&mut body);
-            body
-        });
+        let bodies = windowed_bodies("video_ids", &ids, request.window)?;
         run_batch(self.client, "videos/metrics", bodies)
     }
 
@@ -151,14 +145,8 @@ impl Accounts<'_> {
     /// date range whose start is after its end; [`Error::Decode`] when the answer is not a
     /// `{data: {id: …}, meta}` object; otherwise as [`Videos::metrics`].
     pub fn metrics(&self, request: &AccountMetrics) -> Result<AccountMetricsBatch> {
-        request.window.check()?;
         let ids = unique_ids("account_ids", &request.account_ids)?;
-        let bodies = ids.chunks(BATCH_CHUNK_SIZE).map(|chunk| {
-            let mut body = Map::new();
-            body.insert("account_ids".into(), json_strings(chunk));
-            request.window.write_to(&mut body);
-            body
-        });
+        let bodies = windowed_bodies("account_ids", &ids, request.window)?;
         run_batch(self.client, "accounts/metrics", bodies)
     }
 }
@@ -220,6 +208,25 @@ impl AccountVideos<'_> {
         });
         run_batch(self.client, "account-videos/metrics", bodies)
     }
+}
+
+/// The bodies of a windowed batch: `{field: [≤ 200 ids], period…}` per chunk.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for a date range that ends before it starts.
+fn windowed_bodies<'a>(
+    field: &'static str,
+    ids: &'a [String],
+    window: Window,
+) -> Result<impl Iterator<Item = Map<String, Value>> + 'a> {
+    window.check()?;
+    Ok(ids.chunks(BATCH_CHUNK_SIZE).map(move |chunk| {
+        let mut body = Map::new();
+        body.insert(field.into(), json_strings(chunk));
+        window.write_to(&mut body);
+        body
+    }))
 }
 
 /// Sends one read-only POST per body, in order, and merges the answers.

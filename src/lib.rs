@@ -6,6 +6,14 @@
 #![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// Entry points for `fuzz/`: public only when built by cargo-fuzz (`--cfg fuzzing`), compiled
+// (and so checked) always.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz;
+#[cfg(not(fuzzing))]
+#[allow(dead_code, unreachable_pub)]
+mod __fuzz;
 mod builder;
 mod client;
 mod error;

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::response::ResponseMeta;
-use crate::transport::{Method, Request};
+use crate::transport::{Method, Reply, Request};
 use crate::url::push_encoded;
 use crate::{Client, Error, Result};
 
@@ -57,6 +57,29 @@ struct PageInfo {
     limit: u32,
     #[serde(default)]
     total_count: Option<u64>,
+}
+
+/// Decodes a list response into a [`Page`].
+///
+/// # Errors
+///
+/// [`Error::Decode`] when the body is not a list page.
+pub(crate) fn decode_page<T: DeserializeOwned>(reply: Reply) -> Result<Page<T>> {
+    let listing = reply.json::<Listing<T>>()?;
+    let Listing {
+        data,
+        pagination,
+        filters,
+    } = listing.value;
+    Ok(Page {
+        items: data,
+        next_cursor: pagination.next_cursor,
+        has_next: pagination.has_next,
+        limit: pagination.limit,
+        total_count: pagination.total_count,
+        filters,
+        meta: listing.meta,
+    })
 }
 
 /// The state shared by [`Paginator`] and [`Pages`]: where the walk is, and what it has seen.
@@ -122,22 +145,7 @@ impl<T: DeserializeOwned> Walk<T> {
                 url
             }
         };
-        let reply = self.client.send(&Request::new(Method::Get, url))?;
-        let listing = reply.json::<Listing<T>>()?;
-        let Listing {
-            data,
-            pagination,
-            filters,
-        } = listing.value;
-        Ok(Page {
-            items: data,
-            next_cursor: pagination.next_cursor,
-            has_next: pagination.has_next,
-            limit: pagination.limit,
-            total_count: pagination.total_count,
-            filters,
-            meta: listing.meta,
-        })
+        decode_page(self.client.send(&Request::new(Method::Get, url))?)
     }
 
     /// What follows `page`: more pages, the end, or a broken contract.

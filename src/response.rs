@@ -4,6 +4,9 @@
 use std::ops::Deref;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// 9999-12-31T23:59:59Z in Unix seconds: the latest reset [`RateLimit::reset_at`] reads.
+const LATEST_RESET: u64 = 253_402_300_799;
+
 /// A snapshot of the `X-RateLimit-*` headers of one response.
 ///
 /// The API sends these on every authenticated response. `reset` is a Unix time in seconds
@@ -19,9 +22,10 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// The moment the window resets.
+    /// The moment the window resets. A reset past the year 9999 (a server's bug) is read as
+    /// the end of 9999, so that it fits every platform's `SystemTime`.
     pub fn reset_at(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.reset)
+        UNIX_EPOCH + Duration::from_secs(self.reset.min(LATEST_RESET))
     }
 
     /// How long until the window resets, from now; zero when it already has.

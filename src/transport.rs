@@ -268,6 +268,9 @@ impl Transport {
         let config = builder
             .proxy(proxy(&s.network.proxy)?)
             .http_status_as_error(false)
+            // The API does not redirect; a 3xx from a proxy or a misconfigured base URL is
+            // an answer to report, not a place to send the key or a create to.
+            .max_redirects(0)
             .user_agent(s.user_agent)
             .accept("application/json, application/problem+json")
             .timeout_connect(Some(s.connect_timeout))
@@ -647,6 +650,7 @@ impl Failure {
             #[cfg(any(feature = "rustls", feature = "native-tls"))]
             ureq::Error::Pem(_) => K::Tls,
             ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => K::Proxy,
+            ureq::Error::BodyStalled => K::Io,
             _ => K::Other,
         };
         Failure::Transport(TransportError::new(kind, Some(Box::new(e))))

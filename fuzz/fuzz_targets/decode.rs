@@ -1,0 +1,111 @@
+//! Fuzzes how creatoraudit reads responses: problem documents (any error status),
+//! single-resource envelopes (`{"data": T}`), list pages, `Retry-After` values and rate-limit
+//! snapshots. Nothing may panic, whatever the bytes.
+//!
+//! The first input byte picks the decoder (and, for problems, the HTTP status); the rest is
+//! the body. From the crate root:
+//!
+//! ```text
+//! cargo +nightly fuzz run decode -- -dict=fuzz/decode.dict -max_total_time=300
+//! ```
+//!
+//! Every path is the SDK's own, reached through its hidden `__fuzz` entry points.
+#![no_main]
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use creatoraudit::__fuzz;
+use creatoraudit::{Account, ApiMeta, Error, Overview, RateLimit, Video, Whoami};
+use libfuzzer_sys::fuzz_target;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The statuses a problem is read under: documented ones, retryable ones, and odd ones.
+const STATUSES: [u16; 16] = [
+    400, 401, 403, 404, 406, 408, 409, 415, 422, 429, 500, 502, 503, 504, 418, 599,
+];
+
+fn problem(status: u16, body: &[u8]) {
+    let problem = __fuzz::problem(status, body, Some("req_header"));
+    assert_eq!(problem.status, status);
+    assert!(
+        problem.request_id.is_some(),
+        "the header's id is the fallback"
+    );
+    if !matches!(serde_json::from_slice::<Value>(body), Ok(Value::Object(_))) {
+        // Not a problem document: a bounded, single-line snippet of the body.
+        assert!(
+            problem.detail.chars().count() <= 257,
+            "{:?}",
+            problem.detail
+        );
+        assert!(!problem.detail.contains('\n'));
+        assert_eq!(problem.type_uri, "about:blank");
+    }
+    let err = Error::from(problem);
+    assert!(err.to_string().starts_with(&format!("[{status} ")));
+    let _ = (
+        err.is_retryable(),
+        err.is_rate_limited(),
+        err.is_not_found(),
+        err.retry_after(),
+        err.code().map(|c| c.as_str().len()),
+        err.request_id(),
+        format!("{err:?}"),
+    );
+}
+
+fn envelope<T: DeserializeOwned + std::fmt::Debug>(body: &[u8]) {
+    match __fuzz::envelope::<T>(200, body) {
+        Ok(value) => drop(format!("{value:?}")),
+        Err(e) => assert!(matches!(e, Error::Decode(_)), "{e:?}"),
+    }
+}
+
+fn page<T: DeserializeOwned + std::fmt::Debug>(body: &[u8]) {
+    match __fuzz::page::<T>(200, body) {
+        Ok(page) => drop(format!("{:?}", page.items)),
+        Err(e) => assert!(matches!(e, Error::Decode(_)), "{e:?}"),
+    }
+}
+
+/// `Retry-After` from the body's text, and a rate-limit snapshot from its first 24 bytes.
+fn headers(body: &[u8]) {
+    let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    if let Some(wait) = std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| __fuzz::retry_after(text, now))
+    {
+        let _ = wait.as_secs_f64();
+    }
+    if let Some(bytes) = body.get(..24) {
+        let word = |i: usize| u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().unwrap());
+        let rl = RateLimit {
+            limit: word(0),
+            remaining: word(1),
+            reset: word(2),
+        };
+        let _ = (rl.reset_at(), rl.resets_in(), rl.is_exhausted());
+        let _ = rl.reset_at().duration_since(UNIX_EPOCH);
+    }
+}
+
+fuzz_target!(|input: &[u8]| {
+    let Some((&selector, body)) = input.split_first() else {
+        return;
+    };
+    match selector >> 4 {
+        0..=4 => problem(STATUSES[usize::from(selector & 15)], body),
+        5 => headers(body),
+        6 | 7 => envelope::<Account>(body),
+        8 => envelope::<Video>(body),
+        9 => envelope::<Whoami>(body),
+        10 => {
+            envelope::<Overview>(body);
+            envelope::<ApiMeta>(body);
+        }
+        11 | 12 => page::<Account>(body),
+        13 => page::<Video>(body),
+        _ => page::<Value>(body),
+    }
+});

@@ -1,0 +1,54 @@
+//! Entry points for the fuzz targets in `fuzz/`: the crate's private decoders, callable
+//! without HTTP.
+//!
+//! Public only under `--cfg fuzzing` (cargo-fuzz sets it), hidden, and exempt from semver:
+//! this module exists for `fuzz/` and may change or go in any release.
+
+use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+
+use crate::Result;
+use crate::pagination::{Page, decode_page};
+use crate::problem::Problem;
+use crate::response::ResponseMeta;
+use crate::transport::Reply;
+
+/// Reads an error response body, as the transport does for every non-2xx status.
+pub fn problem(status: u16, body: &[u8], header_request_id: Option<&str>) -> Problem {
+    Problem::from_body(status, body, header_request_id)
+}
+
+/// Decodes a single-resource envelope (`{"data": T}`), as every typed call does.
+///
+/// # Errors
+///
+/// [`Error::Decode`](crate::Error::Decode) when the body is not such an envelope.
+pub fn envelope<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+    reply(status, body).data().map(|r| r.value)
+}
+
+/// Decodes a list page, as the paginator does.
+///
+/// # Errors
+///
+/// [`Error::Decode`](crate::Error::Decode) when the body is not a list page.
+pub fn page<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<Page<T>> {
+    decode_page(reply(status, body))
+}
+
+/// Reads a `Retry-After` value (seconds or HTTP-date) relative to `now`.
+pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    crate::retry::parse_retry_after(value, now)
+}
+
+fn reply(status: u16, body: &[u8]) -> Reply {
+    Reply {
+        body: body.to_vec(),
+        meta: ResponseMeta {
+            status,
+            attempts: 1,
+            ..ResponseMeta::default()
+        },
+    }
+}

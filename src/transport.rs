@@ -449,13 +449,23 @@ impl Transport {
     }
 
     fn read_meta(&self, status: u16, headers: &HeaderMap, req: &Request) -> ResponseMeta {
-        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let number = |name: &str| text(name).and_then(|v| v.trim().parse::<u64>().ok());
-        let rate_limit = match (
-            number("x-ratelimit-limit"),
-            number("x-ratelimit-remaining"),
-            number("x-ratelimit-reset"),
-        ) {
+        // One pass over the response's few headers. Five lookups by `&str` name cost more
+        // than the rest of the SDK's per-request work together: each parses and validates
+        // the name, then hashes it. The first value of a repeated header wins, as with `get`.
+        let number = |v: &HeaderValue| v.to_str().ok()?.trim().parse::<u64>().ok();
+        let (mut limit, mut remaining, mut reset) = (None, None, None);
+        let (mut request_id, mut etag) = (None, None);
+        for (name, value) in headers {
+            match name.as_str() {
+                "x-ratelimit-limit" if limit.is_none() => limit = number(value),
+                "x-ratelimit-remaining" if remaining.is_none() => remaining = number(value),
+                "x-ratelimit-reset" if reset.is_none() => reset = number(value),
+                "x-request-id" if request_id.is_none() => request_id = value.to_str().ok(),
+                "etag" if etag.is_none() => etag = value.to_str().ok(),
+                _ => {}
+            }
+        }
+        let rate_limit = match (limit, remaining, reset) {
             (Some(limit), Some(remaining), Some(reset)) => Some(RateLimit {
                 limit,
                 remaining,
@@ -471,9 +481,9 @@ impl Transport {
         }
         ResponseMeta {
             status,
-            request_id: text("x-request-id").map(str::to_owned),
+            request_id: request_id.map(str::to_owned),
             rate_limit,
-            etag: text("etag").map(str::to_owned),
+            etag: etag.map(str::to_owned),
             idempotency_key: req.idempotency_key.clone(),
             attempts: 1,
             retry_delays: Vec::new(),

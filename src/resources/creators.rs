@@ -758,16 +758,9 @@ impl TopCreators {
     }
 
     fn query(&self) -> Result<Query> {
-        if let Some(limit) = self.limit {
-            if !(1..=Self::MAX_LIMIT).contains(&limit) {
-                return Err(Error::InvalidInput(format!(
-                    "limit: must be between 1 and {}, got {limit}",
-                    Self::MAX_LIMIT
-                )));
-            }
-        }
         let mut q = Query::new();
-        q.opt("period", self.period).opt("limit", self.limit);
+        q.opt("period", self.period)
+            .optional_limit(self.limit, Self::MAX_LIMIT)?;
         Ok(q)
     }
 }

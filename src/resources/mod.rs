@@ -53,13 +53,18 @@ impl Query {
 
     /// Adds `limit`, defaulting to `max` and refusing anything outside `1..=max`.
     pub(crate) fn limit(&mut self, limit: Option<u32>, max: u32) -> Result<&mut Self> {
-        let limit = limit.unwrap_or(max);
-        if !(1..=max).contains(&limit) {
+        self.optional_limit(Some(limit.unwrap_or(max)), max)
+    }
+
+    /// Adds `limit` when set (the API's default applies otherwise), refusing anything outside
+    /// `1..=max`.
+    pub(crate) fn optional_limit(&mut self, limit: Option<u32>, max: u32) -> Result<&mut Self> {
+        if let Some(limit) = limit.filter(|l| !(1..=max).contains(l)) {
             return Err(Error::InvalidInput(format!(
                 "limit: must be between 1 and {max}, got {limit}"
             )));
         }
-        Ok(self.opt("limit", Some(limit)))
+        Ok(self.opt("limit", limit))
     }
 
     pub(crate) fn pairs(&self) -> &[(&'static str, String)] {

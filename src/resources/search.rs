@@ -51,13 +51,9 @@ impl Search {
                 "q: at most {MAX_QUERY_CHARS} characters, got {chars}"
             )));
         }
-        if let Some(limit) = self.limit.filter(|l| !(1..=MAX_SEARCH_LIMIT).contains(l)) {
-            return Err(Error::InvalidInput(format!(
-                "limit: must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}"
-            )));
-        }
         let mut q = Query::new();
-        q.opt("q", Some(&self.q)).opt("limit", self.limit);
+        q.opt("q", Some(&self.q))
+            .optional_limit(self.limit, MAX_SEARCH_LIMIT)?;
         Ok(q)
     }
 }

@@ -285,6 +285,9 @@ impl ClientBuilder {
             ))
         })?;
         let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        // Let the HTTP layer's own parser have the last word on what it will accept.
+        crate::transport::check_uri(base_url.as_str())
+            .map_err(|why| Error::Config(format!("base_url {:?}: {why}", base_url.as_str())))?;
         if !base_url.is_https() && !base_url.is_loopback() && !self.allow_insecure_http {
             return Err(Error::Config(format!(
                 "base_url {:?} is plain http to a host that is not loopback: the API key would \

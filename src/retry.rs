@@ -3,12 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::error::TransportErrorKind;
-
-/// The statuses worth another attempt: 408, 429, 500, 502, 503 and 504.
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-}
+use crate::error::{TransportErrorKind, is_retryable_status};
 
 /// The retry settings of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,21 +1,21 @@
 //! The only code that talks HTTP.
 //!
-//! A resource method describes a call as a [`Request`]; [`Transport::send`] sends it (with
+//! A [`Call`](crate::call::Call) becomes a [`Request`]; [`Transport::send`] sends it (with
 //! retries), classifies the response (success, 304, problem) and returns a [`Reply`] whose
-//! body the caller decodes with [`Reply::json`] or [`Reply::data`]. No `ureq` type leaves this
-//! module.
+//! body `call.rs` decodes, or an [`Error`] that carries the call's [`ResponseMeta`]. No `ureq`
+//! type leaves this module.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+
 use ureq::http::{self, HeaderMap, HeaderValue, header};
 
-use crate::error::{DecodeError, TransportError, TransportErrorKind};
+use crate::error::{TransportError, TransportErrorKind};
 use crate::network::{Network, ProxyChoice, TlsBackend};
-use crate::problem::{Problem, snippet};
-use crate::response::{RateLimit, Response, ResponseMeta};
+use crate::problem::Problem;
+use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
 use crate::{Error, Result, random};
 
@@ -44,6 +44,17 @@ impl Method {
         }
     }
 
+    /// The method's name, upper case.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
     fn to_http(self) -> http::Method {
         match self {
             Method::Get => http::Method::GET,
@@ -55,74 +66,21 @@ impl Method {
     }
 }
 
-/// A call, described: what to send, and whether it is safe to send twice.
+/// What goes on the wire for one call, built by [`Call`](crate::call::Call).
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
-    method: Method,
-    url: String,
-    body: Option<Vec<u8>>,
-    auth: bool,
-    idempotency_key: Option<String>,
-    if_none_match: Option<String>,
-    read_only: bool,
+    /// The endpoint, `"GET /accounts/{id}"`: named in errors and logs.
+    pub(crate) endpoint: Cow<'static, str>,
+    pub(crate) method: Method,
+    pub(crate) url: String,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) auth: bool,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) if_none_match: Option<String>,
+    pub(crate) read_only: bool,
 }
 
 impl Request {
-    pub(crate) fn new(method: Method, url: String) -> Self {
-        Request {
-            method,
-            url,
-            body: None,
-            auth: true,
-            idempotency_key: None,
-            if_none_match: None,
-            read_only: false,
-        }
-    }
-
-    /// Sends `body` as JSON.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`] when the value cannot be serialized to JSON.
-    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidInput(format!("request body: {e}")))?;
-        self.body = Some(bytes);
-        Ok(self)
-    }
-
-    /// Sends no `Authorization` header (`/health`, `/meta`).
-    pub(crate) fn without_auth(mut self) -> Self {
-        self.auth = false;
-        self
-    }
-
-    /// Sends `Idempotency-Key`: the call becomes safe to retry.
-    pub(crate) fn idempotency_key(mut self, key: String) -> Self {
-        self.idempotency_key = Some(key);
-        self
-    }
-
-    /// Sends `Idempotency-Key` with the user's key, or a fresh random one.
-    pub(crate) fn idempotency_key_or_random(self, key: Option<&str>) -> Self {
-        let key = key.map_or_else(random::uuid_v4, str::to_owned);
-        self.idempotency_key(key)
-    }
-
-    /// Sends `If-None-Match`: a `304` becomes a success without a body.
-    pub(crate) fn if_none_match(mut self, etag: &str) -> Self {
-        self.if_none_match = Some(etag.to_owned());
-        self
-    }
-
-    /// Marks a POST that changes nothing on the server (the batch metrics), so it may be
-    /// retried like a GET.
-    pub(crate) fn read_only(mut self) -> Self {
-        self.read_only = true;
-        self
-    }
-
     /// Whether sending this request twice cannot do harm.
     fn is_retry_safe(&self) -> bool {
         match self.method {
@@ -133,51 +91,12 @@ impl Request {
     }
 }
 
-/// A response the caller should decode: a 2xx, or a 304 to a conditional read.
+/// A response the caller should decode: a 2xx, or a 304 to a conditional read. Its decoders
+/// are in `call.rs`.
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) body: Vec<u8>,
     pub(crate) meta: ResponseMeta,
-}
-
-impl Reply {
-    /// Whether this is a `304 Not Modified` (it has no body).
-    pub(crate) fn is_not_modified(&self) -> bool {
-        self.meta.status == 304
-    }
-
-    /// Decodes the whole body.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Decode`] when the body is not the JSON `T` expects.
-    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
-        match serde_json::from_slice(&self.body) {
-            Ok(value) => Ok(Response {
-                value,
-                meta: self.meta,
-            }),
-            Err(source) => Err(Error::Decode(DecodeError {
-                status: self.meta.status,
-                request_id: self.meta.request_id,
-                snippet: snippet(&self.body),
-                source,
-            })),
-        }
-    }
-
-    /// Decodes a single-resource envelope, `{"data": T}`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Decode`] when the body is not such an envelope.
-    pub(crate) fn data<T: DeserializeOwned>(self) -> Result<Response<T>> {
-        #[derive(serde::Deserialize)]
-        struct Envelope<T> {
-            data: T,
-        }
-        Ok(self.json::<Envelope<T>>()?.map(|e| e.data))
-    }
 }
 
 /// Blocks the calling thread for a retry delay. Replaceable so tests can skip the waits.
@@ -314,8 +233,9 @@ impl Transport {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status, [`Error::Timeout`]/[`Error::Transport`] when no
-    /// response came, [`Error::BodyTooLarge`] for an oversized body.
+    /// [`Error::Api`] for an error status, [`Error::Transport`] when no response came,
+    /// [`Error::BodyTooLarge`] for an oversized body; each carries the call's
+    /// [`ResponseMeta`].
     pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
         let started = Instant::now();
         let safe = req.is_retry_safe();
@@ -323,10 +243,10 @@ impl Transport {
         loop {
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             let outcome = match time_left {
-                Some(Duration::ZERO) => Err(Failure::Transport(TransportError::new(
+                Some(Duration::ZERO) => Err(Failure::Transport(Box::new(TransportError::new(
                     TransportErrorKind::Timeout,
                     Some("the call's deadline passed".into()),
-                ))),
+                )))),
                 _ => self.attempt(req, time_left),
             };
             let failure = match outcome {
@@ -337,9 +257,8 @@ impl Transport {
                 }
                 Err(failure) => failure,
             };
-            let attempts = delays.len() as u32 + 1;
             let Some(retry_outcome) = failure.retry_outcome() else {
-                return Err(failure.into_error(attempts, req.idempotency_key.as_deref()));
+                return Err(failure.into_error(req, delays));
             };
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             let decision = self.retry.decide(
@@ -354,9 +273,7 @@ impl Transport {
                     (self.sleeper)(delay);
                     delays.push(delay);
                 }
-                Decision::Stop => {
-                    return Err(failure.into_error(attempts, req.idempotency_key.as_deref()));
-                }
+                Decision::Stop => return Err(failure.into_error(req, delays)),
             }
         }
     }
@@ -405,7 +322,7 @@ impl Transport {
                 Ok(body) => Ok(Reply { body, meta }),
                 Err(ureq::Error::BodyExceedsLimit(limit)) => Err(Failure::TooLarge {
                     limit,
-                    request_id: meta.request_id,
+                    meta: Some(Box::new(meta)),
                 }),
                 Err(e) => Err(Failure::from_ureq(e)),
             };
@@ -413,7 +330,6 @@ impl Transport {
         // An error body that cannot be read in full still leaves the status to go on.
         let body = read.unwrap_or_default();
         let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
-        problem.rate_limit = meta.rate_limit;
         problem.retry_after = parts
             .headers
             .get(header::RETRY_AFTER)
@@ -425,6 +341,7 @@ impl Transport {
                     .filter(|rl| status == 429 && rl.is_exhausted())
                     .map(|rl| rl.resets_in())
             });
+        problem.meta = meta;
         Err(Failure::Status(Box::new(problem)))
     }
 
@@ -480,13 +397,11 @@ impl Transport {
                 .unwrap_or_else(PoisonError::into_inner) = Some(rl);
         }
         ResponseMeta {
-            status,
+            status: Some(status),
             request_id: request_id.map(str::to_owned),
             rate_limit,
             etag: etag.map(str::to_owned),
-            idempotency_key: req.idempotency_key.clone(),
-            attempts: 1,
-            retry_delays: Vec::new(),
+            ..ResponseMeta::of(req)
         }
     }
 }
@@ -604,11 +519,24 @@ fn tls_config(builder: AgentConfig, backend: TlsBackend, net: &Network) -> Resul
 /// How an attempt failed.
 enum Failure {
     Status(Box<Problem>),
-    Transport(TransportError),
+    Transport(Box<TransportError>),
     TooLarge {
         limit: u64,
-        request_id: Option<String>,
+        /// The response's metadata, when its headers were read.
+        meta: Option<Box<ResponseMeta>>,
     },
+}
+
+impl ResponseMeta {
+    /// The metadata of a call before any response: what it is and what it sent.
+    fn of(req: &Request) -> ResponseMeta {
+        ResponseMeta {
+            endpoint: req.endpoint.clone(),
+            idempotency_key: req.idempotency_key.clone(),
+            attempts: 1,
+            ..ResponseMeta::default()
+        }
+    }
 }
 
 impl Failure {
@@ -625,10 +553,10 @@ impl Failure {
     }
 
     fn from_http(e: http::Error) -> Self {
-        Failure::Transport(TransportError::new(
+        Failure::Transport(Box::new(TransportError::new(
             TransportErrorKind::Other,
             Some(Box::new(e)),
-        ))
+        )))
     }
 
     fn from_ureq(e: ureq::Error) -> Self {
@@ -637,7 +565,7 @@ impl Failure {
             ureq::Error::BodyExceedsLimit(limit) => {
                 return Failure::TooLarge {
                     limit: *limit,
-                    request_id: None,
+                    meta: None,
                 };
             }
             ureq::Error::Timeout(_) => K::Timeout,
@@ -663,27 +591,31 @@ impl Failure {
             ureq::Error::BodyStalled => K::Io,
             _ => K::Other,
         };
-        Failure::Transport(TransportError::new(kind, Some(Box::new(e))))
+        Failure::Transport(Box::new(TransportError::new(kind, Some(Box::new(e)))))
     }
 
-    fn into_error(self, attempts: u32, idempotency_key: Option<&str>) -> Error {
-        let key = idempotency_key.map(str::to_owned);
+    /// The error of the whole call: this last failure, with the call's metadata (what it
+    /// was, how many attempts it made, what it waited) in the one place every error keeps it.
+    fn into_error(self, req: &Request, retry_delays: Vec<Duration>) -> Error {
+        let finish = |meta: &mut ResponseMeta| {
+            meta.attempts = retry_delays.len() as u32 + 1;
+            meta.retry_delays = retry_delays;
+        };
         match self {
             Failure::Status(mut problem) => {
-                problem.attempts = attempts;
-                problem.idempotency_key = key;
+                finish(&mut problem.meta);
                 Error::Api(problem)
             }
             Failure::Transport(mut t) => {
-                t.attempts = attempts;
-                t.idempotency_key = key;
-                if t.kind == TransportErrorKind::Timeout {
-                    Error::Timeout(t)
-                } else {
-                    Error::Transport(t)
-                }
+                t.meta = ResponseMeta::of(req);
+                finish(&mut t.meta);
+                Error::Transport(t)
             }
-            Failure::TooLarge { limit, request_id } => Error::BodyTooLarge { limit, request_id },
+            Failure::TooLarge { limit, meta } => {
+                let mut meta = meta.unwrap_or_else(|| Box::new(ResponseMeta::of(req)));
+                finish(&mut meta);
+                Error::BodyTooLarge { limit, meta }
+            }
         }
     }
 }

@@ -1,13 +1,15 @@
 //! The engine of the batch calls (`videos().metrics`, `videos().deltas`,
 //! `accounts().metrics`, `account_videos().metrics`): check and deduplicate the ids, split
-//! them into chunks of at most [`BATCH_CHUNK_SIZE`], send one read-only POST per chunk, and
-//! merge the answers into one ([`Batch::absorb`]).
+//! them into chunks of at most [`BATCH_CHUNK_SIZE`], send one read-only POST per chunk (several
+//! at once, see [`run`]), and merge the answers into one ([`Batch::absorb`]).
 //!
 //! The merged answer is the same whatever the chunking: every id once, `not_found` in the
 //! order of the chunks.
 
 use std::collections::HashSet;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -29,27 +31,84 @@ pub(crate) trait Batch: DeserializeOwned {
     fn absorb(&mut self, next: Self);
 }
 
-/// Sends one read-only POST to `endpoint` per body, in order, and merges the answers.
+/// Sends one read-only POST to `endpoint` per body, up to the client's
+/// [`batch_concurrency`](crate::ClientBuilder::batch_concurrency) at once on scoped threads,
+/// and merges the answers in the order of the bodies.
 ///
 /// # Errors
 ///
-/// The first chunk's error ends the call (the other answers are dropped);
-/// [`Error::InvalidInput`] when there is no body at all.
-pub(crate) fn run<T: Batch>(
+/// A chunk's error (after its retries) ends the call: no further chunk is started, and of
+/// several failed chunks the first in order is reported. [`Error::InvalidInput`] when there is
+/// no body at all.
+pub(crate) fn run<T: Batch + Send>(
     client: &Client,
     endpoint: &'static str,
     bodies: impl IntoIterator<Item = Map<String, Value>>,
 ) -> Result<T> {
-    let mut merged: Option<T> = None;
-    for body in bodies {
-        let call = Call::new(endpoint, &[])?.json(&body)?.read_only();
-        let part = client.send(&call)?.json::<T>()?.value;
-        match &mut merged {
-            None => merged = Some(part),
-            Some(all) => all.absorb(part),
+    let bodies: Vec<Map<String, Value>> = bodies.into_iter().collect();
+    let send = |body: &Map<String, Value>| -> Result<T> {
+        let call = Call::new(endpoint, &[])?.json(body)?.read_only();
+        Ok(client.send(&call)?.json::<T>()?.value)
+    };
+    let workers = client.batch_concurrency().min(bodies.len());
+    let parts: Vec<Result<T>> = if workers <= 1 {
+        let mut parts = Vec::with_capacity(bodies.len());
+        for body in &bodies {
+            parts.push(Ok(send(body)?));
+        }
+        parts
+    } else {
+        concurrently(&bodies, workers, send)
+    };
+    let mut parts = parts.into_iter();
+    let mut merged = parts
+        .next()
+        .ok_or_else(|| Error::InvalidInput("ids: at least one id is required".into()))??;
+    for part in parts {
+        merged.absorb(part?);
+    }
+    Ok(merged)
+}
+
+/// Runs `send` over `bodies` on `workers` scoped threads, each taking the next body in order,
+/// and returns the results in the order of the bodies, up to and including the first failure
+/// (after one, no worker starts another body).
+fn concurrently<T: Send>(
+    bodies: &[Map<String, Value>],
+    workers: usize,
+    send: impl Fn(&Map<String, Value>) -> Result<T> + Sync,
+) -> Vec<Result<T>> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let slots: Vec<Mutex<Option<Result<T>>>> = bodies.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while !failed.load(Ordering::Acquire) {
+                    let i = next.fetch_add(1, Ordering::AcqRel);
+                    let Some(body) = bodies.get(i) else { break };
+                    let result = send(body);
+                    if result.is_err() {
+                        failed.store(true, Ordering::Release);
+                    }
+                    *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+                }
+            });
+        }
+    });
+    let mut results = Vec::with_capacity(bodies.len());
+    for slot in slots {
+        // Bodies are taken in order, so the ones never started all come after a failure.
+        let Some(result) = slot.into_inner().unwrap_or_else(PoisonError::into_inner) else {
+            break;
+        };
+        let stop = result.is_err();
+        results.push(result);
+        if stop {
+            break;
         }
     }
-    merged.ok_or_else(|| Error::InvalidInput("ids: at least one id is required".into()))
+    results
 }
 
 /// The bodies `{field: [≤ 200 ids], ..extra}`, one per chunk of `ids`.

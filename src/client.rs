@@ -37,6 +37,7 @@ pub struct Client {
 struct Inner {
     base_url: BaseUrl,
     transport: Transport,
+    batch_concurrency: usize,
 }
 
 impl fmt::Debug for Client {
@@ -95,13 +96,23 @@ impl Client {
     }
 
     /// Assembles a client from checked parts (see [`ClientBuilder::build`]).
-    pub(crate) fn from_parts(base_url: BaseUrl, transport: Transport) -> Client {
+    pub(crate) fn from_parts(
+        base_url: BaseUrl,
+        transport: Transport,
+        batch_concurrency: usize,
+    ) -> Client {
         Client {
             inner: Arc::new(Inner {
                 base_url,
                 transport,
+                batch_concurrency,
             }),
         }
+    }
+
+    /// How many chunks of a batch call go at once.
+    pub(crate) fn batch_concurrency(&self) -> usize {
+        self.inner.batch_concurrency
     }
 
     #[cfg(test)]

@@ -67,6 +67,12 @@ pub enum Error {
         meta: Box<ResponseMeta>,
     },
 
+    /// The call was cancelled through the client's
+    /// [`CancelToken`](crate::CancelToken) before it could finish: during a wait, or before
+    /// a request was sent. Carries the call's record (what it had done so far).
+    #[error("cancelled{}", CallSuffix(.0))]
+    Cancelled(Box<ResponseMeta>),
+
     /// The server broke the pagination contract (`has_next` without a cursor, or a cursor
     /// it had already given), so the walk stopped instead of looping.
     #[error("pagination stopped: {0}")]
@@ -90,9 +96,15 @@ impl Error {
             Error::Api(p) => Some(&p.meta),
             Error::Transport(t) => Some(&t.meta),
             Error::Decode(d) => Some(&d.meta),
-            Error::BodyTooLarge { meta, .. } => Some(meta),
+            Error::BodyTooLarge { meta, .. } | Error::Cancelled(meta) => Some(meta),
             _ => None,
         }
+    }
+
+    /// Whether the call was cancelled through the client's
+    /// [`CancelToken`](crate::CancelToken).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Error::Cancelled(_))
     }
 
     /// The call that failed, e.g. `"GET /accounts/{id}"`: the method and the path template
@@ -342,6 +354,18 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
+    }
+}
+
+/// Formats `: the call` ( ` GET /accounts/{id}`) when the record names one.
+struct CallSuffix<'a>(&'a ResponseMeta);
+
+impl fmt::Display for CallSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.endpoint() {
+            "" => Ok(()),
+            endpoint => write!(f, " ({endpoint})"),
+        }
     }
 }
 

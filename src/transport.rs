@@ -12,9 +12,11 @@ use std::borrow::Cow;
 
 use ureq::http::{self, HeaderMap, HeaderValue, header};
 
+use crate::cancel::CancelToken;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::network::{Network, ProxyChoice, TlsBackend};
-use crate::problem::Problem;
+use crate::pacing::{Pacer, Permit};
+use crate::problem::{ErrorCode, Problem};
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
 use crate::{Error, Result, random};
@@ -112,6 +114,8 @@ pub(crate) struct Settings {
     pub(crate) max_body_size: u64,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Option<Sleeper>,
+    pub(crate) pacing: bool,
+    pub(crate) cancel: Option<CancelToken>,
     /// Whether the base URL is `https` (TLS must then be available).
     pub(crate) https: bool,
     pub(crate) network: Network,
@@ -127,7 +131,10 @@ pub(crate) struct Transport {
     timeout: Duration,
     connect_timeout: Duration,
     max_body_size: u64,
-    sleeper: Sleeper,
+    /// The test sleeper, when one was given; otherwise waits sleep on the cancel token.
+    sleeper: Option<Sleeper>,
+    cancel: CancelToken,
+    pacer: Pacer,
     last_rate_limit: Mutex<Option<RateLimit>>,
 }
 
@@ -206,7 +213,9 @@ impl Transport {
             timeout: s.timeout,
             connect_timeout: s.connect_timeout,
             max_body_size: s.max_body_size,
-            sleeper: s.sleeper.unwrap_or_else(|| Arc::new(std::thread::sleep)),
+            sleeper: s.sleeper,
+            cancel: s.cancel.unwrap_or_default(),
+            pacer: Pacer::new(s.pacing),
             last_rate_limit: Mutex::new(None),
         })
     }
@@ -241,6 +250,7 @@ impl Transport {
         let safe = req.is_retry_safe();
         let mut delays: Vec<Duration> = Vec::new();
         loop {
+            self.pace(req, started, &delays)?;
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             let outcome = match time_left {
                 Some(Duration::ZERO) => Err(Failure::Transport(Box::new(TransportError::new(
@@ -270,11 +280,77 @@ impl Transport {
             );
             match decision {
                 Decision::Retry(delay) => {
-                    (self.sleeper)(delay);
+                    self.sleep(delay, req, &delays)?;
                     delays.push(delay);
                 }
                 Decision::Stop => return Err(failure.into_error(req, delays)),
             }
+        }
+    }
+
+    /// Waits until the shared rate-limit budget lets this request go. Unauthenticated
+    /// requests (`/health`, `/meta`) are not rate limited and never wait.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cancelled`] when the client's token is cancelled; a `429 RATE_LIMITED`
+    /// [`Error::Api`], unsent, when the wait would pass `max_retry_wait` or the deadline
+    /// (the error a capped 429 gives, so callers handle one case).
+    fn pace(&self, req: &Request, started: Instant, delays: &[Duration]) -> Result<()> {
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(Error::Cancelled(Box::new(self.meta_so_far(req, delays))));
+            }
+            if !req.auth {
+                return Ok(());
+            }
+            let wait = match self.pacer.acquire(SystemTime::now()) {
+                Permit::Go => return Ok(()),
+                Permit::Wait(wait) => wait,
+            };
+            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            if wait > self.retry.max_retry_wait || time_left.is_some_and(|left| wait >= left) {
+                let mut problem = Problem::new(429);
+                problem.code = ErrorCode::RateLimited;
+                problem.detail = format!(
+                    "not sent: this client's rate-limit budget is spent and the window resets \
+                     in {} s, longer than it may wait",
+                    wait.as_secs_f64().ceil()
+                );
+                problem.retry_after = Some(wait);
+                problem.meta = self.meta_so_far(req, delays);
+                problem.meta.status = None;
+                return Err(Error::Api(Box::new(problem)));
+            }
+            self.sleep(wait, req, delays)?;
+        }
+    }
+
+    /// Sleeps (through the test sleeper when there is one), waking at once on cancellation.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cancelled`] when the token is (or gets) cancelled.
+    fn sleep(&self, wait: Duration, req: &Request, delays: &[Duration]) -> Result<()> {
+        let cancelled = match &self.sleeper {
+            Some(sleeper) => {
+                sleeper(wait);
+                self.cancel.is_cancelled()
+            }
+            None => self.cancel.sleep(wait),
+        };
+        if cancelled {
+            return Err(Error::Cancelled(Box::new(self.meta_so_far(req, delays))));
+        }
+        Ok(())
+    }
+
+    /// The record of a call that has made `delays.len()` attempts (or none) so far.
+    fn meta_so_far(&self, req: &Request, delays: &[Duration]) -> ResponseMeta {
+        ResponseMeta {
+            attempts: delays.len() as u32,
+            retry_delays: delays.to_vec(),
+            ..ResponseMeta::of(req)
         }
     }
 
@@ -395,6 +471,9 @@ impl Transport {
                 .last_rate_limit
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner) = Some(rl);
+        }
+        if req.auth {
+            self.pacer.observe(rate_limit, SystemTime::now());
         }
         ResponseMeta {
             status: Some(status),

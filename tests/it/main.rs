@@ -5,3 +5,5 @@
 //! Run one module with a filter, e.g. `cargo test --all-features --test it -- retries::`.
 
 mod support;
+
+mod robustness;

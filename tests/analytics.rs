@@ -515,52 +515,6 @@ fn invalid_requests_fail_before_any_request() {
 }
 
 #[test]
-fn batch_posts_are_retried_because_they_are_read_only() {
-    type Call = fn(&creatoraudit::Client) -> creatoraudit::Result<()>;
-    let calls: [(&str, Call); 4] = [
-        ("/v2/videos/metrics", |c| {
-            c.videos().metrics(&VideoMetrics::new(["v"])).map(drop)
-        }),
-        ("/v2/videos/deltas", |c| {
-            c.videos().deltas(&VideoDeltas::new(["v"])).map(drop)
-        }),
-        ("/v2/accounts/metrics", |c| {
-            c.accounts().metrics(&AccountMetrics::new(["a"])).map(drop)
-        }),
-        ("/v2/account-videos/metrics", |c| {
-            c.account_videos()
-                .metrics(&AccountVideoMetrics::new().tiktok_video_ids([7]))
-                .map(drop)
-        }),
-    ];
-    for (path, call) in calls {
-        let mut s = server();
-        let unavailable = s
-            .mock("POST", path)
-            .match_header("idempotency-key", Matcher::Missing)
-            .with_status(503)
-            .with_header("content-type", common::PROBLEM_JSON)
-            .with_body(problem(
-                503,
-                "SERVICE_UNAVAILABLE",
-                "Service Unavailable",
-                "try again",
-                "req_503",
-            ))
-            .expect(1)
-            .create();
-        let ok = s
-            .mock("POST", path)
-            .with_body(json!({"data": {}, "meta": {"not_found": []}}).to_string())
-            .expect(1)
-            .create();
-        call(&client(&s)).unwrap_or_else(|e| panic!("{path}: {e}"));
-        unavailable.assert();
-        ok.assert();
-    }
-}
-
-#[test]
 fn an_error_in_a_later_chunk_fails_the_call_and_is_not_retried() {
     let mut s = server();
     let ids = uuids(0..201);

@@ -235,31 +235,6 @@ fn create_sends_only_the_name_and_the_chosen_key() {
 }
 
 #[test]
-fn a_retried_create_keeps_its_idempotency_key() {
-    let mut s = server();
-    let failing = s
-        .mock("POST", "/v2/creators")
-        .match_header("idempotency-key", "k-1")
-        .with_status(503)
-        .expect(1)
-        .create();
-    let ok = s
-        .mock("POST", "/v2/creators")
-        .match_header("idempotency-key", "k-1")
-        .with_status(201)
-        .with_body(data(creator_json("c1", "Ada")))
-        .expect(1)
-        .create();
-    let r = common::client(&s)
-        .creators()
-        .create_with_meta(&NewCreator::new("Ada").idempotency_key("k-1"))
-        .unwrap();
-    failing.assert();
-    ok.assert();
-    assert_eq!(r.meta.attempts, 2);
-}
-
-#[test]
 fn create_refuses_bad_names_and_metadata_before_sending() {
     let mut s = server();
     let none = nothing_sent(&mut s);
@@ -668,22 +643,6 @@ fn an_empty_or_invalid_update_is_refused_before_sending() {
     );
     assert!(msg.starts_with("metadata: the value of \"blob\""), "{msg}");
     assert_none_hit(&none);
-}
-
-#[test]
-fn a_failed_patch_is_not_retried() {
-    let mut s = server();
-    let m = s
-        .mock("PATCH", "/v2/creators/c1")
-        .with_status(503)
-        .expect(1)
-        .create();
-    let err = common::client(&s)
-        .creators()
-        .update("c1", &CreatorUpdate::new().name("x"))
-        .unwrap_err();
-    m.assert();
-    assert_eq!(err.status(), Some(503));
 }
 
 // ---- delete --------------------------------------------------------------------------

@@ -7,3 +7,5 @@
 mod support;
 
 mod robustness;
+mod transport_faults;
+mod retries;

@@ -24,3 +24,13 @@ pub const BEARER: &str = "Bearer ca_test_0123456789abcdef";
 pub const JSON: &str = "application/json";
 /// The problem-document media type (RFC 9457).
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The kind of a transport error, or a panic naming what came back instead.
+pub fn transport_kind(
+    result: &Result<impl std::fmt::Debug, creatoraudit::Error>,
+) -> creatoraudit::TransportErrorKind {
+    match result {
+        Err(creatoraudit::Error::Transport(t)) => t.kind(),
+        other => panic!("expected Error::Transport, got {other:?}"),
+    }
+}

@@ -513,3 +513,13 @@ pub fn header_value(request: &str, name: &str) -> Option<String> {
         .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
         .map(|(_, v)| v.trim().to_owned())
 }
+
+/// A `200` answer to `GET /whoami` (organization `org_1`, request id `req_ok`) that closes
+/// the connection.
+pub fn whoami_ok() -> Conn {
+    Conn::Reply(response(
+        200,
+        &[("X-Request-ID", "req_ok")],
+        &super::data(creatoraudit::testing::fixtures::whoami("org_1")),
+    ))
+}

@@ -9,3 +9,5 @@ mod support;
 mod robustness;
 mod transport_faults;
 mod retries;
+mod proxy;
+mod tls;

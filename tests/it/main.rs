@@ -20,3 +20,4 @@ mod pagination;
 mod requests;
 mod search;
 mod videos;
+mod creators;

@@ -124,9 +124,7 @@ fn unknown_status_and_code_are_kept() {
     let mut s = server();
     s.mock("GET", "/v2/whoami")
         .with_status(418)
-        .with_body(problem(418, "TEAPOT_REFUSED", "Short and stout.",
-            "req_t",
-        ))
+        .with_body(problem(418, "TEAPOT_REFUSED", "Short and stout.", "req_t"))
         .create();
     let err = client(&s).whoami().unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::Other("TEAPOT_REFUSED".into())));

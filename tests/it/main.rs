@@ -6,18 +6,18 @@
 
 mod support;
 
-mod robustness;
-mod transport_faults;
-mod retries;
-mod proxy;
-mod tls;
 mod account_videos;
 mod accounts;
+mod creators;
 mod errors;
 mod metrics;
 mod overview;
 mod pagination;
+mod proxy;
 mod requests;
+mod retries;
+mod robustness;
 mod search;
+mod tls;
+mod transport_faults;
 mod videos;
-mod creators;

@@ -4,10 +4,10 @@
 //! retried is in `retries`.
 
 use crate::support::{BEARER, JSON, PROBLEM_JSON, client, problem, server};
+use creatoraudit::testing::fixtures::video_metrics;
 use creatoraudit::{
     AccountMetrics, AccountVideoMetrics, Date, Error, ErrorCode, Period, VideoDeltas, VideoMetrics,
 };
-use creatoraudit::testing::fixtures::video_metrics;
 use mockito::{Matcher, Mock, ServerGuard};
 use serde_json::{Value, json};
 
@@ -381,7 +381,9 @@ fn account_video_metrics_count_both_platforms_towards_a_chunk() {
         "/v2/account-videos/metrics",
         json!({"tiktok_video_ids": tiktok[50..]}),
     )
-    .with_body(json!({"data": {"10100": video_metrics(2)}, "meta": {"not_found": [10_051]}}).to_string())
+    .with_body(
+        json!({"data": {"10100": video_metrics(2)}, "meta": {"not_found": [10_051]}}).to_string(),
+    )
     .expect(1)
     .create();
 
@@ -525,7 +527,10 @@ fn an_error_in_a_later_chunk_fails_the_call_and_is_not_retried() {
     )
     .with_status(422)
     .with_header("content-type", PROBLEM_JSON)
-    .with_body(problem(422, "VALIDATION_ERROR", "video_ids: at most 200 items",
+    .with_body(problem(
+        422,
+        "VALIDATION_ERROR",
+        "video_ids: at most 200 items",
         "req_422",
     ))
     .expect(1)

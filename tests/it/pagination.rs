@@ -1,8 +1,8 @@
 //! Walking listings: lazy, cursor verbatim, filters resent, guards against broken servers.
 
 use crate::support::{client, page, problem, query, server};
-use creatoraudit::{AccountOrder, Error, ListAccounts, OrderDirection, Platform};
 use creatoraudit::testing::fixtures;
+use creatoraudit::{AccountOrder, Error, ListAccounts, OrderDirection, Platform};
 use mockito::Matcher;
 use serde_json::{Value, json};
 
@@ -95,13 +95,7 @@ fn default_limit_is_the_maximum() {
         .match_query(query("limit=200"))
         .with_body(page(vec![], None, false, 200))
         .create();
-    assert_eq!(
-        client(&s)
-            .accounts()
-            .list(ListAccounts::new())
-            .count(),
-        0
-    );
+    assert_eq!(client(&s).accounts().list(ListAccounts::new()).count(), 0);
     m.assert();
 }
 
@@ -114,10 +108,7 @@ fn has_next_without_cursor_ends_with_an_error_after_the_items() {
         .with_body(page(accounts(&["1", "2"]), None, true, 2))
         .expect(1)
         .create();
-    let out: Vec<_> = client(&s)
-        .accounts()
-        .list(ListAccounts::new())
-        .collect();
+    let out: Vec<_> = client(&s).accounts().list(ListAccounts::new()).collect();
     m.assert();
     assert_eq!(out.len(), 3, "two items, then the error, then nothing");
     assert_eq!(out[1].as_ref().unwrap().id, "2");
@@ -174,9 +165,7 @@ fn an_error_mid_walk_is_yielded_once_and_the_cursor_to_resume_from_is_kept() {
         .mock("GET", "/v2/accounts")
         .match_query(query("limit=200&cursor=next%20page"))
         .with_status(404)
-        .with_body(problem(404, "NOT_FOUND", "gone",
-            "req_1",
-        ))
+        .with_body(problem(404, "NOT_FOUND", "gone", "req_1"))
         .expect(1)
         .create();
     let mut walk = client(&s).accounts().list(ListAccounts::new());

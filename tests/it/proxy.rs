@@ -74,16 +74,20 @@ fn the_environment_proxy_is_honoured_unless_turned_off() {
     let proxy_url = format!("http://{}", proxy.addr());
     let run = |no_proxy: bool| {
         let mut cmd = Command::new(std::env::current_exe().unwrap());
-        cmd.args(["--exact", "proxy::child_uses_the_environment_proxy", "--nocapture"])
-            .env("CA_CHILD_BASE_URL", format!("{}/v2", s.url()))
-            .env("HTTP_PROXY", &proxy_url)
-            .env_remove("ALL_PROXY")
-            .env_remove("all_proxy")
-            .env_remove("HTTPS_PROXY")
-            .env_remove("https_proxy")
-            .env_remove("http_proxy")
-            .env_remove("NO_PROXY")
-            .env_remove("no_proxy");
+        cmd.args([
+            "--exact",
+            "proxy::child_uses_the_environment_proxy",
+            "--nocapture",
+        ])
+        .env("CA_CHILD_BASE_URL", format!("{}/v2", s.url()))
+        .env("HTTP_PROXY", &proxy_url)
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("http_proxy")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy");
         if no_proxy {
             cmd.env("CA_CHILD_NO_PROXY", "1");
         }

@@ -120,9 +120,7 @@ fn request_decodes_into_any_type() {
     s.mock("GET", "/v2/whoami")
         .with_body(data(json!({"organization_id": "o-1"})))
         .create();
-    let e: Envelope = client(&s)
-        .request("GET", "/whoami", &[], None)
-        .unwrap();
+    let e: Envelope = client(&s).request("GET", "/whoami", &[], None).unwrap();
     assert_eq!(e.data.organization_id, "o-1");
 }
 
@@ -180,10 +178,7 @@ fn health_keeps_a_json_body_and_reads_an_empty_one_as_null() {
     s.mock("GET", "/v2/health")
         .with_body(r#"{"status":"ok"}"#)
         .create();
-    assert_eq!(
-        client(&s).health().unwrap().body,
-        json!({"status": "ok"})
-    );
+    assert_eq!(client(&s).health().unwrap().body, json!({"status": "ok"}));
     s.reset();
     s.mock("GET", "/v2/health").with_status(204).create();
     assert_eq!(client(&s).health().unwrap().body, Value::Null);

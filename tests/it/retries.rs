@@ -22,7 +22,6 @@ use crate::support::{
     server, transport_kind,
 };
 
-
 fn mock_whoami_ok(s: &mut mockito::ServerGuard) -> mockito::Mock {
     s.mock("GET", "/v2/whoami")
         .with_body(data(json!({"organization_id": "o"})))
@@ -32,7 +31,6 @@ fn mock_whoami_ok(s: &mut mockito::ServerGuard) -> mockito::Mock {
 
 // ---------------------------------------------------------------------------------------------
 // Which failures are retried
-
 
 #[test]
 fn every_retryable_status_is_retried_and_gives_up_after_the_budget() {
@@ -107,7 +105,6 @@ fn errors_say_how_to_branch() {
 
 // ---------------------------------------------------------------------------------------------
 // Which methods are retried
-
 
 #[test]
 fn a_put_and_a_delete_are_retried_as_idempotent() {
@@ -233,9 +230,7 @@ fn batch_posts_are_retried_because_they_are_read_only() {
             .match_header("idempotency-key", Matcher::Missing)
             .with_status(503)
             .with_header("content-type", PROBLEM_JSON)
-            .with_body(problem(503, "SERVICE_UNAVAILABLE", "try again",
-                "req_503",
-            ))
+            .with_body(problem(503, "SERVICE_UNAVAILABLE", "try again", "req_503"))
             .expect(1)
             .create();
         let ok = s
@@ -251,7 +246,6 @@ fn batch_posts_are_retried_because_they_are_read_only() {
 
 // ---------------------------------------------------------------------------------------------
 // Idempotency keys: one per call, the same on every attempt
-
 
 /// Records the `Idempotency-Key` of every request the mock sees.
 fn key_recorder() -> (Arc<Mutex<Vec<String>>>, impl Fn(&mockito::Request) -> bool) {
@@ -408,16 +402,13 @@ fn a_create_that_keeps_failing_reports_its_key_and_sent_it_every_time() {
 // ---------------------------------------------------------------------------------------------
 // How long: back-off, Retry-After (seconds and HTTP-date), the caps
 
-
 #[test]
 fn server_errors_are_retried_with_growing_jittered_backoff() {
     let mut s = server();
     let failing = s
         .mock("GET", "/v2/whoami")
         .with_status(500)
-        .with_body(problem(500, "INTERNAL_ERROR", "boom",
-            "req_5",
-        ))
+        .with_body(problem(500, "INTERNAL_ERROR", "boom", "req_5"))
         .expect(2)
         .create();
     let ok = mock_whoami_ok(&mut s);
@@ -441,9 +432,7 @@ fn retry_after_seconds_are_obeyed() {
         .mock("GET", "/v2/whoami")
         .with_status(429)
         .with_header("retry-after", "1")
-        .with_body(problem(429, "RATE_LIMITED", "Slow down.",
-            "req_429",
-        ))
+        .with_body(problem(429, "RATE_LIMITED", "Slow down.", "req_429"))
         .expect(1)
         .create();
     let ok = mock_whoami_ok(&mut s);
@@ -508,9 +497,7 @@ fn a_retry_after_past_the_cap_fails_fast_with_the_wait_on_the_error() {
         .with_header("x-ratelimit-limit", "600")
         .with_header("x-ratelimit-remaining", "0")
         .with_header("x-ratelimit-reset", "1893456000")
-        .with_body(problem(429, "RATE_LIMITED", "Slow down.",
-            "req_429",
-        ))
+        .with_body(problem(429, "RATE_LIMITED", "Slow down.", "req_429"))
         .expect(1)
         .create();
     let (client, waits) = recording_client(&s);

@@ -18,8 +18,8 @@
 use std::collections::HashSet;
 
 use creatoraudit::{
-    Account, Conditional, Error, ListAccounts, NewVideo, Page, Platform, TransportErrorKind,
-    Video, Whoami,
+    Account, Conditional, Error, ListAccounts, NewVideo, Page, Platform, TransportErrorKind, Video,
+    Whoami,
 };
 use serde_json::{Value, json};
 
@@ -29,7 +29,6 @@ use crate::support::generators::{
 };
 use crate::support::raw_server::{Canned, RawServer};
 use crate::support::{full_account, full_video};
-
 
 #[test]
 fn problem_documents_never_panic() {

@@ -49,7 +49,6 @@ fn a_reset_before_the_response_is_retried_then_reported() {
     }
 }
 
-
 #[test]
 fn a_reset_then_a_good_response_succeeds_on_the_second_attempt() {
     let server = RawServer::scripted(vec![Conn::Reset, whoami_ok()]);

@@ -81,12 +81,7 @@ fn list_asks_for_200_per_page_by_default_and_sends_no_unset_filter() {
     let m = s
         .mock("GET", "/v2/creators")
         .match_query(query("limit=200"))
-        .with_body(page(
-            vec![fixtures::creator("c1", "Ada")],
-            None,
-            false,
-            200,
-        ))
+        .with_body(page(vec![fixtures::creator("c1", "Ada")], None, false, 200))
         .expect(1)
         .create();
     let all: Vec<Creator> = client(&s)
@@ -375,9 +370,7 @@ fn get_of_an_unknown_creator_is_a_not_found_problem() {
         .mock("GET", "/v2/creators/nope")
         .with_status(404)
         .with_header("content-type", PROBLEM_JSON)
-        .with_body(problem(404, "NOT_FOUND", "Creator not found.",
-            "req_404",
-        ))
+        .with_body(problem(404, "NOT_FOUND", "Creator not found.", "req_404"))
         .expect(1)
         .create();
     let err = client(&s).creators().get("nope").unwrap_err();
@@ -635,9 +628,7 @@ fn delete_of_an_unknown_creator_is_an_api_error() {
         .mock("DELETE", "/v2/creators/gone")
         .with_status(404)
         .with_header("content-type", PROBLEM_JSON)
-        .with_body(problem(404, "NOT_FOUND", "Creator not found.",
-            "r1",
-        ))
+        .with_body(problem(404, "NOT_FOUND", "Creator not found.", "r1"))
         .expect(1)
         .create();
     let err = client(&s).creators().delete("gone").unwrap_err();

@@ -77,15 +77,15 @@ fn linking_an_account_owned_by_another_creator_is_a_conflict() {
         .mock("PUT", "/v2/creators/c1/accounts/a9")
         .with_status(409)
         .with_header("content-type", PROBLEM_JSON)
-        .with_body(problem(409, "CONFLICT", "Account is already linked to another creator.",
+        .with_body(problem(
+            409,
+            "CONFLICT",
+            "Account is already linked to another creator.",
             "req_409",
         ))
         .expect(1)
         .create();
-    let err = client(&s)
-        .creators()
-        .link_account("c1", "a9")
-        .unwrap_err();
+    let err = client(&s).creators().link_account("c1", "a9").unwrap_err();
     m.assert();
     assert_eq!(err.status(), Some(409));
     assert_eq!(err.request_id(), Some("req_409"));
@@ -105,9 +105,7 @@ fn linking_to_a_missing_creator_or_account_is_not_found() {
         .mock("PUT", "/v2/creators/c1/accounts/missing")
         .with_status(404)
         .with_header("content-type", PROBLEM_JSON)
-        .with_body(problem(404, "NOT_FOUND", "Account not found.",
-            "r",
-        ))
+        .with_body(problem(404, "NOT_FOUND", "Account not found.", "r"))
         .expect(1)
         .create();
     let err = client(&s)

@@ -54,10 +54,7 @@ fn top_sends_no_parameter_unless_asked() {
         .with_body(data(json!([])))
         .expect(1)
         .create();
-    let empty = client(&s)
-        .creators()
-        .top(TopCreators::new())
-        .unwrap();
+    let empty = client(&s).creators().top(TopCreators::new()).unwrap();
     m.assert();
     assert!(empty.is_empty());
 }

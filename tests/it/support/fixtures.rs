@@ -45,7 +45,10 @@ pub fn full_account(id: &str, username: &str) -> Value {
         ("post_lookback_days", json!(90)),
     ];
     for (field, value) in set {
-        assert!(account.get(field).is_some(), "the kit's account has {field}");
+        assert!(
+            account.get(field).is_some(),
+            "the kit's account has {field}"
+        );
         account[field] = value;
     }
     account
@@ -66,7 +69,10 @@ pub fn full_video(id: &str) -> Value {
             json!("https://scontent.cdninstagram.com/v/1.mp4"),
         ),
         ("account_id", json!("4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f")),
-        ("platform_data", json!({"music": {"title": "original audio"}})),
+        (
+            "platform_data",
+            json!({"music": {"title": "original audio"}}),
+        ),
     ];
     for (field, value) in set {
         assert!(video.get(field).is_some(), "the kit's video has {field}");

@@ -7,7 +7,7 @@ use mockito::Matcher;
 use serde_json::{Value, json};
 
 /// A discovered post with the fields every video carries, and some this SDK does not name.
-fn account_full_video(id: u64, platform: &str) -> Value {
+fn account_video_json(id: u64, platform: &str) -> Value {
     json!({
         "id": id,
         "type": "account_video",
@@ -42,8 +42,8 @@ fn list_sends_only_the_filters_set_and_follows_the_cursor() {
         .with_header("content-type", JSON)
         .with_body(page(
             vec![
-                account_full_video(101, "tiktok"),
-                account_full_video(102, "tiktok"),
+                account_video_json(101, "tiktok"),
+                account_video_json(102, "tiktok"),
             ],
             Some("c/2=="),
             true,
@@ -56,7 +56,7 @@ fn list_sends_only_the_filters_set_and_follows_the_cursor() {
         .match_query(query(&format!("{filters}&cursor=c%2F2%3D%3D")))
         .match_header("authorization", BEARER)
         .with_body(page(
-            vec![account_full_video(103, "tiktok")],
+            vec![account_video_json(103, "tiktok")],
             None,
             false,
             2,
@@ -120,7 +120,7 @@ fn without_filters_only_the_page_size_is_sent() {
         .match_query(query("limit=200"))
         .match_header("authorization", BEARER)
         .with_body(page(
-            vec![account_full_video(1, "instagram")],
+            vec![account_video_json(1, "instagram")],
             None,
             false,
             200,
@@ -207,9 +207,9 @@ fn listed_posts_feed_the_batch_metrics_by_platform() {
         .match_query(query("limit=200"))
         .with_body(page(
             vec![
-                account_full_video(11, "instagram"),
-                account_full_video(12, "tiktok"),
-                account_full_video(13, "instagram"),
+                account_video_json(11, "instagram"),
+                account_video_json(12, "tiktok"),
+                account_video_json(13, "instagram"),
             ],
             None,
             false,

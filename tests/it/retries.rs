@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use crate::support::raw_server::{Conn, RawServer, header_value, response, whoami_ok};
 use crate::support::time::{http_date, unix_now};
 use crate::support::{
-    PROBLEM_JSON, builder, client, data, full_account, problem, recording, recording_client,
-    server, transport_kind,
+    PROBLEM_JSON, builder, client, data, problem, recording, recording_client, server,
+    transport_kind,
 };
 
 fn mock_whoami_ok(s: &mut mockito::ServerGuard) -> mockito::Mock {
@@ -276,7 +276,7 @@ fn a_create_is_retried_with_the_same_idempotency_key() {
     let created = s
         .mock("POST", "/v2/accounts")
         .with_status(201)
-        .with_body(data(full_account("a1", "khaby.lame")))
+        .with_body(data(fixtures::account("a1", "khaby.lame")))
         .expect(1)
         .create();
     let (client, _) = recording_client(&s);
@@ -352,7 +352,7 @@ fn a_create_reset_on_its_first_attempt_is_retried_with_the_same_idempotency_key(
     let created = Conn::Reply(response(
         201,
         &[("X-Request-ID", "req_created")],
-        &data(full_account("acc_1", "x")),
+        &data(fixtures::account("acc_1", "x")),
     ));
     let server = RawServer::scripted(vec![Conn::Reset, created]);
     let account = server

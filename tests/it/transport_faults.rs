@@ -11,12 +11,13 @@
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use creatoraudit::testing::fixtures;
 use creatoraudit::{Client, Error, NewAccount, Platform, TransportErrorKind};
 use serde_json::json;
 
 use crate::support::raw_server::{Conn, RawServer, response, whoami_ok};
 use crate::support::rng::Rng;
-use crate::support::{KEY, data, full_account, recording, transport_kind};
+use crate::support::{KEY, data, recording, transport_kind};
 
 // ---------------------------------------------------------------------------------------------
 // Connection reset and clean close before the response
@@ -450,7 +451,7 @@ fn a_redirect_is_an_api_error_and_is_not_followed() {
             .into_bytes(),
         )
     };
-    let target = Conn::Reply(response(200, &[], &data(full_account("acc_9", "x"))));
+    let target = Conn::Reply(response(200, &[], &data(fixtures::account("acc_9", "x"))));
     for (name, first) in [
         ("302 without Location", found),
         ("303 to the account", elsewhere(303)),

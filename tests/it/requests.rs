@@ -1,8 +1,6 @@
 //! What goes on the wire: headers, URL joining, query encoding, the untyped escape hatch.
 
-mod common;
-
-use common::{BEARER, JSON, KEY, data, query, server};
+use crate::support::{BEARER, JSON, KEY, builder, client, data, query, server};
 use creatoraudit::{Client, Error};
 use mockito::Matcher;
 use serde_json::{Value, json};
@@ -25,7 +23,7 @@ fn every_request_sends_auth_accept_and_user_agent() {
         ))
         .expect(1)
         .create();
-    let me = common::client(&s).whoami().unwrap();
+    let me = client(&s).whoami().unwrap();
     m.assert();
     assert_eq!(me.organization_id, "org_2a");
     assert_eq!(me.api_key_name.as_deref(), Some("ci"));
@@ -39,7 +37,7 @@ fn user_agent_suffix_is_appended() {
         .match_header("user-agent", format!("{USER_AGENT} my-export/1.2").as_str())
         .with_body(data(json!({"organization_id": "o"})))
         .create();
-    let c = common::builder(&s)
+    let c = builder(&s)
         .user_agent_suffix("my-export/1.2")
         .build()
         .unwrap();
@@ -76,7 +74,7 @@ fn query_values_are_percent_encoded() {
         .match_query(query("q=caf%C3%A9%20%26%20bar%3D1%2F2&limit=5"))
         .with_body(json!({"data": {}, "meta": {}}).to_string())
         .create();
-    let _: Value = common::client(&s)
+    let _: Value = client(&s)
         .request(
             "get",
             "/search",
@@ -101,7 +99,7 @@ fn request_sends_json_bodies_and_returns_the_whole_body() {
         .with_body(data(json!({"id": "v1", "type": "video"})))
         .expect(1)
         .create();
-    let out: Value = common::client(&s)
+    let out: Value = client(&s)
         .request("POST", "/videos", &[], Some(&body))
         .unwrap();
     m.assert();
@@ -122,9 +120,7 @@ fn request_decodes_into_any_type() {
     s.mock("GET", "/v2/whoami")
         .with_body(data(json!({"organization_id": "o-1"})))
         .create();
-    let e: Envelope = common::client(&s)
-        .request("GET", "/whoami", &[], None)
-        .unwrap();
+    let e: Envelope = client(&s).request("GET", "/whoami", &[], None).unwrap();
     assert_eq!(e.data.organization_id, "o-1");
 }
 
@@ -132,7 +128,7 @@ fn request_decodes_into_any_type() {
 fn unknown_methods_are_refused_before_sending() {
     let mut s = server();
     let m = s.mock("TRACE", Matcher::Any).expect(0).create();
-    let err = common::client(&s)
+    let err = client(&s)
         .request::<Value>("TRACE", "/whoami", &[], None)
         .unwrap_err();
     assert!(
@@ -161,7 +157,7 @@ fn health_and_meta_send_no_key() {
             "deprecation": null, "sunset": null, "new_field": 1
         })))
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     let h = c.health().unwrap();
     assert_eq!(h.status, 200);
     assert_eq!(h.body, Value::String("OK".into()));
@@ -182,13 +178,10 @@ fn health_keeps_a_json_body_and_reads_an_empty_one_as_null() {
     s.mock("GET", "/v2/health")
         .with_body(r#"{"status":"ok"}"#)
         .create();
-    assert_eq!(
-        common::client(&s).health().unwrap().body,
-        json!({"status": "ok"})
-    );
+    assert_eq!(client(&s).health().unwrap().body, json!({"status": "ok"}));
     s.reset();
     s.mock("GET", "/v2/health").with_status(204).create();
-    assert_eq!(common::client(&s).health().unwrap().body, Value::Null);
+    assert_eq!(client(&s).health().unwrap().body, Value::Null);
 }
 
 #[test]
@@ -202,7 +195,7 @@ fn rate_limit_snapshot_is_kept_on_the_client_and_the_response() {
         .with_header("etag", "\"w1\"")
         .with_body(data(json!({"organization_id": "o"})))
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     assert_eq!(c.rate_limit(), None);
     let r = c.whoami_with_meta().unwrap();
     let rl = r.meta.rate_limit.unwrap();

@@ -1,13 +1,12 @@
-//! The typed account and video calls: request shapes and decoding.
+//! The typed account calls: request shapes and decoding (and the account and video models'
+//! round trip).
 
-mod common;
-
-use common::{BEARER, JSON, account_json, data, query, server, video_json};
-use creatoraudit::{
-    Conditional, Error, ListVideos, NewAccount, NewVideo, Period, Platform, VideoOrder,
-};
+use creatoraudit::testing::fixtures;
+use creatoraudit::{Conditional, Error, NewAccount, Platform};
 use mockito::Matcher;
 use serde_json::json;
+
+use crate::support::{BEARER, JSON, client, data, full_account, full_video, server};
 
 #[test]
 fn get_decodes_a_realistic_account() {
@@ -15,10 +14,10 @@ fn get_decodes_a_realistic_account() {
     let m = s
         .mock("GET", "/v2/accounts/4f1c")
         .match_header("authorization", BEARER)
-        .with_body(data(account_json("4f1c", "khaby.lame")))
+        .with_body(data(full_account("4f1c", "khaby.lame")))
         .expect(1)
         .create();
-    let a = common::client(&s).accounts().get("4f1c").unwrap();
+    let a = client(&s).accounts().get("4f1c").unwrap();
     m.assert();
     assert_eq!(a.id, "4f1c");
     assert_eq!(a.username, "khaby.lame");
@@ -41,7 +40,7 @@ fn a_minimal_account_with_nulls_and_unknowns_decodes() {
             "last_scrape_time": null, "follower_count": null, "brand_new_field": {"x": [1, 2]}
         })))
         .create();
-    let a = common::client(&s).accounts().get("a1").unwrap();
+    let a = client(&s).accounts().get("a1").unwrap();
     assert_eq!(a.platform, Some(Platform::Other("youtube".into())));
     assert!(a.metadata.is_empty());
     assert_eq!(a.last_scrape_time, None);
@@ -54,11 +53,11 @@ fn ids_are_path_encoded_and_empty_ids_refused() {
     let mut s = server();
     let m = s
         .mock("GET", "/v2/accounts/a%2F..%2Fb%3Fx%3D1")
-        .with_body(data(account_json("x", "y")))
+        .with_body(data(fixtures::account("x", "y")))
         .expect(1)
         .create();
     let none = s.mock("GET", "/v2/accounts/").expect(0).create();
-    let c = common::client(&s);
+    let c = client(&s);
     c.accounts().get("a/../b?x=1").unwrap();
     let err = c.accounts().get("").unwrap_err();
     assert_eq!(
@@ -85,7 +84,7 @@ fn create_sends_the_documented_body_with_an_idempotency_key() {
             "last_scrape_time": null, "added_at": "2026-11-29T10:00:00Z"})))
         .expect(1)
         .create();
-    let r = common::client(&s)
+    let r = client(&s)
         .accounts()
         .create_with_meta(
             &NewAccount::new(Platform::TikTok, "khaby.lame")
@@ -109,9 +108,9 @@ fn create_sends_only_the_required_fields_and_a_chosen_key() {
         .match_body(Matcher::Json(
             json!({"platform": "instagram", "username": "natgeo"}),
         ))
-        .with_body(data(account_json("n", "natgeo")))
+        .with_body(data(fixtures::account("n", "natgeo")))
         .create();
-    common::client(&s)
+    client(&s)
         .accounts()
         .create(&NewAccount::new(Platform::Instagram, "natgeo").idempotency_key("my-key-1"))
         .unwrap();
@@ -122,7 +121,7 @@ fn create_sends_only_the_required_fields_and_a_chosen_key() {
 fn create_refuses_an_empty_username_before_sending() {
     let mut s = server();
     let m = s.mock("POST", Matcher::Any).expect(0).create();
-    let err = common::client(&s)
+    let err = client(&s)
         .accounts()
         .create(&NewAccount::new(Platform::TikTok, " "))
         .unwrap_err();
@@ -148,10 +147,10 @@ fn conditional_get_tells_modified_from_not_modified() {
         .mock("GET", "/v2/accounts/a1")
         .match_header("if-none-match", "\"v0\"")
         .with_header("etag", "\"v1\"")
-        .with_body(data(account_json("a1", "fresh")))
+        .with_body(data(fixtures::account("a1", "fresh")))
         .expect(1)
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     let r = c.accounts().get_if_none_match("a1", "\"v1\"").unwrap();
     assert!(r.is_not_modified());
     assert_eq!(r.meta().status, 304);
@@ -171,128 +170,13 @@ fn conditional_get_tells_modified_from_not_modified() {
 fn a_304_to_an_unconditional_get_is_an_error_not_a_parse() {
     let mut s = server();
     s.mock("GET", "/v2/accounts/a1").with_status(304).create();
-    let err = common::client(&s).accounts().get("a1").unwrap_err();
+    let err = client(&s).accounts().get("a1").unwrap_err();
     assert_eq!(err.status(), Some(304));
 }
 
 #[test]
-fn list_videos_sends_filters_and_decodes() {
-    let mut s = server();
-    let m = s
-        .mock("GET", "/v2/videos")
-        .match_query(query("account_id=4f1c&order_by=view_count&limit=50"))
-        .with_body(common::page(
-            vec![
-                video_json("v1"),
-                json!({"id": "v2", "platform": "snapchat", "metadata": null, "extra": true}),
-            ],
-            None,
-            false,
-            50,
-        ))
-        .expect(1)
-        .create();
-    let videos: Vec<_> = common::client(&s)
-        .videos()
-        .list(
-            ListVideos::new()
-                .account_id("4f1c")
-                .order_by(VideoOrder::ViewCount)
-                .limit(50),
-        )
-        .collect::<Result<_, _>>()
-        .unwrap();
-    m.assert();
-    assert_eq!(videos.len(), 2);
-    let v = &videos[0];
-    assert_eq!(v.platform, Some(Platform::Instagram));
-    assert_eq!(v.shortcode.as_deref(), Some("C8xYzAbCdEf"));
-    assert_eq!(v.duration, Some(31.5));
-    assert_eq!(v.saved_count, Some(7_800));
-    assert_eq!(
-        v.platform_data.as_ref().unwrap()["music"]["title"],
-        "original audio"
-    );
-    assert_eq!(videos[1].platform, Some(Platform::Other("snapchat".into())));
-    assert!(videos[1].metadata.is_empty());
-}
-
-#[test]
-fn create_video_sends_the_documented_body() {
-    let mut s = server();
-    let m = s
-        .mock("POST", "/v2/videos")
-        .match_header("content-type", JSON)
-        .match_header("idempotency-key", Matcher::Regex("^[0-9a-f-]{36}$".into()))
-        .match_body(Matcher::Json(json!({
-            "platform": "instagram", "identifier": "https://www.instagram.com/p/C8xYzAbCdEf/", "is_active": true
-        })))
-        .with_status(201)
-        .with_body(data(video_json("v9")))
-        .expect(1)
-        .create();
-    let v = common::client(&s)
-        .videos()
-        .create(
-            &NewVideo::new(
-                Platform::Instagram,
-                "https://www.instagram.com/p/C8xYzAbCdEf/",
-            )
-            .is_active(true),
-        )
-        .unwrap();
-    m.assert();
-    assert_eq!(v.id, "v9");
-    let err = common::client(&s)
-        .videos()
-        .create(&NewVideo::new(Platform::Instagram, ""))
-        .unwrap_err();
-    assert!(err.to_string().contains("identifier"), "{err}");
-}
-
-#[test]
-fn overview_sends_the_period_and_decodes_the_comparison() {
-    let mut s = server();
-    let m = s
-        .mock("GET", "/v2/overview")
-        .match_query(query("period=30d"))
-        .with_body(data(json!({
-            "type": "overview",
-            "current": {"total_views": 1_250_000, "engagement_rate": 4.2, "active_accounts": 18,
-                        "account_videos": 940, "tracked_videos": 35},
-            "previous": {"total_views": 1_000_000, "engagement_rate": 3.9, "active_accounts": 16,
-                         "account_videos": 880, "tracked_videos": 30},
-            "changes": {"total_views_pct": 25.0, "engagement_rate_pct": 7.69, "active_accounts_pct": 12.5,
-                        "account_videos_pct": 6.82, "tracked_videos_pct": null}
-        })))
-        .expect(1)
-        .create();
-    let o = common::client(&s).overview(Period::Last30Days).unwrap();
-    m.assert();
-    assert_eq!(o.current.total_views, Some(1_250_000));
-    assert_eq!(o.current.engagement_rate, Some(4.2));
-    assert_eq!(o.previous.active_accounts, Some(16));
-    assert_eq!(o.changes.total_views_pct, Some(25.0));
-    assert_eq!(o.changes.tracked_videos_pct, None);
-}
-
-#[test]
-fn a_minimal_overview_decodes() {
-    let mut s = server();
-    s.mock("GET", "/v2/overview")
-        .match_query(query("period=7d"))
-        .with_body(data(
-            json!({"type": "overview", "current": null, "surprise": 1}),
-        ))
-        .create();
-    let o = common::client(&s).overview(Period::default()).unwrap();
-    assert_eq!(o.current.total_views, None);
-    assert_eq!(o.changes.total_views_pct, None);
-}
-
-#[test]
 fn models_serialize_back_to_the_api_shape() {
-    let original = account_json("a1", "khaby.lame");
+    let original = full_account("a1", "khaby.lame");
     let account: creatoraudit::Account = serde_json::from_value(original.clone()).unwrap();
     let again = serde_json::to_value(&account).unwrap();
     assert_eq!(again["username"], "khaby.lame");
@@ -300,7 +184,7 @@ fn models_serialize_back_to_the_api_shape() {
     assert_eq!(again["follower_count"], original["follower_count"]);
     let back: creatoraudit::Account = serde_json::from_value(again).unwrap();
     assert_eq!(back, account);
-    let video: creatoraudit::Video = serde_json::from_value(video_json("v1")).unwrap();
+    let video: creatoraudit::Video = serde_json::from_value(full_video("v1")).unwrap();
     let back: creatoraudit::Video =
         serde_json::from_value(serde_json::to_value(&video).unwrap()).unwrap();
     assert_eq!(back, video);

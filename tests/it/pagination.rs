@@ -1,8 +1,7 @@
 //! Walking listings: lazy, cursor verbatim, filters resent, guards against broken servers.
 
-mod common;
-
-use common::{account_json, page, query, server};
+use crate::support::{client, page, problem, query, server};
+use creatoraudit::testing::fixtures;
 use creatoraudit::{AccountOrder, Error, ListAccounts, OrderDirection, Platform};
 use mockito::Matcher;
 use serde_json::{Value, json};
@@ -23,7 +22,7 @@ fn params() -> ListAccounts {
 
 fn accounts(ids: &[&str]) -> Vec<Value> {
     ids.iter()
-        .map(|id| account_json(id, &format!("user_{id}")))
+        .map(|id| fixtures::account(id, &format!("user_{id}")))
         .collect()
 }
 
@@ -59,7 +58,7 @@ fn three_pages_resend_filters_and_pass_the_cursor_verbatim() {
         .expect(1)
         .create();
 
-    let client = common::client(&s);
+    let client = client(&s);
     let ids: Vec<String> = client
         .accounts()
         .list(params())
@@ -80,7 +79,7 @@ fn nothing_is_requested_until_the_first_item_is_asked_for() {
         .with_body(page(accounts(&["1"]), None, false, 200))
         .expect(1)
         .create();
-    let mut walk = common::client(&s).accounts().list(ListAccounts::new());
+    let mut walk = client(&s).accounts().list(ListAccounts::new());
     assert!(!m.matched(), "a paginator must be lazy");
     assert_eq!(walk.next().unwrap().unwrap().id, "1");
     assert!(walk.next().is_none());
@@ -96,13 +95,7 @@ fn default_limit_is_the_maximum() {
         .match_query(query("limit=200"))
         .with_body(page(vec![], None, false, 200))
         .create();
-    assert_eq!(
-        common::client(&s)
-            .accounts()
-            .list(ListAccounts::new())
-            .count(),
-        0
-    );
+    assert_eq!(client(&s).accounts().list(ListAccounts::new()).count(), 0);
     m.assert();
 }
 
@@ -115,10 +108,7 @@ fn has_next_without_cursor_ends_with_an_error_after_the_items() {
         .with_body(page(accounts(&["1", "2"]), None, true, 2))
         .expect(1)
         .create();
-    let out: Vec<_> = common::client(&s)
-        .accounts()
-        .list(ListAccounts::new())
-        .collect();
+    let out: Vec<_> = client(&s).accounts().list(ListAccounts::new()).collect();
     m.assert();
     assert_eq!(out.len(), 3, "two items, then the error, then nothing");
     assert_eq!(out[1].as_ref().unwrap().id, "2");
@@ -150,7 +140,7 @@ fn a_repeated_cursor_ends_the_walk_instead_of_looping() {
         .with_body(page(accounts(&["3"]), Some("A"), true, 200))
         .expect(1)
         .create();
-    let mut walk = common::client(&s).accounts().list(ListAccounts::new());
+    let mut walk = client(&s).accounts().list(ListAccounts::new());
     let ids: Vec<_> = walk.by_ref().take(3).map(|r| r.unwrap().id).collect();
     assert_eq!(ids, ["1", "2", "3"]);
     let err = walk.next().unwrap().unwrap_err();
@@ -175,16 +165,10 @@ fn an_error_mid_walk_is_yielded_once_and_the_cursor_to_resume_from_is_kept() {
         .mock("GET", "/v2/accounts")
         .match_query(query("limit=200&cursor=next%20page"))
         .with_status(404)
-        .with_body(common::problem(
-            404,
-            "NOT_FOUND",
-            "Not Found",
-            "gone",
-            "req_1",
-        ))
+        .with_body(problem(404, "NOT_FOUND", "gone", "req_1"))
         .expect(1)
         .create();
-    let mut walk = common::client(&s).accounts().list(ListAccounts::new());
+    let mut walk = client(&s).accounts().list(ListAccounts::new());
     assert_eq!(
         walk.resume_cursor(),
         None,
@@ -216,7 +200,7 @@ fn a_walk_resumes_from_a_saved_cursor() {
         .with_body(page(accounts(&["7"]), None, false, 200))
         .expect(1)
         .create();
-    let walk = common::client(&s)
+    let walk = client(&s)
         .accounts()
         .list(ListAccounts::new())
         .resume_from("saved");
@@ -243,7 +227,7 @@ fn pages_expose_page_level_fields() {
         .match_query(query(&format!("{WITH_TOTAL}&cursor=c2")))
         .with_body(page(accounts(&["3"]), None, false, 2))
         .create();
-    let mut pages = common::client(&s)
+    let mut pages = client(&s)
         .accounts()
         .list(params().include_total(true))
         .pages();
@@ -277,7 +261,7 @@ fn max_items_stops_without_fetching_more_pages() {
         .match_query(query("limit=2&cursor=c"))
         .expect(0)
         .create();
-    let walk = common::client(&s)
+    let walk = client(&s)
         .accounts()
         .list(ListAccounts::new().limit(2))
         .max_items(2);
@@ -290,7 +274,7 @@ fn max_items_stops_without_fetching_more_pages() {
 fn invalid_limits_fail_before_any_request() {
     let mut s = server();
     let m = s.mock("GET", Matcher::Any).expect(0).create();
-    let c = common::client(&s);
+    let c = client(&s);
     for limit in [0, 201] {
         let mut walk = c.accounts().list(ListAccounts::new().limit(limit));
         let err = walk.next().unwrap().unwrap_err();
@@ -330,7 +314,7 @@ fn generic_paginate_defaults_limit_and_keeps_the_callers() {
         .with_body(page(vec![json!({"id": 3})], None, false, 200))
         .expect(1)
         .create();
-    let items: Vec<Value> = common::client(&s)
+    let items: Vec<Value> = client(&s)
         .paginate("/account-videos", &[("account_id", "a 1")])
         .collect::<Result<_, _>>()
         .unwrap();
@@ -348,7 +332,7 @@ fn generic_paginate_defaults_limit_and_keeps_the_callers() {
         .expect(1)
         .create();
     assert_eq!(
-        common::client(&s)
+        client(&s)
             .paginate::<Value>("videos", &[("limit", "10")])
             .count(),
         0
@@ -363,7 +347,7 @@ fn a_page_that_is_not_a_listing_is_a_decode_error() {
         .match_query(Matcher::Any)
         .with_body(r#"{"data": [], "pagination": {"next_cursor": null}}"#)
         .create();
-    let err = common::client(&s)
+    let err = client(&s)
         .accounts()
         .list(ListAccounts::new())
         .next()

@@ -1,8 +1,6 @@
 //! `GET /search` against a mock server: the exact query, decoding, and argument checks.
 
-mod common;
-
-use common::{BEARER, JSON, client, query, server};
+use crate::support::{BEARER, JSON, client, query, server};
 use creatoraudit::{Error, Platform, Search};
 use mockito::Matcher;
 use serde_json::json;

@@ -1,9 +1,7 @@
 //! `GET /account-videos` against a mock server: filters, pagination, lenient items, and the
 //! road from a listed post to its batch metrics.
 
-mod common;
-
-use common::{BEARER, JSON, client, page, query, server};
+use crate::support::{BEARER, JSON, client, page, query, server};
 use creatoraudit::{AccountVideoId, AccountVideoMetrics, Error, ListAccountVideos, Platform};
 use mockito::Matcher;
 use serde_json::{Value, json};

@@ -1,9 +1,10 @@
-//! The batch analytics endpoints against a mock server: exact bodies, decoding, chunking of
-//! large id sets, validation before any request, and retries of the read-only POSTs.
+//! The batch metrics endpoints (`videos().metrics()`/`deltas()`, `accounts().metrics()`,
+//! `account_videos().metrics()`) against a mock server: exact bodies, decoding, chunking of
+//! large id sets and validation before any request. That the read-only batch POSTs are
+//! retried is in `retries`.
 
-mod common;
-
-use common::{BEARER, JSON, client, problem, server};
+use crate::support::{BEARER, JSON, PROBLEM_JSON, client, problem, server};
+use creatoraudit::testing::fixtures::video_metrics;
 use creatoraudit::{
     AccountMetrics, AccountVideoMetrics, Date, Error, ErrorCode, Period, VideoDeltas, VideoMetrics,
 };
@@ -17,15 +18,6 @@ fn uuid(i: usize) -> String {
 
 fn uuids(range: std::ops::Range<usize>) -> Vec<String> {
     range.map(uuid).collect()
-}
-
-/// Windowed metrics as the API reports them for a video with `views` views.
-fn metrics(views: i64) -> Value {
-    let (likes, comments, shares) = (views / 20, views / 500, views / 250);
-    json!({
-        "views": views, "plays": views, "likes": likes, "comments": comments,
-        "shares": shares, "engagement": likes + comments + shares
-    })
 }
 
 /// A mock of `POST path` that insists on the exact JSON body, the JSON content type, the
@@ -57,7 +49,7 @@ fn video_metrics_sends_each_id_once_with_the_period_and_decodes_every_field() {
     )
     .with_body(
         json!({
-            "data": {a.clone(): metrics(1_200_000), b.clone(): metrics(40_000)},
+            "data": {a.clone(): video_metrics(1_200_000), b.clone(): video_metrics(40_000)},
             "meta": {"period": "7d", "start_date": "2026-11-22", "end_date": "2026-11-28",
                      "days": 7, "not_found": [c]}
         })
@@ -165,7 +157,7 @@ fn more_than_200_ids_are_sent_in_two_requests_and_merged() {
     let ids = uuids(0..201);
     let found_first: serde_json::Map<String, Value> = ids[..199]
         .iter()
-        .map(|id| (id.clone(), metrics(100)))
+        .map(|id| (id.clone(), video_metrics(100)))
         .collect();
     let first = batch_mock(
         &mut s,
@@ -346,7 +338,7 @@ fn account_video_metrics_send_integer_ids_per_platform() {
     )
     .with_body(
         json!({
-            "data": {"1204551": metrics(9_000), "88310042": metrics(250_000)},
+            "data": {"1204551": video_metrics(9_000), "88310042": video_metrics(250_000)},
             "meta": {"period": "custom", "start_date": "2026-11-01", "end_date": "2026-11-30",
                      "days": 30, "not_found": [1_204_552]}
         })
@@ -380,7 +372,7 @@ fn account_video_metrics_count_both_platforms_towards_a_chunk() {
         "/v2/account-videos/metrics",
         json!({"instagram_post_ids": instagram, "tiktok_video_ids": tiktok[..50]}),
     )
-    .with_body(json!({"data": {"1": metrics(1)}, "meta": {"not_found": [2]}}).to_string())
+    .with_body(json!({"data": {"1": video_metrics(1)}, "meta": {"not_found": [2]}}).to_string())
     .expect(1)
     .create();
     // The second chunk holds only TikTok ids: the empty Instagram list is not sent.
@@ -389,7 +381,9 @@ fn account_video_metrics_count_both_platforms_towards_a_chunk() {
         "/v2/account-videos/metrics",
         json!({"tiktok_video_ids": tiktok[50..]}),
     )
-    .with_body(json!({"data": {"10100": metrics(2)}, "meta": {"not_found": [10_051]}}).to_string())
+    .with_body(
+        json!({"data": {"10100": video_metrics(2)}, "meta": {"not_found": [10_051]}}).to_string(),
+    )
     .expect(1)
     .create();
 
@@ -515,52 +509,6 @@ fn invalid_requests_fail_before_any_request() {
 }
 
 #[test]
-fn batch_posts_are_retried_because_they_are_read_only() {
-    type Call = fn(&creatoraudit::Client) -> creatoraudit::Result<()>;
-    let calls: [(&str, Call); 4] = [
-        ("/v2/videos/metrics", |c| {
-            c.videos().metrics(&VideoMetrics::new(["v"])).map(drop)
-        }),
-        ("/v2/videos/deltas", |c| {
-            c.videos().deltas(&VideoDeltas::new(["v"])).map(drop)
-        }),
-        ("/v2/accounts/metrics", |c| {
-            c.accounts().metrics(&AccountMetrics::new(["a"])).map(drop)
-        }),
-        ("/v2/account-videos/metrics", |c| {
-            c.account_videos()
-                .metrics(&AccountVideoMetrics::new().tiktok_video_ids([7]))
-                .map(drop)
-        }),
-    ];
-    for (path, call) in calls {
-        let mut s = server();
-        let unavailable = s
-            .mock("POST", path)
-            .match_header("idempotency-key", Matcher::Missing)
-            .with_status(503)
-            .with_header("content-type", common::PROBLEM_JSON)
-            .with_body(problem(
-                503,
-                "SERVICE_UNAVAILABLE",
-                "Service Unavailable",
-                "try again",
-                "req_503",
-            ))
-            .expect(1)
-            .create();
-        let ok = s
-            .mock("POST", path)
-            .with_body(json!({"data": {}, "meta": {"not_found": []}}).to_string())
-            .expect(1)
-            .create();
-        call(&client(&s)).unwrap_or_else(|e| panic!("{path}: {e}"));
-        unavailable.assert();
-        ok.assert();
-    }
-}
-
-#[test]
 fn an_error_in_a_later_chunk_fails_the_call_and_is_not_retried() {
     let mut s = server();
     let ids = uuids(0..201);
@@ -578,11 +526,10 @@ fn an_error_in_a_later_chunk_fails_the_call_and_is_not_retried() {
         json!({"video_ids": [ids[200]]}),
     )
     .with_status(422)
-    .with_header("content-type", common::PROBLEM_JSON)
+    .with_header("content-type", PROBLEM_JSON)
     .with_body(problem(
         422,
         "VALIDATION_ERROR",
-        "Unprocessable Entity",
         "video_ids: at most 200 items",
         "req_422",
     ))

@@ -1,8 +1,6 @@
 //! How failed calls surface: problem documents, non-JSON bodies, request ids, decode errors.
 
-mod common;
-
-use common::{PROBLEM_JSON, data, problem, server};
+use crate::support::{KEY, PROBLEM_JSON, client, data, problem, server};
 use creatoraudit::{Error, ErrorCode, FieldError, NewAccount, Platform};
 use serde_json::json;
 
@@ -30,7 +28,7 @@ fn validation_problem_with_field_errors() {
         .with_body(body.to_string())
         .expect(1)
         .create();
-    let err = common::client(&s)
+    let err = client(&s)
         .accounts()
         .create(&NewAccount::new(
             Platform::Other("myspace".into()),
@@ -72,7 +70,7 @@ fn request_id_falls_back_to_the_header() {
         .with_header("x-request-id", "req_hdr")
         .with_body(body.to_string())
         .create();
-    let err = common::client(&s).accounts().get("missing").unwrap_err();
+    let err = client(&s).accounts().get("missing").unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.request_id(), Some("req_hdr"));
     assert_eq!(
@@ -93,7 +91,7 @@ fn proxy_html_502_still_gives_a_usable_problem() {
         .with_body(html)
         .expect(3) // retried twice by default
         .create();
-    let err = common::client(&s).whoami().unwrap_err();
+    let err = client(&s).whoami().unwrap_err();
     m.assert();
     let p = err.problem().expect("an API error");
     assert_eq!(p.status, 502);
@@ -115,7 +113,7 @@ fn proxy_html_502_still_gives_a_usable_problem() {
 fn empty_error_body_uses_the_status_table() {
     let mut s = server();
     s.mock("GET", "/v2/whoami").with_status(401).create();
-    let err = common::client(&s).whoami().unwrap_err();
+    let err = client(&s).whoami().unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::Unauthorized));
     assert_eq!(err.to_string(), "[401 UNAUTHORIZED] Unauthorized");
     assert_eq!(err.request_id(), None);
@@ -126,15 +124,9 @@ fn unknown_status_and_code_are_kept() {
     let mut s = server();
     s.mock("GET", "/v2/whoami")
         .with_status(418)
-        .with_body(problem(
-            418,
-            "TEAPOT_REFUSED",
-            "I'm a teapot",
-            "Short and stout.",
-            "req_t",
-        ))
+        .with_body(problem(418, "TEAPOT_REFUSED", "Short and stout.", "req_t"))
         .create();
-    let err = common::client(&s).whoami().unwrap_err();
+    let err = client(&s).whoami().unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::Other("TEAPOT_REFUSED".into())));
     assert_eq!(err.code().unwrap().as_str(), "TEAPOT_REFUSED");
     assert!(!err.is_retryable());
@@ -147,7 +139,7 @@ fn success_body_that_does_not_decode_is_a_decode_error_with_context() {
         .with_header("x-request-id", "req_bad")
         .with_body(data(json!({"api_key_name": "no organization id here"})))
         .create();
-    let err = common::client(&s).whoami().unwrap_err();
+    let err = client(&s).whoami().unwrap_err();
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
     };
@@ -169,7 +161,7 @@ fn non_json_success_body_is_a_decode_error() {
     s.mock("GET", "/v2/whoami")
         .with_body("<html>login</html>")
         .create();
-    let err = common::client(&s).whoami().unwrap_err();
+    let err = client(&s).whoami().unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
 }
 
@@ -182,7 +174,7 @@ fn connection_refused_is_a_transport_error_without_the_key() {
         .unwrap()
         .port();
     let c = creatoraudit::Client::builder()
-        .api_key(common::KEY)
+        .api_key(KEY)
         .base_url(format!("http://127.0.0.1:{port}/v2"))
         .retry_sleeper(|_| {})
         .build()
@@ -192,5 +184,5 @@ fn connection_refused_is_a_transport_error_without_the_key() {
     assert!(err.is_retryable());
     assert_eq!(err.attempts(), Some(3));
     let all = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
-    assert!(!all.contains(common::KEY), "{all}");
+    assert!(!all.contains(KEY), "{all}");
 }

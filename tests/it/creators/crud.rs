@@ -1,62 +1,20 @@
-//! The creators endpoints: request shapes (method, path, query, headers, body, hit counts),
-//! decoding, client-side checks and the link/unlink semantics.
+//! List, create, get, update and delete, how ids go into every path, and the model's round
+//! trip.
 
-mod common;
-
-use common::{BEARER, JSON, PROBLEM_JSON, data, query, server};
+use creatoraudit::testing::fixtures;
 use creatoraudit::{
-    Conditional, Creator, CreatorAnalyticsParams, CreatorOrder, CreatorUpdate, Date, Error,
-    ErrorCode, ListCreators, NewCreator, OrderDirection, Period, Platform, TopCreator, TopCreators,
+    Conditional, Creator, CreatorAnalyticsParams, CreatorOrder, CreatorUpdate, Error, ErrorCode,
+    ListCreators, NewCreator, OrderDirection, Platform,
 };
-use mockito::{Matcher, Mock, ServerGuard};
+use mockito::Matcher;
 use serde_json::{Map, Value, json};
+
+use super::{assert_none_hit, date, invalid_input, nothing_sent};
+use crate::support::{BEARER, JSON, PROBLEM_JSON, client, data, page, problem, query, server};
 
 const UUID_V4: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$";
 
-/// A creator with every documented field, as the API docs show one.
-fn creator_json(id: &str, name: &str) -> Value {
-    json!({
-        "id": id,
-        "type": "creator",
-        "name": name,
-        "is_active": true,
-        "metadata": {"team": "growth", "tier": "A"},
-        "accounts_summary": {
-            "total": 2,
-            "platforms": {"tiktok": 1, "instagram": 1},
-            "total_followers": 165_300_000u64
-        }
-    })
-}
-
-/// Mocks that must never be hit: one per method, any path.
-fn nothing_sent(s: &mut ServerGuard) -> Vec<Mock> {
-    ["GET", "POST", "PUT", "PATCH", "DELETE"]
-        .into_iter()
-        .map(|m| s.mock(m, Matcher::Any).expect(0).create())
-        .collect()
-}
-
-fn assert_none_hit(mocks: &[Mock]) {
-    for m in mocks {
-        m.assert();
-    }
-}
-
-/// The message of an [`Error::InvalidInput`], or a panic.
-fn invalid_input(err: Error) -> String {
-    match err {
-        Error::InvalidInput(msg) => msg,
-        other => panic!("expected InvalidInput, got {other:?}"),
-    }
-}
-
-fn date(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
 // ---- list ----------------------------------------------------------------------------
-
 #[test]
 fn list_walks_every_page_resending_the_filters_and_the_cursor() {
     let mut s = server();
@@ -67,7 +25,7 @@ fn list_walks_every_page_resending_the_filters_and_the_cursor() {
         .match_query(query(filters))
         .with_body(
             json!({
-                "data": [creator_json("c1", "Zoe"), creator_json("c2", "Yann")],
+                "data": [fixtures::creator("c1", "Zoe"), fixtures::creator("c2", "Yann")],
                 "pagination": {"next_cursor": "eyJu/+IjoiWWFubiJ9==", "has_next": true,
                                "limit": 2, "total_count": 3},
                 "filters": {"is_active": true, "order_by": "name", "order_direction": "desc"}
@@ -84,7 +42,7 @@ fn list_walks_every_page_resending_the_filters_and_the_cursor() {
         )))
         .with_body(
             json!({
-                "data": [creator_json("c3", "Ada")],
+                "data": [fixtures::creator("c3", "Ada")],
                 "pagination": {"next_cursor": null, "has_next": false, "limit": 2, "total_count": 3},
                 "filters": {}
             })
@@ -98,7 +56,7 @@ fn list_walks_every_page_resending_the_filters_and_the_cursor() {
         .order_direction(OrderDirection::Desc)
         .include_total(true)
         .limit(2);
-    let pages: Vec<_> = common::client(&s)
+    let pages: Vec<_> = client(&s)
         .creators()
         .list(params)
         .pages()
@@ -123,15 +81,10 @@ fn list_asks_for_200_per_page_by_default_and_sends_no_unset_filter() {
     let m = s
         .mock("GET", "/v2/creators")
         .match_query(query("limit=200"))
-        .with_body(common::page(
-            vec![creator_json("c1", "Ada")],
-            None,
-            false,
-            200,
-        ))
+        .with_body(page(vec![fixtures::creator("c1", "Ada")], None, false, 200))
         .expect(1)
         .create();
-    let all: Vec<Creator> = common::client(&s)
+    let all: Vec<Creator> = client(&s)
         .creators()
         .list(ListCreators::new())
         .collect::<Result<_, _>>()
@@ -146,7 +99,7 @@ fn list_refuses_a_bad_limit_before_any_request() {
     for bad in [0, 201] {
         let mut s = server();
         let none = nothing_sent(&mut s);
-        let mut walk = common::client(&s)
+        let mut walk = client(&s)
             .creators()
             .list(ListCreators::new().is_active(false).limit(bad));
         let msg = invalid_input(walk.next().unwrap().unwrap_err());
@@ -163,7 +116,6 @@ fn creator_order_uses_the_api_name() {
 }
 
 // ---- create --------------------------------------------------------------------------
-
 #[test]
 fn create_sends_the_documented_body_with_a_random_idempotency_key() {
     let mut s = server();
@@ -186,7 +138,7 @@ fn create_sends_the_documented_body_with_a_random_idempotency_key() {
         })))
         .expect(1)
         .create();
-    let r = common::client(&s)
+    let r = client(&s)
         .creators()
         .create_with_meta(&NewCreator::new("Khaby Lame").is_active(false).metadata([
             ("team", json!("growth")),
@@ -222,10 +174,10 @@ fn create_sends_only_the_name_and_the_chosen_key() {
         .mock("POST", "/v2/creators")
         .match_header("idempotency-key", "import-row-17")
         .match_body(Matcher::Json(json!({"name": "Ada"})))
-        .with_body(data(creator_json("c1", "Ada")))
+        .with_body(data(fixtures::creator("c1", "Ada")))
         .expect(1)
         .create();
-    let r = common::client(&s)
+    let r = client(&s)
         .creators()
         .create_with_meta(&NewCreator::new("Ada").idempotency_key("import-row-17"))
         .unwrap();
@@ -235,35 +187,10 @@ fn create_sends_only_the_name_and_the_chosen_key() {
 }
 
 #[test]
-fn a_retried_create_keeps_its_idempotency_key() {
-    let mut s = server();
-    let failing = s
-        .mock("POST", "/v2/creators")
-        .match_header("idempotency-key", "k-1")
-        .with_status(503)
-        .expect(1)
-        .create();
-    let ok = s
-        .mock("POST", "/v2/creators")
-        .match_header("idempotency-key", "k-1")
-        .with_status(201)
-        .with_body(data(creator_json("c1", "Ada")))
-        .expect(1)
-        .create();
-    let r = common::client(&s)
-        .creators()
-        .create_with_meta(&NewCreator::new("Ada").idempotency_key("k-1"))
-        .unwrap();
-    failing.assert();
-    ok.assert();
-    assert_eq!(r.meta.attempts, 2);
-}
-
-#[test]
 fn create_refuses_bad_names_and_metadata_before_sending() {
     let mut s = server();
     let none = nothing_sent(&mut s);
-    let c = common::client(&s);
+    let c = client(&s);
     let too_many: Vec<(String, String)> = (0..21).map(|i| (format!("k{i}"), "v".into())).collect();
     let cases = [
         (NewCreator::new(""), "name: must not be empty"),
@@ -304,10 +231,10 @@ fn limits_count_characters_not_bytes_and_accept_the_maximum() {
         .match_body(Matcher::Json(
             json!({"name": name, "metadata": expected_tags}),
         ))
-        .with_body(data(creator_json("c1", &name)))
+        .with_body(data(fixtures::creator("c1", &name)))
         .expect(1)
         .create();
-    let c = common::client(&s)
+    let c = client(&s)
         .creators()
         .create(&NewCreator::new(name.clone()).metadata(tags))
         .unwrap();
@@ -316,7 +243,6 @@ fn limits_count_characters_not_bytes_and_accept_the_maximum() {
 }
 
 // ---- get -----------------------------------------------------------------------------
-
 #[test]
 fn get_decodes_a_realistic_creator() {
     let mut s = server();
@@ -325,10 +251,10 @@ fn get_decodes_a_realistic_creator() {
         .match_header("authorization", BEARER)
         .match_header("content-type", Matcher::Missing)
         .with_header("etag", "\"c-v1\"")
-        .with_body(data(creator_json("9b2e", "Khaby Lame")))
+        .with_body(data(fixtures::creator("9b2e", "Khaby Lame")))
         .expect(1)
         .create();
-    let r = common::client(&s).creators().get_with_meta("9b2e").unwrap();
+    let r = client(&s).creators().get_with_meta("9b2e").unwrap();
     m.assert();
     assert_eq!(r.meta.etag.as_deref(), Some("\"c-v1\""));
     let c = r.into_inner();
@@ -338,7 +264,7 @@ fn get_decodes_a_realistic_creator() {
     assert_eq!(c.metadata["team"], "growth");
     let summary = c.accounts_summary.unwrap();
     assert_eq!(summary.total, Some(2));
-    assert_eq!(summary.total_followers, Some(165_300_000));
+    assert_eq!(summary.total_followers, Some(3_400_000));
     assert_eq!(summary.platforms["tiktok"], 1);
     assert_eq!(summary.accounts_on(&Platform::Instagram), Some(1));
 }
@@ -366,7 +292,7 @@ fn a_minimal_creator_with_nulls_and_unknowns_decodes() {
         ))
         .expect(1)
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
 
     let a = c.creators().get("c1").unwrap();
     assert!(a.metadata.is_empty());
@@ -419,10 +345,10 @@ fn conditional_get_tells_modified_from_not_modified() {
         .mock("GET", "/v2/creators/c1")
         .match_header("if-none-match", "\"v1\"")
         .with_header("etag", "\"v2\"")
-        .with_body(data(creator_json("c1", "Renamed")))
+        .with_body(data(fixtures::creator("c1", "Renamed")))
         .expect(1)
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     let r = c.creators().get_if_none_match("c1", "\"v2\"").unwrap();
     assert!(r.is_not_modified());
     assert_eq!(r.meta().status, 304);
@@ -444,23 +370,16 @@ fn get_of_an_unknown_creator_is_a_not_found_problem() {
         .mock("GET", "/v2/creators/nope")
         .with_status(404)
         .with_header("content-type", PROBLEM_JSON)
-        .with_body(common::problem(
-            404,
-            "NOT_FOUND",
-            "Not Found",
-            "Creator not found.",
-            "req_404",
-        ))
+        .with_body(problem(404, "NOT_FOUND", "Creator not found.", "req_404"))
         .expect(1)
         .create();
-    let err = common::client(&s).creators().get("nope").unwrap_err();
+    let err = client(&s).creators().get("nope").unwrap_err();
     m.assert();
     assert!(err.is_not_found());
     assert_eq!(err.request_id(), Some("req_404"));
 }
 
 // ---- ids -----------------------------------------------------------------------------
-
 #[test]
 fn ids_are_percent_encoded_in_every_path() {
     let mut s = server();
@@ -468,12 +387,12 @@ fn ids_are_percent_encoded_in_every_path() {
     let enc = "a%2F..%2Fb%3Fx%3D1%23f";
     let get = s
         .mock("GET", format!("/v2/creators/{enc}").as_str())
-        .with_body(data(creator_json("x", "y")))
+        .with_body(data(fixtures::creator("x", "y")))
         .expect(1)
         .create();
     let patch = s
         .mock("PATCH", format!("/v2/creators/{enc}").as_str())
-        .with_body(data(creator_json("x", "y")))
+        .with_body(data(fixtures::creator("x", "y")))
         .expect(1)
         .create();
     let delete = s
@@ -503,7 +422,7 @@ fn ids_are_percent_encoded_in_every_path() {
         .with_body(data(json!({})))
         .expect(1)
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     let cr = c.creators();
     cr.get(creator).unwrap();
     cr.update(creator, &CreatorUpdate::new().is_active(true))
@@ -525,7 +444,7 @@ fn ids_are_percent_encoded_in_every_path() {
 fn empty_ids_are_refused_before_any_request() {
     let mut s = server();
     let none = nothing_sent(&mut s);
-    let c = common::client(&s);
+    let c = client(&s);
     let cr = c.creators();
     let range = CreatorAnalyticsParams::new(date("2026-06-01"), date("2026-06-30"));
     let errors = [
@@ -553,7 +472,6 @@ fn empty_ids_are_refused_before_any_request() {
 }
 
 // ---- update --------------------------------------------------------------------------
-
 #[test]
 fn update_sends_only_the_fields_set() {
     let mut s = server();
@@ -563,7 +481,7 @@ fn update_sends_only_the_fields_set() {
         .match_header("content-type", JSON)
         .match_header("idempotency-key", Matcher::Missing)
         .match_body(Matcher::Json(json!({"name": "Khaby"})))
-        .with_body(data(creator_json("c1", "Khaby")))
+        .with_body(data(fixtures::creator("c1", "Khaby")))
         .expect(1)
         .create();
     let archive = s
@@ -575,7 +493,7 @@ fn update_sends_only_the_fields_set() {
         ))
         .expect(1)
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     let a = c
         .creators()
         .update("c1", &CreatorUpdate::new().name("Khaby"))
@@ -600,7 +518,7 @@ fn metadata_is_merged_by_reading_editing_and_sending_it_whole() {
     let mut s = server();
     let read = s
         .mock("GET", "/v2/creators/c1")
-        .with_body(data(creator_json("c1", "Ada")))
+        .with_body(data(fixtures::creator("c1", "Ada")))
         .expect(1)
         .create();
     let write = s
@@ -612,7 +530,7 @@ fn metadata_is_merged_by_reading_editing_and_sending_it_whole() {
             "metadata": {"team": "growth", "tier": "B", "region": "EU"}})))
         .expect(1)
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     let mut tags = c.creators().get("c1").unwrap().metadata;
     tags.insert("tier".into(), "B".into());
     tags.insert("region".into(), "EU".into());
@@ -630,7 +548,7 @@ fn metadata_is_merged_by_reading_editing_and_sending_it_whole() {
 fn an_empty_or_invalid_update_is_refused_before_sending() {
     let mut s = server();
     let none = nothing_sent(&mut s);
-    let c = common::client(&s);
+    let c = client(&s);
     assert!(CreatorUpdate::new().is_empty());
     let msg = invalid_input(
         c.creators()
@@ -670,24 +588,7 @@ fn an_empty_or_invalid_update_is_refused_before_sending() {
     assert_none_hit(&none);
 }
 
-#[test]
-fn a_failed_patch_is_not_retried() {
-    let mut s = server();
-    let m = s
-        .mock("PATCH", "/v2/creators/c1")
-        .with_status(503)
-        .expect(1)
-        .create();
-    let err = common::client(&s)
-        .creators()
-        .update("c1", &CreatorUpdate::new().name("x"))
-        .unwrap_err();
-    m.assert();
-    assert_eq!(err.status(), Some(503));
-}
-
 // ---- delete --------------------------------------------------------------------------
-
 #[test]
 fn delete_accepts_204_and_200_with_a_body() {
     let mut s = server();
@@ -711,7 +612,7 @@ fn delete_accepts_204_and_200_with_a_body() {
         .with_body("deleted")
         .expect(1)
         .create();
-    let c = common::client(&s);
+    let c = client(&s);
     c.creators().delete("c1").unwrap();
     c.creators().delete("c2").unwrap();
     c.creators().delete("c3").unwrap();
@@ -727,16 +628,10 @@ fn delete_of_an_unknown_creator_is_an_api_error() {
         .mock("DELETE", "/v2/creators/gone")
         .with_status(404)
         .with_header("content-type", PROBLEM_JSON)
-        .with_body(common::problem(
-            404,
-            "NOT_FOUND",
-            "Not Found",
-            "Creator not found.",
-            "r1",
-        ))
+        .with_body(problem(404, "NOT_FOUND", "Creator not found.", "r1"))
         .expect(1)
         .create();
-    let err = common::client(&s).creators().delete("gone").unwrap_err();
+    let err = client(&s).creators().delete("gone").unwrap_err();
     m.assert();
     match err {
         Error::Api(p) => assert_eq!(p.code, ErrorCode::NotFound),
@@ -744,356 +639,10 @@ fn delete_of_an_unknown_creator_is_an_api_error() {
     }
 }
 
-// ---- link / unlink -------------------------------------------------------------------
-
-#[test]
-fn link_tells_a_new_link_from_an_existing_one() {
-    let mut s = server();
-    let created = s
-        .mock("PUT", "/v2/creators/c1/accounts/a1")
-        .match_header("authorization", BEARER)
-        .match_header("content-type", Matcher::Missing)
-        .match_header("idempotency-key", Matcher::Missing)
-        .match_body(Matcher::Exact(String::new()))
-        .with_status(201)
-        .with_header("location", "/v2/creators/c1/accounts/a1")
-        .with_body(data(json!({"creator_id": "c1", "account_id": "a1",
-                               "linked_at": "2026-06-15T10:00:00Z"})))
-        .expect(1)
-        .create();
-    let existing = s
-        .mock("PUT", "/v2/creators/c1/accounts/a2")
-        .match_header("content-type", Matcher::Missing)
-        .with_status(200)
-        .with_body(data(json!({"creator_id": "c1", "account_id": "a2"})))
-        .expect(1)
-        .create();
-    let c = common::client(&s);
-    let first = c.creators().link_account("c1", "a1").unwrap();
-    let again = c.creators().link_account("c1", "a2").unwrap();
-    created.assert();
-    existing.assert();
-
-    assert!(first.is_new());
-    assert!(first.created);
-    assert_eq!(first.creator_id, "c1");
-    assert_eq!(first.account_id, "a1");
-    assert_eq!(first.record["linked_at"], "2026-06-15T10:00:00Z");
-    assert!(!again.is_new());
-    assert_eq!(again.account_id, "a2");
-    assert_eq!(again.record["account_id"], "a2");
-}
-
-#[test]
-fn link_accepts_an_empty_or_unwrapped_body() {
-    let mut s = server();
-    let empty = s
-        .mock("PUT", "/v2/creators/c1/accounts/a1")
-        .with_status(201)
-        .expect(1)
-        .create();
-    let bare = s
-        .mock("PUT", "/v2/creators/c1/accounts/a2")
-        .with_status(200)
-        .with_body(json!({"creator_id": "c1", "account_id": "a2"}).to_string())
-        .expect(1)
-        .create();
-    let c = common::client(&s);
-    let a = c.creators().link_account("c1", "a1").unwrap();
-    assert!(a.is_new());
-    assert_eq!(a.record, Value::Null);
-    let b = c.creators().link_account("c1", "a2").unwrap();
-    assert!(!b.is_new());
-    assert_eq!(b.record, json!({"creator_id": "c1", "account_id": "a2"}));
-    empty.assert();
-    bare.assert();
-}
-
-#[test]
-fn linking_an_account_owned_by_another_creator_is_a_conflict() {
-    let mut s = server();
-    let m = s
-        .mock("PUT", "/v2/creators/c1/accounts/a9")
-        .with_status(409)
-        .with_header("content-type", PROBLEM_JSON)
-        .with_body(common::problem(
-            409,
-            "CONFLICT",
-            "Conflict",
-            "Account is already linked to another creator.",
-            "req_409",
-        ))
-        .expect(1)
-        .create();
-    let err = common::client(&s)
-        .creators()
-        .link_account("c1", "a9")
-        .unwrap_err();
-    m.assert();
-    assert_eq!(err.status(), Some(409));
-    assert_eq!(err.request_id(), Some("req_409"));
-    match err {
-        Error::Api(p) => {
-            assert_eq!(p.code, ErrorCode::Conflict);
-            assert_eq!(p.detail, "Account is already linked to another creator.");
-        }
-        other => panic!("{other:?}"),
-    }
-}
-
-#[test]
-fn linking_to_a_missing_creator_or_account_is_not_found() {
-    let mut s = server();
-    let m = s
-        .mock("PUT", "/v2/creators/c1/accounts/missing")
-        .with_status(404)
-        .with_header("content-type", PROBLEM_JSON)
-        .with_body(common::problem(
-            404,
-            "NOT_FOUND",
-            "Not Found",
-            "Account not found.",
-            "r",
-        ))
-        .expect(1)
-        .create();
-    let err = common::client(&s)
-        .creators()
-        .link_account("c1", "missing")
-        .unwrap_err();
-    m.assert();
-    assert_eq!(err.code(), Some(&ErrorCode::NotFound));
-}
-
-#[test]
-fn unlink_sends_a_delete_without_a_body() {
-    let mut s = server();
-    let m = s
-        .mock("DELETE", "/v2/creators/c1/accounts/a1")
-        .match_header("authorization", BEARER)
-        .match_header("content-type", Matcher::Missing)
-        .match_body(Matcher::Exact(String::new()))
-        .with_status(204)
-        .expect(1)
-        .create();
-    let with_body = s
-        .mock("DELETE", "/v2/creators/c1/accounts/a2")
-        .with_status(200)
-        .with_body(data(json!({"unlinked": true})))
-        .expect(1)
-        .create();
-    let c = common::client(&s);
-    c.creators().unlink_account("c1", "a1").unwrap();
-    c.creators().unlink_account("c1", "a2").unwrap();
-    m.assert();
-    with_body.assert();
-}
-
-// ---- top -----------------------------------------------------------------------------
-
-#[test]
-fn top_sends_period_and_limit_and_keeps_every_field() {
-    let mut s = server();
-    let m = s
-        .mock("GET", "/v2/creators/top")
-        .match_header("authorization", BEARER)
-        .match_query(query("period=30d&limit=3"))
-        .with_body(data(json!([
-            {"id": "c1", "name": "Khaby", "rank": 1, "views": 1_250_000, "engagement_rate": 4.2,
-             "accounts_summary": {"total": 2}},
-            {"id": 42, "views": 900_000},
-            {"name": null, "creator": {"id": "c3"}}
-        ])))
-        .expect(1)
-        .create();
-    let top = common::client(&s)
-        .creators()
-        .top(TopCreators::new().period(Period::Last30Days).limit(3))
-        .unwrap();
-    m.assert();
-    assert_eq!(top.len(), 3);
-    assert_eq!(top[0].id.as_deref(), Some("c1"));
-    assert_eq!(top[0].name.as_deref(), Some("Khaby"));
-    assert_eq!(top[0].number("views"), Some(1_250_000.0));
-    assert_eq!(top[0].number("engagement_rate"), Some(4.2));
-    assert_eq!(top[0].raw["accounts_summary"]["total"], 2);
-    assert_eq!(top[1].id.as_deref(), Some("42"));
-    assert_eq!(top[1].name, None);
-    assert_eq!(top[2].id, None);
-    assert_eq!(top[2].name, None);
-    assert_eq!(top[2].get("creator").unwrap()["id"], "c3");
-    // Nothing is lost: the entry serializes back to what the API sent.
-    assert_eq!(
-        serde_json::to_value(&top[1]).unwrap(),
-        json!({"id": 42, "views": 900_000})
-    );
-}
-
-#[test]
-fn top_sends_no_parameter_unless_asked() {
-    let mut s = server();
-    let m = s
-        .mock("GET", "/v2/creators/top")
-        .match_query(query(""))
-        .with_body(data(json!([])))
-        .expect(1)
-        .create();
-    let empty = common::client(&s)
-        .creators()
-        .top(TopCreators::new())
-        .unwrap();
-    m.assert();
-    assert!(empty.is_empty());
-}
-
-#[test]
-fn top_accepts_the_limit_bounds_and_refuses_the_rest_before_sending() {
-    let mut s = server();
-    let one = s
-        .mock("GET", "/v2/creators/top")
-        .match_query(query("period=7d&limit=1"))
-        .with_body(data(json!([{"id": "c1"}])))
-        .expect(1)
-        .create();
-    let max = s
-        .mock("GET", "/v2/creators/top")
-        .match_query(query("limit=25"))
-        .with_body(data(Value::Null))
-        .expect(1)
-        .create();
-    let c = common::client(&s);
-    let top = c
-        .creators()
-        .top(TopCreators::new().period(Period::Last7Days).limit(1))
-        .unwrap();
-    assert_eq!(top[0].id.as_deref(), Some("c1"));
-    assert!(
-        c.creators()
-            .top(TopCreators::new().limit(25))
-            .unwrap()
-            .is_empty()
-    );
-    one.assert();
-    max.assert();
-
-    let mut s = server();
-    let none = nothing_sent(&mut s);
-    let c = common::client(&s);
-    for bad in [0, 26, 200] {
-        let msg = invalid_input(c.creators().top(TopCreators::new().limit(bad)).unwrap_err());
-        assert_eq!(msg, format!("limit: must be between 1 and 25, got {bad}"));
-    }
-    assert_none_hit(&none);
-}
-
-#[test]
-fn a_top_creator_decodes_from_anything() {
-    let t: TopCreator = serde_json::from_value(json!("just a string")).unwrap();
-    assert_eq!(t.id, None);
-    assert_eq!(t.raw, json!("just a string"));
-    assert_eq!(t.get("id"), None);
-}
-
-// ---- analytics -----------------------------------------------------------------------
-
-#[test]
-fn analytics_sends_the_dates_and_keeps_the_response() {
-    let mut s = server();
-    let body = json!({
-        "data": {"type": "creator_analytics", "views": 3_400_000, "likes": 210_000,
-                 "comments": 4_100, "shares": 9_800, "followers": 165_300_000u64,
-                 "daily": [{"date": "2026-05-16", "views": 110_000}]},
-        "meta": {"start_date": "2026-05-16", "end_date": "2026-06-15"}
-    });
-    let m = s
-        .mock("GET", "/v2/creators/c1/analytics")
-        .match_header("authorization", BEARER)
-        .match_query(query("start_date=2026-05-16&end_date=2026-06-15"))
-        .with_body(body.to_string())
-        .expect(1)
-        .create();
-    let a = common::client(&s)
-        .creators()
-        .analytics(
-            "c1",
-            CreatorAnalyticsParams::new(date("2026-05-16"), date("2026-06-15")),
-        )
-        .unwrap();
-    m.assert();
-    assert_eq!(a.creator_id, "c1");
-    assert_eq!(a.start_date, date("2026-05-16"));
-    assert_eq!(a.end_date, date("2026-06-15"));
-    assert_eq!(a.data, body["data"]);
-    assert_eq!(a.number("views"), Some(3_400_000.0));
-    assert_eq!(a.get("daily").unwrap()[0]["date"], "2026-05-16");
-    assert_eq!(a.number("type"), None);
-    assert_eq!(a.extra["meta"]["end_date"], "2026-06-15");
-}
-
-#[test]
-fn analytics_without_an_envelope_keeps_the_whole_body() {
-    let mut s = server();
-    let m = s
-        .mock("GET", "/v2/creators/c1/analytics")
-        .match_query(query("start_date=2026-06-15&end_date=2026-06-15"))
-        .with_body(json!([{"date": "2026-06-15", "views": 5}]).to_string())
-        .expect(1)
-        .create();
-    let day = date("2026-06-15");
-    let a = common::client(&s)
-        .creators()
-        .analytics("c1", CreatorAnalyticsParams::new(day, day))
-        .unwrap();
-    m.assert();
-    assert_eq!(a.data[0]["views"], 5);
-    assert!(a.extra.is_empty());
-    assert_eq!(a.number("views"), None);
-}
-
-#[test]
-fn analytics_refuses_a_start_after_the_end_before_sending() {
-    let mut s = server();
-    let none = nothing_sent(&mut s);
-    let err = common::client(&s)
-        .creators()
-        .analytics(
-            "c1",
-            CreatorAnalyticsParams::new(date("2026-06-16"), date("2026-06-15")),
-        )
-        .unwrap_err();
-    let msg = invalid_input(err);
-    assert!(
-        msg.contains("start_date") && msg.contains("end_date"),
-        "{msg}"
-    );
-    assert_eq!(
-        msg,
-        "start_date: must not be after end_date (2026-06-16 > 2026-06-15)"
-    );
-    assert_none_hit(&none);
-}
-
-#[test]
-fn analytics_reports_a_body_that_is_not_json() {
-    let mut s = server();
-    s.mock("GET", "/v2/creators/c1/analytics")
-        .match_query(Matcher::Any)
-        .with_body("<html>oops</html>")
-        .expect(1)
-        .create();
-    let day = date("2026-06-15");
-    let err = common::client(&s)
-        .creators()
-        .analytics("c1", CreatorAnalyticsParams::new(day, day))
-        .unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
-}
-
 // ---- models --------------------------------------------------------------------------
-
 #[test]
 fn a_creator_serializes_back_to_the_api_shape() {
-    let original = creator_json("c1", "Ada");
+    let original = fixtures::creator("c1", "Ada");
     let c: Creator = serde_json::from_value(original.clone()).unwrap();
     let again = serde_json::to_value(&c).unwrap();
     assert_eq!(again["name"], "Ada");

@@ -13,7 +13,8 @@
 //! answers), ranks them, and runs a search.
 
 use creatoraudit::{
-    BATCH_CHUNK_SIZE, Client, ListVideos, Period, Search, VideoDeltas, VideoMetrics,
+    BATCH_CHUNK_SIZE, Client, ListVideos, Period, SearchParams, VideoDeltasRequest,
+    VideoMetricsRequest,
 };
 use mockito::{Matcher, ServerGuard};
 use serde_json::{Map, Value, json};
@@ -58,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let batch = client
             .videos()
-            .metrics(&VideoMetrics::new(ids.iter()).period(Period::Last30Days))?;
+            .metrics(&VideoMetricsRequest::new(ids.iter()).period(Period::Last30Days))?;
         println!(
             "   period {} ({} to {}), {} videos answered, not tracked: {:?}",
             batch.meta.period.as_deref().unwrap_or("?"),
@@ -84,7 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let deltas = client
             .videos()
-            .deltas(&VideoDeltas::new(ids.iter()).windows([1, 7, 30]))?;
+            .deltas(&VideoDeltasRequest::new(ids.iter()).windows([1, 7, 30]))?;
         println!(
             "   windows {:?}, {} videos answered",
             deltas.meta.windows,
@@ -104,7 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n4. Search.   GET /search?q=khaby&limit=5");
-    let found = client.search(&Search::new("khaby").limit(5))?;
+    let found = client.search(SearchParams::new("khaby").limit(5))?;
     for a in &found.accounts {
         println!(
             "   account  @{} on {} ({})",

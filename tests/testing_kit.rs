@@ -78,7 +78,7 @@ fn report_survives_a_rate_limit() {
 
     let me = client.whoami_with_meta().unwrap();
 
-    assert_eq!(me.organization_id, "org_1");
+    assert_eq!(me.value.organization_id, "org_1");
     assert_eq!(me.meta.attempts, 2);
     assert_eq!(
         me.meta.retry_delays,

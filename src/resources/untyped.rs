@@ -1,8 +1,8 @@
 //! The untyped escape hatch: [`Client::request`] and [`Client::paginate`], for an endpoint
 //! or a field the typed calls do not cover yet.
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::call::Call;
 use crate::pagination::Paginator;
@@ -14,7 +14,7 @@ impl Client {
     ///
     /// `path` is relative to the base URL (`"/whoami"` and `"whoami"` are the same) and is
     /// sent as given: encode any ids in it yourself. Query values are percent-encoded. The
-    /// body is any serializable value. The call is retried as the typed ones are, except that
+    /// call is retried as the typed ones are, except that
     /// a POST gets no idempotency key: it is retried only on `429` (refused unprocessed), so
     /// use the typed creates for their safe retries.
     ///
@@ -23,7 +23,7 @@ impl Client {
     /// use serde_json::{Value, json};
     ///
     /// let client = creatoraudit::Client::from_env()?;
-    /// let overview: Value = client.request("GET", "/overview", &[("period", "30d")], None::<&()>)?;
+    /// let overview: Value = client.request("GET", "/overview", &[("period", "30d")], None)?;
     /// let created: Value = client.request(
     ///     "POST",
     ///     "/videos",
@@ -36,15 +36,14 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unknown method or a body
-    /// that does not serialize; otherwise the [common failures](crate::Error#common-failures),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unknown method; otherwise the [common failures](crate::Error#common-failures),
     /// with [`Error::Decode`](crate::Error::Decode) when the body is not the JSON `T` expects.
     pub fn request<T: DeserializeOwned>(
         &self,
         method: &str,
         path: &str,
         query: &[(&str, &str)],
-        body: Option<&impl Serialize>,
+        body: Option<&Value>,
     ) -> Result<T> {
         let mut call = Call::raw(method, path)?.query(Query::raw(query));
         if let Some(body) = body {

@@ -2,7 +2,9 @@
 //! road from a listed post to its batch metrics.
 
 use crate::support::{BEARER, JSON, client, page, query, server};
-use creatoraudit::{AccountVideoId, AccountVideoMetrics, Error, ListAccountVideos, Platform};
+use creatoraudit::{
+    AccountVideoId, AccountVideoMetricsRequest, Error, ListAccountVideos, Platform,
+};
 use mockito::Matcher;
 use serde_json::{Value, json};
 
@@ -113,11 +115,12 @@ fn list_sends_only_the_filters_set_and_follows_the_cursor() {
 }
 
 #[test]
-fn without_filters_only_the_page_size_is_sent() {
+fn without_filters_nothing_is_sent_not_even_a_page_size() {
+    // The docs give no page sizes for this endpoint: the API's default applies.
     let mut s = server();
     let m = s
         .mock("GET", "/v2/account-videos")
-        .match_query(query("limit=200"))
+        .match_query(query(""))
         .match_header("authorization", BEARER)
         .with_body(page(
             vec![account_video_json(1, "instagram")],
@@ -142,7 +145,7 @@ fn minimal_and_odd_items_decode() {
     let mut s = server();
     let m = s
         .mock("GET", "/v2/account-videos")
-        .match_query(query("limit=200"))
+        .match_query(query(""))
         .with_body(page(
             vec![
                 json!({"id": 7}),
@@ -204,7 +207,7 @@ fn listed_posts_feed_the_batch_metrics_by_platform() {
     let mut s = server();
     let list = s
         .mock("GET", "/v2/account-videos")
-        .match_query(query("limit=200"))
+        .match_query(query(""))
         .with_body(page(
             vec![
                 account_video_json(11, "instagram"),
@@ -246,7 +249,7 @@ fn listed_posts_feed_the_batch_metrics_by_platform() {
     let batch = c
         .account_videos()
         .metrics(
-            &AccountVideoMetrics::new()
+            &AccountVideoMetricsRequest::new()
                 .instagram_post_ids(instagram)
                 .tiktok_video_ids(tiktok)
                 .period(creatoraudit::Period::Last7Days),

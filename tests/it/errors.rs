@@ -56,7 +56,7 @@ fn validation_problem_with_field_errors() {
         }
     );
     assert_eq!(p.errors.len(), 2);
-    assert_eq!(p.attempts, 1, "a 422 is not retried");
+    assert_eq!(p.meta.attempts, 1, "a 422 is not retried");
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn proxy_html_502_still_gives_a_usable_problem() {
         p.detail
     );
     assert!(!p.detail.contains('\n'));
-    assert_eq!(p.attempts, 3);
+    assert_eq!(p.meta.attempts, 3);
 }
 
 #[test]
@@ -143,8 +143,8 @@ fn success_body_that_does_not_decode_is_a_decode_error_with_context() {
     let Error::Decode(d) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(d.request_id(), Some("req_bad"));
-    assert_eq!(d.status(), 200);
+    assert_eq!(d.meta().request_id.as_deref(), Some("req_bad"));
+    assert_eq!(d.meta().status, Some(200));
     assert!(d.snippet().contains("no organization id here"));
     assert_eq!(err.request_id(), Some("req_bad"));
     assert!(

@@ -6,7 +6,8 @@
 use crate::support::{BEARER, JSON, PROBLEM_JSON, client, problem, server};
 use creatoraudit::testing::fixtures::video_metrics;
 use creatoraudit::{
-    AccountMetrics, AccountVideoMetrics, Date, Error, ErrorCode, Period, VideoDeltas, VideoMetrics,
+    AccountMetricsRequest, AccountVideoMetricsRequest, Date, DateRange, Error, ErrorCode, Period,
+    VideoDeltasRequest, VideoMetricsRequest,
 };
 use mockito::{Matcher, Mock, ServerGuard};
 use serde_json::{Value, json};
@@ -58,7 +59,7 @@ fn video_metrics_sends_each_id_once_with_the_period_and_decodes_every_field() {
     .expect(1)
     .create();
 
-    let request = VideoMetrics::new([&a, &b, &c, &a]).period(Period::Last7Days);
+    let request = VideoMetricsRequest::new([&a, &b, &c, &a]).period(Period::Last7Days);
     let batch = client(&s).videos().metrics(&request).unwrap();
     m.assert();
 
@@ -103,13 +104,19 @@ fn the_default_period_is_not_sent_and_a_date_range_is_sent_as_custom() {
     .create();
 
     let c = client(&s);
-    let batch = c.videos().metrics(&VideoMetrics::new([&id])).unwrap();
+    let batch = c
+        .videos()
+        .metrics(&VideoMetricsRequest::new([&id]))
+        .unwrap();
     assert_eq!(batch.meta.period.as_deref(), Some("30d"));
-    let june = VideoMetrics::new([&id])
+    let june = VideoMetricsRequest::new([&id])
         .period(Period::Last90Days) // replaced by the range
         .date_range(
-            Date::new(2026, 6, 1).unwrap(),
-            Date::new(2026, 6, 30).unwrap(),
+            DateRange::new(
+                Date::new(2026, 6, 1).unwrap(),
+                Date::new(2026, 6, 30).unwrap(),
+            )
+            .unwrap(),
         );
     let batch = c.videos().metrics(&june).unwrap();
     assert_eq!(batch.meta.days, Some(30));
@@ -135,7 +142,7 @@ fn a_minimal_answer_with_nulls_and_unknown_members_decodes() {
 
     let batch = client(&s)
         .videos()
-        .metrics(&VideoMetrics::new([&a, &b]))
+        .metrics(&VideoMetricsRequest::new([&a, &b]))
         .unwrap();
     m.assert();
     let first = batch.get(&a).unwrap();
@@ -189,7 +196,7 @@ fn more_than_200_ids_are_sent_in_two_requests_and_merged() {
     with_duplicates.extend(ids[..50].iter().cloned());
     let batch = client(&s)
         .videos()
-        .metrics(&VideoMetrics::new(with_duplicates).period(Period::Last30Days))
+        .metrics(&VideoMetricsRequest::new(with_duplicates).period(Period::Last30Days))
         .unwrap();
     first.assert();
     second.assert();
@@ -239,7 +246,7 @@ fn deltas_for_450_ids_take_three_requests_with_the_same_windows() {
         );
     }
 
-    let request = VideoDeltas::new(ids.clone()).windows([1, 7, 7, 30, 1]);
+    let request = VideoDeltasRequest::new(ids.clone()).windows([1, 7, 7, 30, 1]);
     let batch = client(&s).videos().deltas(&request).unwrap();
     for m in &mocks {
         m.assert();
@@ -274,7 +281,7 @@ fn deltas_decode_negative_values_and_skip_nulls() {
 
     let batch = client(&s)
         .videos()
-        .deltas(&VideoDeltas::new([&a, &b]))
+        .deltas(&VideoDeltasRequest::new([&a, &b]))
         .unwrap();
     m.assert();
     let d = batch.get(&a).unwrap();
@@ -312,7 +319,9 @@ fn account_metrics_send_account_ids_and_keep_raw_values() {
 
     let batch = client(&s)
         .accounts()
-        .metrics(&AccountMetrics::new(["acc-1", "acc-2", "acc-3"]).period(Period::Last90Days))
+        .metrics(
+            &AccountMetricsRequest::new(["acc-1", "acc-2", "acc-3"]).period(Period::Last90Days),
+        )
         .unwrap();
     m.assert();
     assert_eq!(batch.get("acc-1").unwrap()["followers_gained"], 12);
@@ -347,12 +356,15 @@ fn account_video_metrics_send_integer_ids_per_platform() {
     .expect(1)
     .create();
 
-    let request = AccountVideoMetrics::new()
+    let request = AccountVideoMetricsRequest::new()
         .instagram_post_ids([1_204_551, 1_204_552, 1_204_551])
         .tiktok_video_ids([88_310_042])
         .date_range(
-            Date::new(2026, 11, 1).unwrap(),
-            Date::new(2026, 11, 30).unwrap(),
+            DateRange::new(
+                Date::new(2026, 11, 1).unwrap(),
+                Date::new(2026, 11, 30).unwrap(),
+            )
+            .unwrap(),
         );
     let batch = client(&s).account_videos().metrics(&request).unwrap();
     m.assert();
@@ -390,7 +402,7 @@ fn account_video_metrics_count_both_platforms_towards_a_chunk() {
     let batch = client(&s)
         .account_videos()
         .metrics(
-            &AccountVideoMetrics::new()
+            &AccountVideoMetricsRequest::new()
                 .instagram_post_ids(instagram)
                 .tiktok_video_ids(tiktok),
         )
@@ -416,74 +428,61 @@ fn invalid_requests_fail_before_any_request() {
     let cases: Vec<(&str, Error)> = vec![
         (
             "video_ids",
-            c.videos().metrics(&VideoMetrics::new(no_ids)).unwrap_err(),
+            c.videos()
+                .metrics(&VideoMetricsRequest::new(no_ids))
+                .unwrap_err(),
         ),
         (
             "video_ids",
-            c.videos().metrics(&VideoMetrics::new([""])).unwrap_err(),
+            c.videos()
+                .metrics(&VideoMetricsRequest::new([""]))
+                .unwrap_err(),
         ),
         (
             "video_ids",
-            c.videos().deltas(&VideoDeltas::new(no_ids)).unwrap_err(),
+            c.videos()
+                .deltas(&VideoDeltasRequest::new(no_ids))
+                .unwrap_err(),
         ),
         (
             "account_ids",
             c.accounts()
-                .metrics(&AccountMetrics::new(no_ids))
+                .metrics(&AccountMetricsRequest::new(no_ids))
                 .unwrap_err(),
         ),
         (
             "instagram_post_ids",
             c.account_videos()
-                .metrics(&AccountVideoMetrics::new().period(Period::Last7Days))
+                .metrics(&AccountVideoMetricsRequest::new().period(Period::Last7Days))
                 .unwrap_err(),
         ),
         (
             "windows",
             c.videos()
-                .deltas(&VideoDeltas::new([&id]).windows([7, 0]))
+                .deltas(&VideoDeltasRequest::new([&id]).windows([7, 0]))
                 .unwrap_err(),
         ),
         (
             "windows",
             c.videos()
-                .deltas(&VideoDeltas::new([&id]).windows([366]))
+                .deltas(&VideoDeltasRequest::new([&id]).windows([366]))
                 .unwrap_err(),
         ),
         (
             "windows",
             c.videos()
-                .deltas(&VideoDeltas::new([&id]).windows(1..=11))
+                .deltas(&VideoDeltasRequest::new([&id]).windows(1..=11))
                 .unwrap_err(),
         ),
         (
             "windows",
             c.videos()
-                .deltas(&VideoDeltas::new([&id]).windows([]))
+                .deltas(&VideoDeltasRequest::new([&id]).windows([]))
                 .unwrap_err(),
         ),
-        (
-            "start_date",
-            c.videos()
-                .metrics(&VideoMetrics::new([&id]).date_range(june_30, june_1))
-                .unwrap_err(),
-        ),
-        (
-            "end_date",
-            c.accounts()
-                .metrics(&AccountMetrics::new(["acc-1"]).date_range(june_30, june_1))
-                .unwrap_err(),
-        ),
-        (
-            "start_date",
-            c.account_videos()
-                .metrics(
-                    &AccountVideoMetrics::new()
-                        .tiktok_video_ids([1])
-                        .date_range(june_30, june_1),
-                )
-                .unwrap_err(),
-        ),
+        // A reversed range cannot reach a call: it is refused when it is built.
+        ("start_date", DateRange::new(june_30, june_1).unwrap_err()),
+        ("end_date", DateRange::new(june_30, june_1).unwrap_err()),
     ];
     for (field, err) in cases {
         let why = invalid_field(err);
@@ -502,7 +501,7 @@ fn invalid_requests_fail_before_any_request() {
     .expect(1)
     .create();
     c.videos()
-        .deltas(&VideoDeltas::new([&id]).windows([1, 2, 3, 4, 5, 6, 7, 8, 9, 365, 1]))
+        .deltas(&VideoDeltasRequest::new([&id]).windows([1, 2, 3, 4, 5, 6, 7, 8, 9, 365, 1]))
         .unwrap();
     ok.assert();
     none.assert();
@@ -537,7 +536,7 @@ fn an_error_in_a_later_chunk_fails_the_call_and_is_not_retried() {
     .create();
     let err = client(&s)
         .videos()
-        .metrics(&VideoMetrics::new(ids))
+        .metrics(&VideoMetricsRequest::new(ids))
         .unwrap_err();
     first.assert();
     second.assert();

@@ -202,7 +202,7 @@ fn rate_limit_snapshot_is_kept_on_the_client_and_the_response() {
     assert_eq!((rl.limit, rl.remaining, rl.reset), (600, 12, 1_718_354_400));
     assert_eq!(r.meta.request_id.as_deref(), Some("req_abc"));
     assert_eq!(r.meta.etag.as_deref(), Some("\"w1\""));
-    assert_eq!(r.meta.status, 200);
+    assert_eq!(r.meta.status, Some(200));
     assert_eq!(r.meta.attempts, 1);
     assert_eq!(
         c.clone().rate_limit(),

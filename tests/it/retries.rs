@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use creatoraudit::testing::fixtures;
 use creatoraudit::{
-    AccountMetrics, AccountVideoMetrics, CreatorUpdate, Error, ErrorCode, NewAccount, NewCreator,
-    NewVideo, Platform, TransportErrorKind, VideoDeltas, VideoMetrics,
+    AccountMetricsRequest, AccountVideoMetricsRequest, Error, ErrorCode, NewAccount, NewCreator,
+    NewVideo, Platform, TransportErrorKind, UpdateCreator, VideoDeltasRequest, VideoMetricsRequest,
 };
 use mockito::Matcher;
 use serde_json::{Value, json};
@@ -198,7 +198,7 @@ fn a_failed_patch_is_not_retried() {
         .create();
     let err = client(&s)
         .creators()
-        .update("c1", &CreatorUpdate::new().name("x"))
+        .update("c1", &UpdateCreator::new().name("x"))
         .unwrap_err();
     m.assert();
     assert_eq!(err.status(), Some(503));
@@ -209,17 +209,21 @@ fn batch_posts_are_retried_because_they_are_read_only() {
     type Call = fn(&creatoraudit::Client) -> creatoraudit::Result<()>;
     let calls: [(&str, Call); 4] = [
         ("/v2/videos/metrics", |c| {
-            c.videos().metrics(&VideoMetrics::new(["v"])).map(drop)
+            c.videos()
+                .metrics(&VideoMetricsRequest::new(["v"]))
+                .map(drop)
         }),
         ("/v2/videos/deltas", |c| {
-            c.videos().deltas(&VideoDeltas::new(["v"])).map(drop)
+            c.videos().deltas(&VideoDeltasRequest::new(["v"])).map(drop)
         }),
         ("/v2/accounts/metrics", |c| {
-            c.accounts().metrics(&AccountMetrics::new(["a"])).map(drop)
+            c.accounts()
+                .metrics(&AccountMetricsRequest::new(["a"]))
+                .map(drop)
         }),
         ("/v2/account-videos/metrics", |c| {
             c.account_videos()
-                .metrics(&AccountVideoMetrics::new().tiktok_video_ids([7]))
+                .metrics(&AccountVideoMetricsRequest::new().tiktok_video_ids([7]))
                 .map(drop)
         }),
     ];
@@ -362,7 +366,7 @@ fn a_create_reset_on_its_first_attempt_is_retried_with_the_same_idempotency_key(
         .unwrap();
     let seen = server.finish();
 
-    assert_eq!(account.id, "acc_1");
+    assert_eq!(account.value.id, "acc_1");
     assert_eq!(account.meta.attempts, 2);
     assert_eq!(seen.connections, 2);
     let keys = seen.header("idempotency-key");
@@ -461,7 +465,7 @@ fn retry_after_as_an_http_date_is_waited_for() {
     let me = builder.build().unwrap().whoami_with_meta().unwrap();
     let seen = server.finish();
 
-    assert_eq!(me.organization_id, "org_1");
+    assert_eq!(me.value.organization_id, "org_1");
     assert_eq!(me.meta.attempts, 2);
     assert_eq!(seen.connections, 2);
     let waits = waits.lock().unwrap().clone();
@@ -507,7 +511,7 @@ fn a_retry_after_past_the_cap_fails_fast_with_the_wait_on_the_error() {
     assert!(err.is_rate_limited());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(err.attempts(), Some(1));
-    let rl = err.problem().unwrap().rate_limit.unwrap();
+    let rl = err.problem().unwrap().meta.rate_limit.unwrap();
     assert_eq!((rl.limit, rl.remaining), (600, 0));
     assert_eq!(
         client.rate_limit(),

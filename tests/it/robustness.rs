@@ -55,7 +55,7 @@ fn problem_documents_never_panic() {
                 panic!("status {status} gave {err:?}");
             };
             assert_eq!(problem.status, status);
-            assert_eq!(problem.attempts, 1);
+            assert_eq!(problem.meta.attempts, 1);
             tally.add(
                 if problem.type_uri == "about:blank" && problem.extensions.is_empty() {
                     "status-derived problem"
@@ -168,7 +168,7 @@ fn resource_envelopes_never_panic() {
                 Ok(_) => "decoded",
                 Err(Error::Decode(d)) => {
                     assert!(!pristine, "a valid body failed to decode: {d:?}");
-                    assert_eq!(d.status(), status);
+                    assert_eq!(d.meta().status, Some(status));
                     assert!(d.snippet().chars().count() <= 257);
                     "decode error"
                 }

@@ -1,7 +1,7 @@
 //! `GET /search` against a mock server: the exact query, decoding, and argument checks.
 
 use crate::support::{BEARER, JSON, client, query, server};
-use creatoraudit::{Error, Platform, Search};
+use creatoraudit::{Error, Platform, SearchParams};
 use mockito::Matcher;
 use serde_json::json;
 
@@ -40,7 +40,9 @@ fn search_sends_q_and_limit_and_decodes_every_section() {
         .expect(1)
         .create();
 
-    let found = client(&s).search(&Search::new("khaby").limit(5)).unwrap();
+    let found = client(&s)
+        .search(SearchParams::new("khaby").limit(5))
+        .unwrap();
     m.assert();
 
     assert!(!found.is_empty());
@@ -82,11 +84,11 @@ fn without_a_limit_only_q_is_sent_percent_encoded() {
         .expect(1)
         .create();
     let r = client(&s)
-        .search_with_meta(&Search::new("café & co"))
+        .search_with_meta(SearchParams::new("café & co"))
         .unwrap();
     m.assert();
-    assert_eq!(r.meta.status, 200);
-    assert!(r.is_empty());
+    assert_eq!(r.meta.status, Some(200));
+    assert!(r.meta.retry_delays.is_empty());
     assert_eq!(r.value.meta.query.as_deref(), Some("café & co"));
     assert_eq!(r.value.meta.limit_per_section, Some(10));
 }
@@ -110,7 +112,7 @@ fn a_minimal_answer_with_nulls_and_unknown_values_decodes() {
         )
         .expect(1)
         .create();
-    let found = client(&s).search(&Search::new("a").limit(25)).unwrap();
+    let found = client(&s).search(SearchParams::new("a").limit(25)).unwrap();
     m.assert();
     assert_eq!(found.accounts.len(), 1);
     assert_eq!(
@@ -134,11 +136,11 @@ fn out_of_range_arguments_fail_before_any_request() {
     let c = client(&s);
     let too_long = "x".repeat(129);
     for (field, search) in [
-        ("limit", Search::new("khaby").limit(0)),
-        ("limit", Search::new("khaby").limit(26)),
-        ("q", Search::new(too_long)),
+        ("limit", SearchParams::new("khaby").limit(0)),
+        ("limit", SearchParams::new("khaby").limit(26)),
+        ("q", SearchParams::new(too_long)),
     ] {
-        match c.search(&search) {
+        match c.search(search) {
             Err(Error::InvalidInput(why)) => assert!(why.starts_with(field), "{why}"),
             other => panic!("{field}: expected InvalidInput, got {other:?}"),
         }
@@ -154,7 +156,7 @@ fn the_128_character_bound_counts_characters_not_bytes() {
         .with_body(json!({"data": {}, "meta": {}}).to_string())
         .expect(1)
         .create();
-    let found = client(&s).search(&Search::new(q).limit(1)).unwrap();
+    let found = client(&s).search(SearchParams::new(q).limit(1)).unwrap();
     m.assert();
     assert!(found.is_empty());
 }

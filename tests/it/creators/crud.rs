@@ -3,8 +3,8 @@
 
 use creatoraudit::testing::fixtures;
 use creatoraudit::{
-    Conditional, Creator, CreatorAnalyticsParams, CreatorOrder, CreatorUpdate, Error, ErrorCode,
-    ListCreators, NewCreator, OrderDirection, Platform,
+    Conditional, Creator, CreatorOrder, DateRange, Error, ErrorCode, ListCreators, NewCreator,
+    OrderDirection, Platform, UpdateCreator,
 };
 use mockito::Matcher;
 use serde_json::{Map, Value, json};
@@ -147,14 +147,14 @@ fn create_sends_the_documented_body_with_a_random_idempotency_key() {
         ]))
         .unwrap();
     m.assert();
-    assert_eq!(r.meta.status, 201);
+    assert_eq!(r.meta.status, Some(201));
     assert_eq!(r.meta.request_id.as_deref(), Some("req_create"));
     let key = r.meta.idempotency_key.as_deref().unwrap();
     assert!(regex_like_uuid(key), "{key}");
-    assert_eq!(r.id, "9b2e4c1a-7f3d-4e8a-b6c5-1d2e3f4a5b6c");
-    assert_eq!(r.is_active, Some(false));
-    assert_eq!(r.metadata["budget"], 1200);
-    let summary = r.accounts_summary.as_ref().unwrap();
+    assert_eq!(r.value.id, "9b2e4c1a-7f3d-4e8a-b6c5-1d2e3f4a5b6c");
+    assert_eq!(r.value.is_active, Some(false));
+    assert_eq!(r.value.metadata["budget"], 1200);
+    let summary = r.value.accounts_summary.as_ref().unwrap();
     assert_eq!(summary.total, Some(0));
     assert!(summary.platforms.is_empty());
 }
@@ -183,7 +183,7 @@ fn create_sends_only_the_name_and_the_chosen_key() {
         .unwrap();
     m.assert();
     assert_eq!(r.meta.idempotency_key.as_deref(), Some("import-row-17"));
-    assert_eq!(r.name, "Ada");
+    assert_eq!(r.value.name, "Ada");
 }
 
 #[test]
@@ -351,11 +351,11 @@ fn conditional_get_tells_modified_from_not_modified() {
     let c = client(&s);
     let r = c.creators().get_if_none_match("c1", "\"v2\"").unwrap();
     assert!(r.is_not_modified());
-    assert_eq!(r.meta().status, 304);
+    assert_eq!(r.meta().status, Some(304));
     match c.creators().get_if_none_match("c1", "\"v1\"").unwrap() {
-        Conditional::Modified { value, etag, .. } => {
+        Conditional::Modified { value, meta, .. } => {
             assert_eq!(value.name, "Renamed");
-            assert_eq!(etag.as_deref(), Some("\"v2\""));
+            assert_eq!(meta.etag.as_deref(), Some("\"v2\""));
         }
         other => panic!("{other:?}"),
     }
@@ -425,14 +425,14 @@ fn ids_are_percent_encoded_in_every_path() {
     let c = client(&s);
     let cr = c.creators();
     cr.get(creator).unwrap();
-    cr.update(creator, &CreatorUpdate::new().is_active(true))
+    cr.update(creator, &UpdateCreator::new().is_active(true))
         .unwrap();
     cr.delete(creator).unwrap();
     cr.link_account(creator, "acc?/1").unwrap();
     cr.unlink_account(creator, "acc?/1").unwrap();
     cr.analytics(
         creator,
-        CreatorAnalyticsParams::new(date("2026-06-01"), date("2026-06-30")),
+        DateRange::new(date("2026-06-01"), date("2026-06-30")).unwrap(),
     )
     .unwrap();
     for m in [get, patch, delete, link, unlink, analytics] {
@@ -446,7 +446,7 @@ fn empty_ids_are_refused_before_any_request() {
     let none = nothing_sent(&mut s);
     let c = client(&s);
     let cr = c.creators();
-    let range = CreatorAnalyticsParams::new(date("2026-06-01"), date("2026-06-30"));
+    let range = DateRange::new(date("2026-06-01"), date("2026-06-30")).unwrap();
     let errors = [
         ("creator_id", cr.get("").unwrap_err()),
         ("creator_id", cr.get_with_meta(" ").unwrap_err()),
@@ -456,7 +456,7 @@ fn empty_ids_are_refused_before_any_request() {
         ),
         (
             "creator_id",
-            cr.update("", &CreatorUpdate::new().name("x")).unwrap_err(),
+            cr.update("", &UpdateCreator::new().name("x")).unwrap_err(),
         ),
         ("creator_id", cr.delete("").unwrap_err()),
         ("creator_id", cr.link_account("", "a1").unwrap_err()),
@@ -496,19 +496,19 @@ fn update_sends_only_the_fields_set() {
     let c = client(&s);
     let a = c
         .creators()
-        .update("c1", &CreatorUpdate::new().name("Khaby"))
+        .update("c1", &UpdateCreator::new().name("Khaby"))
         .unwrap();
     assert_eq!(a.name, "Khaby");
     let b = c
         .creators()
         .update_with_meta(
             "c2",
-            &CreatorUpdate::new().is_active(false).metadata(Map::new()),
+            &UpdateCreator::new().is_active(false).metadata(Map::new()),
         )
         .unwrap();
-    assert_eq!(b.meta.status, 200);
-    assert_eq!(b.is_active, Some(false));
-    assert!(b.metadata.is_empty());
+    assert_eq!(b.meta.status, Some(200));
+    assert_eq!(b.value.is_active, Some(false));
+    assert!(b.value.metadata.is_empty());
     rename.assert();
     archive.assert();
 }
@@ -536,7 +536,7 @@ fn metadata_is_merged_by_reading_editing_and_sending_it_whole() {
     tags.insert("region".into(), "EU".into());
     let updated = c
         .creators()
-        .update("c1", &CreatorUpdate::new().metadata(tags))
+        .update("c1", &UpdateCreator::new().metadata(tags))
         .unwrap();
     read.assert();
     write.assert();
@@ -549,22 +549,22 @@ fn an_empty_or_invalid_update_is_refused_before_sending() {
     let mut s = server();
     let none = nothing_sent(&mut s);
     let c = client(&s);
-    assert!(CreatorUpdate::new().is_empty());
+    assert!(UpdateCreator::new().is_empty());
     let msg = invalid_input(
         c.creators()
-            .update("c1", &CreatorUpdate::new())
+            .update("c1", &UpdateCreator::new())
             .unwrap_err(),
     );
     assert_eq!(msg, "update: no field set; set name, is_active or metadata");
     let msg = invalid_input(
         c.creators()
-            .update("c1", &CreatorUpdate::new().name("  "))
+            .update("c1", &UpdateCreator::new().name("  "))
             .unwrap_err(),
     );
     assert_eq!(msg, "name: must not be empty");
     let msg = invalid_input(
         c.creators()
-            .update("c1", &CreatorUpdate::new().name("x".repeat(300)))
+            .update("c1", &UpdateCreator::new().name("x".repeat(300)))
             .unwrap_err(),
     );
     assert_eq!(msg, "name: must be at most 255 characters, got 300");
@@ -573,7 +573,7 @@ fn an_empty_or_invalid_update_is_refused_before_sending() {
         c.creators()
             .update(
                 "c1",
-                &CreatorUpdate::new().is_active(true).metadata(too_many),
+                &UpdateCreator::new().is_active(true).metadata(too_many),
             )
             .unwrap_err(),
     );
@@ -581,7 +581,7 @@ fn an_empty_or_invalid_update_is_refused_before_sending() {
     let long_json = json!({"nested": "y".repeat(260)});
     let msg = invalid_input(
         c.creators()
-            .update("c1", &CreatorUpdate::new().metadata([("blob", long_json)]))
+            .update("c1", &UpdateCreator::new().metadata([("blob", long_json)]))
             .unwrap_err(),
     );
     assert!(msg.starts_with("metadata: the value of \"blob\""), "{msg}");

@@ -36,7 +36,6 @@ fn link_tells_a_new_link_from_an_existing_one() {
     existing.assert();
 
     assert!(first.is_new());
-    assert!(first.created);
     assert_eq!(first.creator_id, "c1");
     assert_eq!(first.account_id, "a1");
     assert_eq!(first.record["linked_at"], "2026-06-15T10:00:00Z");

@@ -1,6 +1,6 @@
 //! `GET /creators/top`: the leaderboard.
 
-use creatoraudit::{Period, TopCreator, TopCreators};
+use creatoraudit::{Period, TopCreator, TopCreatorsParams};
 use serde_json::{Value, json};
 
 use super::{assert_none_hit, invalid_input, nothing_sent};
@@ -24,7 +24,7 @@ fn top_sends_period_and_limit_and_keeps_every_field() {
         .create();
     let top = client(&s)
         .creators()
-        .top(TopCreators::new().period(Period::Last30Days).limit(3))
+        .top(TopCreatorsParams::new().period(Period::Last30Days).limit(3))
         .unwrap();
     m.assert();
     assert_eq!(top.len(), 3);
@@ -54,7 +54,7 @@ fn top_sends_no_parameter_unless_asked() {
         .with_body(data(json!([])))
         .expect(1)
         .create();
-    let empty = client(&s).creators().top(TopCreators::new()).unwrap();
+    let empty = client(&s).creators().top(TopCreatorsParams::new()).unwrap();
     m.assert();
     assert!(empty.is_empty());
 }
@@ -77,12 +77,12 @@ fn top_accepts_the_limit_bounds_and_refuses_the_rest_before_sending() {
     let c = client(&s);
     let top = c
         .creators()
-        .top(TopCreators::new().period(Period::Last7Days).limit(1))
+        .top(TopCreatorsParams::new().period(Period::Last7Days).limit(1))
         .unwrap();
     assert_eq!(top[0].id.as_deref(), Some("c1"));
     assert!(
         c.creators()
-            .top(TopCreators::new().limit(25))
+            .top(TopCreatorsParams::new().limit(25))
             .unwrap()
             .is_empty()
     );
@@ -93,7 +93,11 @@ fn top_accepts_the_limit_bounds_and_refuses_the_rest_before_sending() {
     let none = nothing_sent(&mut s);
     let c = client(&s);
     for bad in [0, 26, 200] {
-        let msg = invalid_input(c.creators().top(TopCreators::new().limit(bad)).unwrap_err());
+        let msg = invalid_input(
+            c.creators()
+                .top(TopCreatorsParams::new().limit(bad))
+                .unwrap_err(),
+        );
         assert_eq!(msg, format!("limit: must be between 1 and 25, got {bad}"));
     }
     assert_none_hit(&none);

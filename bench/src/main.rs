@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release --manifest-path bench/Cargo.toml             # about 2 minutes, 2 cores
 //! cargo run --release --manifest-path bench/Cargo.toml -- --quick  # 3 rounds instead of 21
+//! cargo run --release --manifest-path bench/Cargo.toml -- --limits # latency, rate limit: ~25 s
 //! ```
 //!
 //! It starts its own HTTP/1.1 server on 127.0.0.1 that answers from memory with pre-rendered,
@@ -36,13 +37,17 @@
 //! bench/target/release/creatoraudit-bench --profile sdk whoami`: the server's work is the
 //! same for both sides, so the difference of the two instruction counts is the SDK's own. `--serve` only serves (for ten minutes) and prints the base URL.
 //!
-//! The code is split by concern: [`server`] and [`fixtures`] (the canned
+//! `--limits [--latency-ms MS]` runs instead the scenarios of the real API's limits against a
+//! local server that holds every answer for a fixed latency (50 ms by default) and enforces a
+//! rate limit with the documented headers and 429s (see [`limits`]); `--serve-limits` only
+//! serves that server. The code is split by concern: [`server`] and [`fixtures`] (the canned
 //! API), [`sdk`] and [`baseline`] (the two sides), [`floor`], [`wire_check`], [`memory`],
 //! [`profile`], [`pin`], [`run`], [`stats`] and [`report`].
 
 mod baseline;
 mod fixtures;
 mod floor;
+mod limits;
 mod memory;
 mod pin;
 mod profile;
@@ -114,6 +119,13 @@ fn main() -> BoxResult<()> {
     }
     if args.first().map(String::as_str) == Some("--profile") {
         return profile::profile(&args[1..]);
+    }
+    if args
+        .iter()
+        .any(|a| a == "--limits" || a == "--serve-limits")
+    {
+        // Latency-bound, not CPU-bound: no pinning, no rounds.
+        return limits::main(&args);
     }
     if let Some(code) = pin::pin_to_one_core(&args)? {
         std::process::exit(code);

@@ -35,7 +35,8 @@
 //! To see where time goes, `--profile sdk|baseline whoami|typed|value [REPEAT]` runs one side
 //! of one workload against the in-process server, e.g. under `valgrind --tool=callgrind
 //! bench/target/release/creatoraudit-bench --profile sdk whoami`: the server's work is the
-//! same for both sides, so the difference of the two instruction counts is the SDK's own. `--serve` only serves (for ten minutes) and prints the base URL.
+//! same for both sides, so the difference of the two instruction counts is the SDK's own.
+//! `--serve` only serves (for ten minutes) and prints the base URL.
 //!
 //! `--limits [--latency-ms MS]` runs instead the scenarios of the real API's limits against a
 //! local server that holds every answer for a fixed latency (50 ms by default) and enforces a

@@ -1,59 +1,3 @@
-#!/usr/bin/env bash
-# Measures the footprint figures the README quotes, once, by hand (not part of CI: it builds
-# three projects from scratch, several minutes on 2 cores):
-#
-#   .ci/measure-footprint.sh        # prints the figures and a markdown table
-#
-# For the quickstart example of creatoraudit and for the same program written against
-# reqwest's blocking client (reqwest 0.12, features blocking + json + rustls-tls, serde structs),
-# it reports: the crates compiled besides the program itself (`cargo tree -e normal`), the
-# clean release build time, and the size of the stripped binary. Everything is built under
-# $FOOTPRINT_WORK (default /tmp/creatoraudit-footprint), never in the repository; sources are
-# fetched before the clock starts. Needs crates.io (for reqwest). Build times depend on the
-# machine and on what else runs on it: the load average is printed with each.
-set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
-work="${FOOTPRINT_WORK:-/tmp/creatoraudit-footprint}"
-target_triple="x86_64-unknown-linux-gnu"
-mkdir -p "$work"
-
-# --- the projects ------------------------------------------------------------------------------
-
-# What a user builds: a program whose main is examples/quickstart.rs, depending on creatoraudit
-# with its default features (the repository's own `--example` build also compiles the
-# dev-dependencies, mockito and its tokio/hyper stack, which users never build).
-mkdir -p "$work/sdk/src"
-cat > "$work/sdk/Cargo.toml" <<TOML
-[package]
-name = "fp-sdk"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-creatoraudit = { path = "$repo" }
-
-[workspace]
-TOML
-cp "$repo/examples/quickstart.rs" "$work/sdk/src/main.rs"
-cp "$repo/Cargo.lock" "$work/sdk/Cargo.lock"
-
-mkdir -p "$work/reqwest/src"
-cat > "$work/reqwest/Cargo.toml" <<'TOML'
-[package]
-name = "fp-reqwest"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-reqwest = { version = "0.12", default-features = false, features = ["blocking", "json", "rustls-tls"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-
-[workspace]
-TOML
-cat > "$work/reqwest/src/main.rs" <<'RUST'
 //! The creatoraudit quickstart written against reqwest's blocking client instead of the SDK:
 //! whoami, list TikTok accounts (following cursors), create an account and a video, the 30-day
 //! overview, and a problem+json error branch. For the footprint comparison only.
@@ -173,7 +117,8 @@ struct Problem {
 #[derive(Debug)]
 enum Error {
     Http(reqwest::Error),
-    Api(Problem),
+    /// Boxed, as the SDK boxes its `Problem`: keeps `Result<T, Error>` small.
+    Api(Box<Problem>),
 }
 
 impl From<reqwest::Error> for Error {
@@ -228,7 +173,7 @@ impl Api {
         });
         problem.status = status.as_u16();
         problem.request_id = problem.request_id.or(request_id);
-        Err(Error::Api(problem))
+        Err(Error::Api(Box::new(problem)))
     }
 }
 
@@ -257,13 +202,19 @@ fn main() -> Result<(), Error> {
 
     let mut cursor: Option<String> = None;
     loop {
-        let mut query = vec![("platform", "tiktok".to_owned()), ("limit", "200".to_owned())];
+        let mut query = vec![
+            ("platform", "tiktok".to_owned()),
+            ("limit", "200".to_owned()),
+        ];
         if let Some(c) = &cursor {
             query.push(("cursor", c.clone()));
         }
         let page: Listing<Account> = api.send(api.get("/accounts").query(&query))?;
         for account in page.data {
-            println!("@{} {:?} followers", account.username, account.follower_count);
+            println!(
+                "@{} {:?} followers",
+                account.username, account.follower_count
+            );
         }
         match page.pagination.next_cursor {
             Some(next) if page.pagination.has_next => cursor = Some(next),
@@ -300,64 +251,12 @@ fn main() -> Result<(), Error> {
             }
         }
         Err(Error::Api(p)) if p.status == StatusCode::NOT_FOUND.as_u16() => {
-            println!("no such account (request id {:?}): {} {}", p.request_id, p.title, p.detail)
+            println!(
+                "no such account (request id {:?}): {} {}",
+                p.request_id, p.title, p.detail
+            )
         }
         Err(e) => return Err(e),
     }
     Ok(())
 }
-RUST
-
-# --- measuring -----------------------------------------------------------------------------------
-
-now() { date +%s.%N; }
-
-# crates NAME DIR: the distinct crates `cargo tree -e normal` lists, the root package excluded.
-crates() {
-    (cd "$2" && cargo tree -e normal --prefix none --no-dedupe --target "$target_triple") |
-        awk -v root="$1" '$1 != root { print $1 " " $2 }' | sort -u | grep -c .
-}
-
-# build LABEL DIR BINARY CARGO-ARGS...: a clean release build; prints seconds and stripped size.
-build() {
-    local label="$1" dir="$2" binary="$3"
-    shift 3
-    local target="$work/target-$label"
-    rm -rf "$target"
-    (cd "$dir" && cargo fetch --quiet)
-    local load
-    load="$(cut -d' ' -f1-3 /proc/loadavg)"
-    local start end
-    start="$(now)"
-    (cd "$dir" && CARGO_TARGET_DIR="$target" cargo build --release --quiet "$@")
-    end="$(now)"
-    strip -o "$work/$label.stripped" "$target/release/$binary"
-    local secs size
-    secs="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')"
-    size="$(stat -c %s "$work/$label.stripped")"
-    echo "$label|$secs|$size|$load"
-}
-
-echo "date: $(date -u +%Y-%m-%d)"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
-echo "toolchain: $(rustc --version), $(cargo --version)"
-
-sdk_crates="$(crates fp-sdk "$work/sdk")"
-reqwest_crates="$(crates fp-reqwest "$work/reqwest")"
-echo "crates besides the program: creatoraudit $sdk_crates (creatoraudit and $((sdk_crates - 1)) dependencies), reqwest $reqwest_crates"
-
-IFS='|' read -r _ sdk_secs sdk_size sdk_load < <(build sdk "$work/sdk" fp-sdk)
-echo "creatoraudit quickstart (as a user builds it): ${sdk_secs} s, ${sdk_size} bytes stripped (load before: $sdk_load)"
-IFS='|' read -r _ rq_secs rq_size rq_load < <(build reqwest "$work/reqwest" fp-reqwest)
-echo "reqwest equivalent: ${rq_secs} s, ${rq_size} bytes stripped (load before: $rq_load)"
-IFS='|' read -r _ ex_secs ex_size ex_load < <(build example "$repo" examples/quickstart --example quickstart)
-echo "cargo build --release --example quickstart in the repository (dev-dependencies too): ${ex_secs} s, ${ex_size} bytes stripped (load before: $ex_load)"
-
-mib() { awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'; }
-cat <<TABLE
-
-| quickstart program | crates compiled besides the program | clean release build | stripped binary |
-|---|---|---|---|
-| creatoraudit (ureq, rustls) | $sdk_crates | ${sdk_secs} s | $(mib "$sdk_size") |
-| reqwest 0.12 blocking + json + rustls-tls | $reqwest_crates | ${rq_secs} s | $(mib "$rq_size") |
-TABLE

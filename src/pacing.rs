@@ -25,7 +25,15 @@ const RESET_MARGIN: Duration = Duration::from_millis(100);
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
     enabled: bool,
-    budget: Mutex<Option<Budget>>,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    budget: Option<Budget>,
+    /// Requests let go whose answer has not come back: a snapshot that arrives meanwhile may
+    /// not count them yet, so they are taken off what it says is left.
+    in_flight: u64,
 }
 
 /// What is left of the current window, as far as this client knows.
@@ -50,56 +58,75 @@ impl Pacer {
     pub(crate) fn new(enabled: bool) -> Self {
         Pacer {
             enabled,
-            budget: Mutex::new(None),
+            state: Mutex::new(State::default()),
         }
     }
 
-    /// Takes one request from the budget, or says how long until there is one.
+    /// Takes one request from the budget, or says how long until there is one. Every
+    /// [`Permit::Go`] must be followed by one [`observe`](Self::observe) (a response came)
+    /// or [`abandon`](Self::abandon) (none did).
     pub(crate) fn acquire(&self, now: SystemTime) -> Permit {
         if !self.enabled {
             return Permit::Go;
         }
-        let mut budget = self.budget.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(b) = budget.as_mut() else {
-            return Permit::Go;
-        };
-        let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
-        if now >= reset_at {
-            // The window turned over: nothing is known of the new one until a response says.
-            *budget = None;
-            return Permit::Go;
+        let mut state = self.lock();
+        if let Some(b) = state.budget.as_mut() {
+            let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
+            if now < reset_at && b.left == 0 {
+                let wait = reset_at.duration_since(now).unwrap_or_default() + RESET_MARGIN;
+                return Permit::Wait(wait);
+            }
+            if now < reset_at {
+                b.left -= 1;
+            } else {
+                // The window turned over: nothing is known of the new one until a response
+                // says.
+                state.budget = None;
+            }
         }
-        if b.left > 0 {
-            b.left -= 1;
-            return Permit::Go;
-        }
-        let wait = reset_at.duration_since(now).unwrap_or_default() + RESET_MARGIN;
-        Permit::Wait(wait)
+        state.in_flight += 1;
+        Permit::Go
     }
 
-    /// Takes in the snapshot of a response. Within one window the smaller estimate wins (the
-    /// responses of concurrent requests arrive in any order); a later reset starts a new
-    /// window. A snapshot that makes no sense forgets the budget.
+    /// Takes in the snapshot of a response to a request let go. Within one window the
+    /// smaller estimate wins (the responses of concurrent requests arrive in any order, and
+    /// the ones still in flight may not be counted in it yet); a later reset starts a new
+    /// window. A snapshot that makes no sense, or none, forgets the budget.
     pub(crate) fn observe(&self, snapshot: Option<RateLimit>, now: SystemTime) {
         if !self.enabled {
             return;
         }
-        let mut budget = self.budget.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
         let Some(rl) = snapshot.filter(|rl| is_plausible(rl, now)) else {
-            *budget = None;
+            state.budget = None;
             return;
         };
-        *budget = Some(match *budget {
+        let left = rl.remaining.saturating_sub(state.in_flight);
+        state.budget = Some(match state.budget {
             Some(b) if b.reset == rl.reset => Budget {
-                left: b.left.min(rl.remaining),
+                left: b.left.min(left),
                 reset: b.reset,
             },
             Some(b) if b.reset > rl.reset => b, // a late answer from the previous window
             _ => Budget {
-                left: rl.remaining,
+                left,
                 reset: rl.reset,
             },
         });
+    }
+
+    /// A request let go got no response (the connection failed): it no longer counts as in
+    /// flight, and the budget stays as it was.
+    pub(crate) fn abandon(&self) {
+        if self.enabled {
+            let mut state = self.lock();
+            state.in_flight = state.in_flight.saturating_sub(1);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -182,6 +209,23 @@ mod tests {
             p.observe(bad, at(1_000));
             assert_eq!(p.acquire(at(1_000)), Permit::Go, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn requests_in_flight_are_taken_off_what_a_snapshot_says_is_left() {
+        let p = Pacer::new(true);
+        for _ in 0..4 {
+            assert_eq!(p.acquire(at(1_000)), Permit::Go); // unknown budget: 4 go at once
+        }
+        // The first answer says 7 are left, but 3 requests are still out: 4 may go.
+        p.observe(rl(10, 7, 1_010), at(1_000));
+        for _ in 0..4 {
+            assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        }
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+        // A failed connection frees its place without changing the budget.
+        p.abandon();
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
     }
 
     #[test]

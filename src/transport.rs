@@ -259,6 +259,19 @@ impl Transport {
                 )))),
                 _ => self.attempt(req, time_left),
             };
+            if req.auth {
+                // Every request let go by the pacer reports back: its snapshot, or nothing.
+                match &outcome {
+                    Ok(reply) => self.pacer.observe(reply.meta.rate_limit, SystemTime::now()),
+                    Err(Failure::Status(p)) => {
+                        self.pacer.observe(p.meta.rate_limit, SystemTime::now())
+                    }
+                    Err(Failure::TooLarge { meta: Some(m), .. }) => {
+                        self.pacer.observe(m.rate_limit, SystemTime::now())
+                    }
+                    Err(_) => self.pacer.abandon(),
+                }
+            }
             let failure = match outcome {
                 Ok(mut reply) => {
                     reply.meta.attempts = delays.len() as u32 + 1;
@@ -471,9 +484,6 @@ impl Transport {
                 .last_rate_limit
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner) = Some(rl);
-        }
-        if req.auth {
-            self.pacer.observe(rate_limit, SystemTime::now());
         }
         ResponseMeta {
             status: Some(status),

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use creatoraudit::{BATCH_CHUNK_SIZE, Client, VideoMetrics};
+use creatoraudit::{BATCH_CHUNK_SIZE, Client, VideoMetricsRequest};
 
 use super::knobs::with_concurrency;
 use super::server::LimitServer;
@@ -45,7 +45,7 @@ impl BatchResult {
 
 pub fn run(server: &LimitServer, latency: Duration, concurrency: usize) -> BoxResult<BatchResult> {
     let ids: Vec<String> = (0..BATCH_IDS as u64).map(|i| uuid(i ^ 0xba7c)).collect();
-    let request = VideoMetrics::new(ids.iter().cloned());
+    let request = VideoMetricsRequest::new(ids.iter().cloned());
     let chunks = BATCH_IDS.div_ceil(BATCH_CHUNK_SIZE);
     let builder = Client::builder().api_key(KEY).base_url(&server.base_url);
     let client = with_concurrency(builder, concurrency).build()?;

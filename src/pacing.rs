@@ -50,8 +50,9 @@ struct Budget {
 pub(crate) enum Permit {
     /// Send now (one request of the budget is taken).
     Go,
-    /// The budget is spent: wait this long (until the reset), then ask again.
-    Wait(Duration),
+    /// The budget is spent: wait this long (until the window's `reset`), tell
+    /// [`Pacer::waited`], then ask again.
+    Wait { wait: Duration, reset: u64 },
 }
 
 impl Pacer {
@@ -74,7 +75,10 @@ impl Pacer {
             let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
             if now < reset_at && b.left == 0 {
                 let wait = reset_at.duration_since(now).unwrap_or_default() + RESET_MARGIN;
-                return Permit::Wait(wait);
+                return Permit::Wait {
+                    wait,
+                    reset: b.reset,
+                };
             }
             if now < reset_at {
                 b.left -= 1;
@@ -114,6 +118,16 @@ impl Pacer {
                 reset: rl.reset,
             },
         });
+    }
+
+    /// A caller waited for the window ending at `reset`: that window is over, so its budget
+    /// is forgotten (whatever the clock says: a test sleeper does not move it), and nothing
+    /// waits twice for one window.
+    pub(crate) fn waited(&self, reset: u64) {
+        let mut state = self.lock();
+        if state.budget.is_some_and(|b| b.reset <= reset) {
+            state.budget = None;
+        }
     }
 
     /// A request let go got no response (the connection failed): it no longer counts as in
@@ -174,8 +188,14 @@ mod tests {
         assert_eq!(p.acquire(at(1_000)), Permit::Go);
         assert_eq!(
             p.acquire(at(1_000)),
-            Permit::Wait(Duration::from_secs(2) + RESET_MARGIN)
+            Permit::Wait {
+                wait: Duration::from_secs(2) + RESET_MARGIN,
+                reset: 1_002
+            }
         );
+        // After the wait the window is over, even if the clock did not move (a test sleeper).
+        p.waited(1_002);
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
         // The reset passed: go, and the new window is learnt from the next response.
         assert_eq!(p.acquire(at(1_002)), Permit::Go);
         p.observe(rl(100, 99, 1_004), at(1_002));
@@ -190,9 +210,9 @@ mod tests {
         for _ in 0..5 {
             assert_eq!(p.acquire(at(1_000)), Permit::Go);
         }
-        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
         p.observe(rl(10, 9, 1_000), at(999)); // the window before: ignored
-        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
     }
 
     #[test]
@@ -222,10 +242,10 @@ mod tests {
         for _ in 0..4 {
             assert_eq!(p.acquire(at(1_000)), Permit::Go);
         }
-        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
         // A failed connection frees its place without changing the budget.
         p.abandon();
-        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
     }
 
     #[test]

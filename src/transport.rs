@@ -293,7 +293,7 @@ impl Transport {
             );
             match decision {
                 Decision::Retry(delay) => {
-                    self.sleep(delay, req, &delays)?;
+                    self.sleep(delay, req, delays.len() as u32 + 1, &delays)?;
                     delays.push(delay);
                 }
                 Decision::Stop => return Err(failure.into_error(req, delays)),
@@ -310,16 +310,20 @@ impl Transport {
     /// [`Error::Api`], unsent, when the wait would pass `max_retry_wait` or the deadline
     /// (the error a capped 429 gives, so callers handle one case).
     fn pace(&self, req: &Request, started: Instant, delays: &[Duration]) -> Result<()> {
+        // Every retry is preceded by its delay: so many attempts were made before this one.
+        let attempts = delays.len() as u32;
         loop {
             if self.cancel.is_cancelled() {
-                return Err(Error::Cancelled(Box::new(self.meta_so_far(req, delays))));
+                return Err(Error::Cancelled(Box::new(meta_so_far(
+                    req, attempts, delays,
+                ))));
             }
             if !req.auth {
                 return Ok(());
             }
-            let wait = match self.pacer.acquire(SystemTime::now()) {
+            let (wait, reset) = match self.pacer.acquire(SystemTime::now()) {
                 Permit::Go => return Ok(()),
-                Permit::Wait(wait) => wait,
+                Permit::Wait { wait, reset } => (wait, reset),
             };
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             if wait > self.retry.max_retry_wait || time_left.is_some_and(|left| wait >= left) {
@@ -331,11 +335,12 @@ impl Transport {
                     wait.as_secs_f64().ceil()
                 );
                 problem.retry_after = Some(wait);
-                problem.meta = self.meta_so_far(req, delays);
+                problem.meta = meta_so_far(req, attempts, delays);
                 problem.meta.status = None;
                 return Err(Error::Api(Box::new(problem)));
             }
-            self.sleep(wait, req, delays)?;
+            self.sleep(wait, req, attempts, delays)?;
+            self.pacer.waited(reset);
         }
     }
 
@@ -344,7 +349,13 @@ impl Transport {
     /// # Errors
     ///
     /// [`Error::Cancelled`] when the token is (or gets) cancelled.
-    fn sleep(&self, wait: Duration, req: &Request, delays: &[Duration]) -> Result<()> {
+    fn sleep(
+        &self,
+        wait: Duration,
+        req: &Request,
+        attempts: u32,
+        delays: &[Duration],
+    ) -> Result<()> {
         let cancelled = match &self.sleeper {
             Some(sleeper) => {
                 sleeper(wait);
@@ -353,18 +364,11 @@ impl Transport {
             None => self.cancel.sleep(wait),
         };
         if cancelled {
-            return Err(Error::Cancelled(Box::new(self.meta_so_far(req, delays))));
+            return Err(Error::Cancelled(Box::new(meta_so_far(
+                req, attempts, delays,
+            ))));
         }
         Ok(())
-    }
-
-    /// The record of a call that has made `delays.len()` attempts (or none) so far.
-    fn meta_so_far(&self, req: &Request, delays: &[Duration]) -> ResponseMeta {
-        ResponseMeta {
-            attempts: delays.len() as u32,
-            retry_delays: delays.to_vec(),
-            ..ResponseMeta::of(req)
-        }
     }
 
     /// One attempt: send, read the body, classify.
@@ -614,6 +618,15 @@ enum Failure {
         /// The response's metadata, when its headers were read.
         meta: Option<Box<ResponseMeta>>,
     },
+}
+
+/// The record of a call interrupted after `attempts` attempts and these retry waits.
+fn meta_so_far(req: &Request, attempts: u32, delays: &[Duration]) -> ResponseMeta {
+    ResponseMeta {
+        attempts,
+        retry_delays: delays.to_vec(),
+        ..ResponseMeta::of(req)
+    }
 }
 
 impl ResponseMeta {

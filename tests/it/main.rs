@@ -10,6 +10,7 @@ mod account_videos;
 mod accounts;
 mod creators;
 mod errors;
+mod limits;
 mod metrics;
 mod overview;
 mod pagination;

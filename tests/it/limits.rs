@@ -1,0 +1,441 @@
+//! Being a good citizen of the real API: pacing under the shared rate-limit budget (and what
+//! it does with nonsense headers), a 429 retried on every method, concurrent batch chunks,
+//! and cancellation. Waits are recorded by the test sleeper, except in the one test whose
+//! server keeps real time (eight threads against a real window).
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use creatoraudit::{CancelToken, Client, ErrorCode, VideoMetricsRequest};
+use mockito::Matcher;
+use serde_json::{Value, json};
+
+use crate::support::raw_server::RawServer;
+use crate::support::time::unix_now;
+use crate::support::{KEY, builder, data, recording, server};
+
+/// A whoami mock that reports the window as spent until `reset`.
+fn spent_until(s: &mut mockito::ServerGuard, reset: u64, hits: usize) -> mockito::Mock {
+    s.mock("GET", "/v2/whoami")
+        .with_header("x-ratelimit-limit", "10")
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &reset.to_string())
+        .with_body(data(json!({"organization_id": "o"})))
+        .expect(hits)
+        .create()
+}
+
+#[test]
+fn a_spent_budget_waits_for_the_reset_instead_of_collecting_a_429() {
+    let mut s = server();
+    let m = spent_until(&mut s, unix_now() + 2, 2);
+    let (b, waits) = recording(builder(&s));
+    let client = b.build().unwrap();
+    client.whoami().unwrap();
+    client.whoami().unwrap();
+    m.assert();
+    let waits = waits.lock().unwrap().clone();
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    assert!(
+        waits[0] > Duration::from_millis(900) && waits[0] <= Duration::from_millis(2_200),
+        "{waits:?}"
+    );
+}
+
+#[test]
+fn clones_on_other_threads_share_the_budget() {
+    let mut s = server();
+    let m = spent_until(&mut s, unix_now() + 2, 2);
+    let (b, waits) = recording(builder(&s));
+    let client = b.build().unwrap();
+    client.whoami().unwrap();
+    let clone = client.clone();
+    std::thread::spawn(move || clone.whoami().unwrap())
+        .join()
+        .unwrap();
+    m.assert();
+    assert_eq!(waits.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn a_wait_past_the_cap_fails_at_once_unsent_like_a_capped_429() {
+    let mut s = server();
+    let m = spent_until(&mut s, unix_now() + 3_600, 1);
+    let (b, waits) = recording(builder(&s));
+    let client = b.build().unwrap();
+    client.whoami().unwrap();
+    let err = client.whoami().unwrap_err();
+    m.assert(); // the second call was never sent
+    assert!(waits.lock().unwrap().is_empty());
+    assert!(err.is_rate_limited());
+    assert_eq!(err.code(), Some(&ErrorCode::RateLimited));
+    assert!(err.retry_after().unwrap() > Duration::from_secs(3_500));
+    assert_eq!(err.endpoint(), Some("GET /whoami"));
+    assert_eq!(err.attempts(), Some(0));
+    assert!(err.to_string().contains("not sent"), "{err}");
+}
+
+#[test]
+fn pacing_off_sends_at_once() {
+    let mut s = server();
+    let m = spent_until(&mut s, unix_now() + 3_600, 2);
+    let (b, waits) = recording(builder(&s).pacing(false));
+    let client = b.build().unwrap();
+    client.whoami().unwrap();
+    client.whoami().unwrap();
+    m.assert();
+    assert!(waits.lock().unwrap().is_empty());
+}
+
+#[test]
+fn nonsense_rate_limit_headers_are_no_budget() {
+    let now = unix_now();
+    for (limit, remaining, reset) in [
+        ("-1".to_owned(), "0".to_owned(), (now + 2).to_string()),
+        ("10".into(), "zero".into(), (now + 2).to_string()),
+        (
+            "10".into(),
+            "0".into(),
+            (now + 40 * 365 * 86_400).to_string(),
+        ),
+        ("10".into(), "0".into(), (now - 60).to_string()),
+        ("10".into(), "11".into(), (now + 2).to_string()),
+        ("0".into(), "0".into(), (now + 2).to_string()),
+        ("10".into(), "0".into(), "99999999999999999999999".into()),
+    ] {
+        let mut s = server();
+        let m = s
+            .mock("GET", "/v2/whoami")
+            .with_header("x-ratelimit-limit", &limit)
+            .with_header("x-ratelimit-remaining", &remaining)
+            .with_header("x-ratelimit-reset", &reset)
+            .with_body(data(json!({"organization_id": "o"})))
+            .expect(3)
+            .create();
+        let (b, waits) = recording(builder(&s));
+        let client = b.build().unwrap();
+        for _ in 0..3 {
+            client.whoami().unwrap();
+        }
+        m.assert();
+        let waits = waits.lock().unwrap();
+        assert!(waits.is_empty(), "{limit} {remaining} {reset}: {waits:?}");
+    }
+}
+
+#[test]
+fn health_and_meta_are_not_rate_limited_and_never_wait() {
+    let mut s = server();
+    let who = spent_until(&mut s, unix_now() + 3_600, 1);
+    let health = s
+        .mock("GET", "/v2/health")
+        .with_body("ok")
+        .expect(1)
+        .create();
+    let meta = s
+        .mock("GET", "/v2/meta")
+        .with_body(data(json!({"api_version": "v2"})))
+        .expect(1)
+        .create();
+    let (b, waits) = recording(builder(&s));
+    let client = b.build().unwrap();
+    client.whoami().unwrap();
+    client.health().unwrap();
+    client.meta().unwrap();
+    for m in [who, health, meta] {
+        m.assert();
+    }
+    assert!(waits.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_429_is_retried_on_every_method() {
+    let mut s = server();
+    let mut mocks = Vec::new();
+    for (method, path) in [
+        ("PATCH", "/v2/creators/c1"),
+        ("POST", "/v2/videos"),
+        ("PUT", "/v2/creators/c1/accounts/a1"),
+        ("DELETE", "/v2/creators/c1"),
+    ] {
+        mocks.push(
+            s.mock(method, path)
+                .with_status(429)
+                .with_header("retry-after", "1")
+                .expect(2)
+                .create(),
+        );
+    }
+    let (b, waits) = recording(builder(&s).max_retries(1));
+    let client = b.build().unwrap();
+    let patch = client
+        .creators()
+        .update("c1", &creatoraudit::UpdateCreator::new().name("x"));
+    let raw_post =
+        client.request::<Value>("POST", "/videos", &[], Some(&json!({"identifier": "x"})));
+    let put = client.creators().link_account("c1", "a1");
+    let delete = client.creators().delete("c1");
+    for m in mocks {
+        m.assert();
+    }
+    let errors = [
+        patch.unwrap_err(),
+        raw_post.unwrap_err(),
+        put.unwrap_err(),
+        delete.unwrap_err(),
+    ];
+    for err in &errors {
+        assert_eq!(err.attempts(), Some(2), "{err}");
+        assert!(err.is_rate_limited());
+    }
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(1); 4]);
+    // A 503 on the PATCH is not retried: it may have been processed.
+    let mut s = server();
+    let m = s
+        .mock("PATCH", "/v2/creators/c1")
+        .with_status(503)
+        .expect(1)
+        .create();
+    let err = builder(&s)
+        .build()
+        .unwrap()
+        .creators()
+        .update("c1", &creatoraudit::UpdateCreator::new().name("x"))
+        .unwrap_err();
+    m.assert();
+    assert_eq!(err.attempts(), Some(1));
+}
+
+fn ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("v{i:04}")).collect()
+}
+
+/// A /videos/metrics mock answering each chunk with its own ids, and the first id of each
+/// chunk as not found.
+fn metrics_echo(s: &mut mockito::ServerGuard, hits: usize) -> mockito::Mock {
+    s.mock("POST", "/v2/videos/metrics")
+        .with_body_from_request(|req| {
+            let body: Value = serde_json::from_slice(req.body().unwrap()).unwrap();
+            let ids: Vec<&str> = body["video_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let data: serde_json::Map<String, Value> = ids[1..]
+                .iter()
+                .map(|id| {
+                    (
+                        (*id).to_owned(),
+                        json!({"views": id[1..].parse::<i64>().unwrap()}),
+                    )
+                })
+                .collect();
+            json!({"data": data, "meta": {"period": "30d", "not_found": [ids[0]]}})
+                .to_string()
+                .into_bytes()
+        })
+        .expect(hits)
+        .create()
+}
+
+#[test]
+fn concurrent_chunks_merge_exactly_as_sequential_ones() {
+    let ids = ids(1_000);
+    let mut answers = Vec::new();
+    for concurrency in [1, 4, 8] {
+        let mut s = server();
+        let m = metrics_echo(&mut s, 5);
+        let client = builder(&s).batch_concurrency(concurrency).build().unwrap();
+        let batch = client
+            .videos()
+            .metrics(&VideoMetricsRequest::new(&ids))
+            .unwrap();
+        m.assert();
+        assert_eq!(batch.data.len(), 995);
+        assert_eq!(
+            batch.meta.not_found,
+            ["v0000", "v0200", "v0400", "v0600", "v0800"],
+            "in the order of the chunks"
+        );
+        answers.push(batch);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0], answers[2]);
+}
+
+#[test]
+fn a_failed_chunk_fails_the_call_and_starts_no_further_chunk() {
+    let mut s = server();
+    let m = s
+        .mock("POST", "/v2/videos/metrics")
+        .with_status(422)
+        .with_body(r#"{"status":422,"code":"VALIDATION_ERROR","title":"Unprocessable Entity"}"#)
+        .expect_at_least(1)
+        .expect_at_most(2)
+        .create();
+    let client = builder(&s).batch_concurrency(2).build().unwrap();
+    let err = client
+        .videos()
+        .metrics(&VideoMetricsRequest::new(ids(2_000)))
+        .unwrap_err();
+    m.assert(); // 10 chunks, but at most the two first in flight were sent
+    assert_eq!(err.code(), Some(&ErrorCode::ValidationError));
+    assert_eq!(err.endpoint(), Some("POST /videos/metrics"));
+    assert!(
+        Client::builder()
+            .api_key(KEY)
+            .batch_concurrency(0)
+            .build()
+            .unwrap_err()
+            .to_string()
+            .contains("batch_concurrency")
+    );
+}
+
+#[test]
+fn cancel_ends_a_long_wait_at_once_and_nothing_more_is_sent() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/whoami")
+        .with_status(429)
+        .with_header("retry-after", "30")
+        .expect(1)
+        .create();
+    let token = CancelToken::new();
+    // The real sleeper: the wait is a real 30 s one, that cancel() must cut short.
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("{}/v2", s.url()))
+        .cancel_token(token.clone())
+        .build()
+        .unwrap();
+    let canceller = {
+        let token = token.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            token.cancel();
+        })
+    };
+    let started = Instant::now();
+    let err = client.whoami().unwrap_err();
+    canceller.join().unwrap();
+    // Generous bound: the point is "not 30 s".
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.is_cancelled(), "{err}");
+    assert_eq!(err.endpoint(), Some("GET /whoami"));
+    assert_eq!(err.attempts(), Some(1));
+    m.assert();
+    // After cancellation no request starts: a paginator's next page is not fetched.
+    let list = s
+        .mock("GET", "/v2/accounts")
+        .match_query(Matcher::Any)
+        .expect(0)
+        .create();
+    let mut walk = client.accounts().list(Default::default());
+    assert!(walk.next().unwrap().unwrap_err().is_cancelled());
+    assert!(walk.next().is_none());
+    list.assert();
+}
+
+/// A server that enforces `limit` requests per real `window` (aligned to whole seconds,
+/// reset = the second the window ends), with the documented headers and 429s.
+fn rate_limited_server(limit: u64, window_secs: u64, too_many: Arc<AtomicU64>) -> RawServer {
+    let counts: Arc<Mutex<(u64, u64)>> = Arc::default(); // (window index, requests in it)
+    RawServer::custom(
+        move |mut conn: TcpStream, ctx| {
+            conn.set_read_timeout(Some(Duration::from_millis(200))).ok();
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !ctx.stopped() {
+                let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    match conn.read(&mut chunk) {
+                        Ok(0) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        Err(_) => continue,
+                    }
+                    continue;
+                };
+                buf.drain(..end + 4);
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs();
+                let window = now / window_secs;
+                let reset = (window + 1) * window_secs;
+                let (status, remaining) = {
+                    let mut c = counts.lock().unwrap();
+                    if c.0 != window {
+                        *c = (window, 0);
+                    }
+                    c.1 += 1;
+                    if c.1 > limit {
+                        (429, 0)
+                    } else {
+                        (200, limit - c.1)
+                    }
+                };
+                let body = if status == 200 {
+                    r#"{"data":{"organization_id":"o"}}"#.to_owned()
+                } else {
+                    too_many.fetch_add(1, Ordering::SeqCst);
+                    r#"{"status":429,"code":"RATE_LIMITED"}"#.to_owned()
+                };
+                let retry_after = reset.saturating_sub(now).max(1);
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
+                     x-ratelimit-limit: {limit}\r\nx-ratelimit-remaining: {remaining}\r\n\
+                     x-ratelimit-reset: {reset}\r\nretry-after: {retry_after}\r\n\
+                     content-length: {}\r\n\r\n",
+                    body.len()
+                );
+                if conn.write_all(head.as_bytes()).is_err()
+                    || conn.write_all(body.as_bytes()).is_err()
+                {
+                    return;
+                }
+            }
+        },
+        Duration::from_secs(30),
+    )
+}
+
+#[test]
+fn eight_threads_sharing_one_client_draw_no_429() {
+    let too_many = Arc::new(AtomicU64::new(0));
+    let server = rate_limited_server(10, 1, Arc::clone(&too_many));
+    // Real sleeps: the server's windows are real seconds. 8 threads x 4 calls against 10 a
+    // second take about four windows. Retries are off, so a 429 would fail a call.
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || {
+                (0..4)
+                    .map(|_| client.whoami().map(drop))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(results.len(), 32);
+    for r in &results {
+        assert!(r.is_ok(), "{r:?}");
+    }
+    assert_eq!(too_many.load(Ordering::SeqCst), 0);
+}

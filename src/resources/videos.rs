@@ -62,7 +62,8 @@ impl Videos<'_> {
     /// account is not tracked.
     ///
     /// The request carries an `Idempotency-Key` (yours, or a random one) that is the same on
-    /// every retry, so a retried create cannot track the video twice.
+    /// every retry. The API deduplicates keyed creates best-effort (in one process, for ten
+    /// minutes), so a retried create usually, not certainly, tracks the video once.
     ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {

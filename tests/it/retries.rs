@@ -599,3 +599,91 @@ fn a_429_without_retry_after_waits_for_the_window_when_it_is_used_up() {
         "{waited:?}"
     );
 }
+
+#[test]
+fn a_retried_create_ending_in_409_says_an_earlier_attempt_may_have_landed() {
+    // The first attempt was processed but its answer lost (a 503 from a proxy); the API's
+    // best-effort deduplication missed the retry, which conflicts with the first attempt.
+    let mut s = server();
+    let lost = s
+        .mock("POST", "/v2/accounts")
+        .with_status(503)
+        .expect(1)
+        .create();
+    let conflict = s
+        .mock("POST", "/v2/accounts")
+        .with_status(409)
+        .with_header("content-type", PROBLEM_JSON)
+        .with_body(problem(
+            409,
+            "CONFLICT",
+            "Account already tracked.",
+            "req_409",
+        ))
+        .expect(1)
+        .create();
+    let lookup = s
+        .mock("GET", "/v2/accounts")
+        .match_query(Matcher::AllOf(vec![
+            Matcher::UrlEncoded("platform".into(), "tiktok".into()),
+            Matcher::UrlEncoded("q".into(), "khaby.lame".into()),
+        ]))
+        .with_body(crate::support::page(
+            vec![fixtures::account("a1", "khaby.lame")],
+            None,
+            false,
+            200,
+        ))
+        .expect(1)
+        .create();
+    let (client, _) = recording_client(&s);
+    // What the README's "Idempotency" section tells a user to do.
+    let track = |username: &str| -> creatoraudit::Result<creatoraudit::Account> {
+        match client
+            .accounts()
+            .create(&NewAccount::new(Platform::TikTok, username))
+        {
+            Err(e) if e.code() == Some(&ErrorCode::Conflict) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("An earlier attempt of this call may have been processed"),
+                    "{text}"
+                );
+                assert_eq!(e.attempts(), Some(2));
+                assert!(e.idempotency_key().is_some());
+                let filter = creatoraudit::ListAccounts::new()
+                    .platform(Platform::TikTok)
+                    .q(username);
+                for account in client.accounts().list(filter) {
+                    let account = account?;
+                    if account.username.eq_ignore_ascii_case(username) {
+                        return Ok(account);
+                    }
+                }
+                Err(e)
+            }
+            other => other,
+        }
+    };
+    let account = track("khaby.lame").unwrap();
+    assert_eq!(account.id, "a1");
+    for m in [lost, conflict, lookup] {
+        m.assert();
+    }
+    // A 409 on a first attempt is a plain conflict: no such note.
+    let mut s = server();
+    s.mock("POST", "/v2/accounts")
+        .with_status(409)
+        .with_body(problem(
+            409,
+            "CONFLICT",
+            "Account already tracked.",
+            "req_1",
+        ))
+        .create();
+    let err = crate::support::client(&s)
+        .accounts()
+        .create(&NewAccount::new(Platform::TikTok, "x"))
+        .unwrap_err();
+    assert!(!err.to_string().contains("earlier attempt"), "{err}");
+}

@@ -70,7 +70,9 @@ impl Creators<'_> {
     /// [`link_account`](Self::link_account).
     ///
     /// The request carries an `Idempotency-Key` (yours, or a random one) that is the same on
-    /// every retry, so a retried create returns the original creator instead of a duplicate.
+    /// every retry. The API deduplicates keyed creates best-effort (in one process, for ten
+    /// minutes), so a retried create usually, not certainly, returns the original creator
+    /// instead of a duplicate.
     ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {

@@ -143,12 +143,16 @@ fn title(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The username of seeded account `i`: `sunny.bakes`, `urban.moves`, ... (unique).
+/// The username of seeded account `i`: `sunny.bakes` on TikTok, `sunny_crafts` on
+/// Instagram, ... (unique).
 pub(crate) fn username(i: usize) -> String {
-    let (a, b) = (FIRST[i % 12], SECOND[(i / 12 + i) % 12]);
-    match i / 144 {
-        0 => format!("{a}.{b}"),
-        n => format!("{a}.{b}{n}"),
+    let (j, instagram) = (i / 2, i % 2 == 1);
+    let a = FIRST[j % 12];
+    let b = SECOND[(j / 12 + j + if instagram { 5 } else { 0 }) % 12];
+    let sep = if instagram { '_' } else { '.' };
+    match j / 144 {
+        0 => format!("{a}{sep}{b}"),
+        n => format!("{a}{sep}{b}{n}"),
     }
 }
 

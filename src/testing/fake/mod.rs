@@ -52,7 +52,7 @@ use crate::{Client, ClientBuilder};
 ///
 /// - **48 accounts** (`GET /accounts`), ids `a1000000-0000-4000-8000-000000000001` to
 ///   `…000000000048`: even positions (`…001`, `…003`, …) on TikTok, odd ones on Instagram,
-///   24 each. Usernames such as `sunny.bakes` and `urban.moves`; categories cycle through
+///   24 each. Usernames such as `sunny.bakes` (TikTok) and `sunny_crafts` (Instagram); categories cycle through
 ///   `comedy`, `beauty`, `food`, `fitness`, `gaming`, `music`, `travel`, `tech`; every
 ///   seventh account is paused (`is_active: false`); all have been refreshed, with
 ///   follower and engagement numbers (`saved_count` only on Instagram).

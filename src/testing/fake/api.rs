@@ -1150,7 +1150,7 @@ impl State {
                 )
             })
             .collect();
-        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.0));
         let data: Vec<Value> = rows
             .into_iter()
             .take(limit)
@@ -1199,7 +1199,7 @@ impl State {
         req: &Request,
         field: &str,
         windowed: bool,
-    ) -> Result<(Vec<String>, Map<String, Value>, Value), Response> {
+    ) -> Result<BatchInput, Response> {
         let body = self.json_body(req)?;
         let mut v = Validator::default();
         let ids = v.ids(&body, field);
@@ -1343,6 +1343,9 @@ impl State {
 // Helpers
 
 type Query = Vec<(String, String)>;
+
+/// A batch body read: the ids, the window's meta members, the deltas windows.
+type BatchInput = (Vec<String>, Map<String, Value>, Value);
 
 fn json_response(status: u16, body: &Value) -> Response {
     let mut r = Response::new(status).header("content-type", "application/json");

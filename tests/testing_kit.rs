@@ -894,3 +894,28 @@ fn raw_request(fake: &FakeApi, raw: &str) -> String {
     let _ = s.read_to_string(&mut out);
     out
 }
+
+#[test]
+fn fake_serves_clients_on_several_threads() {
+    let fake = FakeApi::start();
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let client = fake.client();
+            std::thread::spawn(move || {
+                let platform = if i % 2 == 0 {
+                    Platform::TikTok
+                } else {
+                    Platform::Instagram
+                };
+                client
+                    .accounts()
+                    .list(ListAccounts::new().platform(platform).limit(5))
+                    .count()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 24);
+    }
+    assert_eq!(fake.requests().len(), 4 * 5);
+}

@@ -15,6 +15,9 @@ const MAX_LIMIT: u32 = 200;
 const DEFAULT_LIMIT: u32 = 50;
 /// The most ids a batch request takes.
 const MAX_BATCH: usize = 200;
+/// How many requests the log keeps (a long-running demo must not grow without bound): past
+/// it, the older half is dropped.
+pub(crate) const MAX_LOG: usize = 100_000;
 /// "Today" for the analytics windows: 2026-11-30.
 const TODAY: u64 = data::LAST_SCRAPE / 86_400;
 
@@ -118,6 +121,9 @@ impl State {
 
     /// Answers one request (and records it).
     pub fn handle(&mut self, req: &Request) -> Response {
+        if self.log.len() >= MAX_LOG {
+            self.log.drain(..MAX_LOG / 2);
+        }
         self.log.push(RecordedRequest::from_parts(
             &req.method,
             &req.target,

@@ -90,7 +90,11 @@ impl Server {
                     if stop2.load(Ordering::SeqCst) {
                         break;
                     }
-                    let Ok(stream) = stream else { continue };
+                    let Ok(stream) = stream else {
+                        // Out of file descriptors, say: do not spin.
+                        thread::sleep(Duration::from_millis(10));
+                        continue;
+                    };
                     let id = next_id.fetch_add(1, Ordering::Relaxed);
                     if let Ok(clone) = stream.try_clone() {
                         lock(&conns2).insert(id, clone);

@@ -400,7 +400,9 @@ impl FakeApi {
             .expect("the fake's client settings are valid")
     }
 
-    /// Every request the fake received so far, in order (faulted and refused ones too).
+    /// Every request the fake received so far, in order (faulted and refused ones too; a
+    /// request too malformed to parse is answered `400` and not recorded). A fake that runs
+    /// for long keeps the most recent 50,000 to 100,000.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state).log.clone()
     }

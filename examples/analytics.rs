@@ -14,7 +14,8 @@
 
 use creatoraudit::testing::FakeApi;
 use creatoraudit::{
-    BATCH_CHUNK_SIZE, Client, ListVideos, Period, Search, VideoDeltas, VideoMetrics,
+    BATCH_CHUNK_SIZE, Client, ListVideos, Period, SearchParams, VideoDeltasRequest,
+    VideoMetricsRequest,
 };
 
 /// How many tracked videos the offline fake has.
@@ -55,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let batch = client
             .videos()
-            .metrics(&VideoMetrics::new(ids.iter()).period(Period::Last30Days))?;
+            .metrics(&VideoMetricsRequest::new(ids.iter()).period(Period::Last30Days))?;
         println!(
             "   period {} ({} to {}), {} videos answered, not tracked: {:?}",
             batch.meta.period.as_deref().unwrap_or("?"),
@@ -81,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let deltas = client
             .videos()
-            .deltas(&VideoDeltas::new(ids.iter()).windows([1, 7, 30]))?;
+            .deltas(&VideoDeltasRequest::new(ids.iter()).windows([1, 7, 30]))?;
         println!(
             "   windows {:?}, {} videos answered",
             deltas.meta.windows,
@@ -101,7 +102,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n4. Search.   GET /search?q={term}&limit=5");
-    let found = client.search(&Search::new(term).limit(5))?;
+    let found = client.search(SearchParams::new(term).limit(5))?;
     for a in &found.accounts {
         println!(
             "   account  @{} on {} ({})",

@@ -19,9 +19,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use creatoraudit::testing::FakeApi;
 use creatoraudit::{
-    Client, Conditional, CreatorAnalyticsParams, CreatorOrder, CreatorUpdate, Date, Error,
-    ErrorCode, ListAccounts, ListCreators, NewCreator, OrderDirection, Period, Platform,
-    TopCreators,
+    Client, Conditional, CreatorOrder, Date, DateRange, Error, ErrorCode, ListAccounts,
+    ListCreators, NewCreator, OrderDirection, Period, Platform, TopCreatorsParams, UpdateCreator,
 };
 use serde_json::Value;
 
@@ -106,10 +105,10 @@ fn create_and_link(client: &Client, accounts: &Accounts) -> Fallible<String> {
         &NewCreator::new("Khaby Lame").metadata([("team", "growth"), ("region", "EU")]),
     )?;
     println!(
-        "   created {:?} as {} (HTTP {}, Idempotency-Key {})",
-        created.name,
-        created.id,
-        created.meta.status,
+        "   created {} as {} (HTTP {}, Idempotency-Key {})",
+        created.value.name,
+        created.value.id,
+        created.meta.status.unwrap_or_default(),
         created.meta.idempotency_key.as_deref().unwrap_or("-")
     );
     let id = created.into_inner().id;
@@ -142,17 +141,17 @@ fn create_and_link(client: &Client, accounts: &Accounts) -> Fallible<String> {
 fn read_creator(client: &Client, id: &str) -> Fallible {
     println!("\n-> Read a creator.   GET /creators/{id}");
     let creator = client.creators().get_with_meta(id)?;
-    let summary = creator.accounts_summary.clone().unwrap_or_default();
+    let summary = creator.value.accounts_summary.clone().unwrap_or_default();
     println!(
         "   {:?}: active {:?}, {} linked accounts ({}), {} followers, tags {}",
-        creator.name,
-        creator.is_active,
+        creator.value.name,
+        creator.value.is_active,
         summary.total.map_or("?".into(), |n| n.to_string()),
         Value::Object(summary.platforms.clone()),
         summary
             .total_followers
             .map_or("?".into(), |n| n.to_string()),
-        Value::Object(creator.metadata.clone()),
+        Value::Object(creator.value.metadata.clone()),
     );
     let Some(etag) = creator.meta.etag.clone() else {
         println!("   (no ETag: skipping the conditional read)");
@@ -180,7 +179,7 @@ fn merge_metadata(client: &Client, id: &str) -> Fallible {
     let creators = client.creators();
     let mut tags = creators.get(id)?.metadata;
     tags.insert("tier".into(), "A".into());
-    let updated = creators.update(id, &CreatorUpdate::new().metadata(tags))?;
+    let updated = creators.update(id, &UpdateCreator::new().metadata(tags))?;
     println!("   tags now {}", Value::Object(updated.metadata));
     Ok(())
 }
@@ -225,7 +224,7 @@ fn leaderboard(client: &Client) -> Fallible {
     println!("\n-> Top creators over 30 days.   GET /creators/top?period=30d&limit=5");
     let top = client
         .creators()
-        .top(TopCreators::new().period(Period::Last30Days).limit(5))?;
+        .top(TopCreatorsParams::new().period(Period::Last30Days).limit(5))?;
     if top.is_empty() {
         println!("   (no entries)");
     }
@@ -247,7 +246,7 @@ fn analytics(client: &Client, id: &str, start: Date, end: Date) -> Fallible {
     );
     let a = client
         .creators()
-        .analytics(id, CreatorAnalyticsParams::new(start, end))?;
+        .analytics(id, DateRange::new(start, end)?)?;
     println!(
         "   {}",
         serde_json::to_string_pretty(&a.data)?.replace('\n', "\n   ")
@@ -276,15 +275,16 @@ fn refused_before_sending(client: &Client) {
     if let Err(e) = client.creators().create(&NewCreator::new("  ")) {
         println!("   create with a blank name: {e}");
     }
-    if let Err(e) = client.creators().update("any-id", &CreatorUpdate::new()) {
+    if let Err(e) = client.creators().update("any-id", &UpdateCreator::new()) {
         println!("   update with nothing set:  {e}");
     }
-    let range = CreatorAnalyticsParams::new(
+    // A range whose start is after its end cannot even be built.
+    let range = DateRange::new(
         Date::new(2026, 6, 15).expect("a valid date"),
         Date::new(2026, 6, 1).expect("a valid date"),
     );
-    if let Err(e) = client.creators().analytics("any-id", range) {
-        println!("   analytics, start > end:   {e}");
+    if let Err(e) = range {
+        println!("   a range with start > end:  {e}");
     }
 }
 

@@ -29,8 +29,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let me = client.whoami_with_meta()?;
     println!(
         "   organization {} via key {:?} (request id {:?})\n",
-        me.organization_id,
-        me.api_key_name.as_deref().unwrap_or("-"),
+        me.value.organization_id,
+        me.value.api_key_name.as_deref().unwrap_or("-"),
         me.meta.request_id.as_deref().unwrap_or("-")
     );
 
@@ -82,10 +82,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     println!(
         "   tracking @{} as {} (Idempotency-Key {}; first refresh pending: {})\n",
-        created.username,
-        created.id,
+        created.value.username,
+        created.value.id,
         created.meta.idempotency_key.as_deref().unwrap_or("-"),
-        created.last_scrape_time.is_none()
+        created.value.last_scrape_time.is_none()
     );
 
     println!("5. A rejected create, handled by its error code.");

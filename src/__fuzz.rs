@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde::de::DeserializeOwned;
 
 use crate::Result;
-use crate::pagination::{Page, decode_page};
+use crate::page::Page;
 use crate::problem::Problem;
 use crate::response::ResponseMeta;
 use crate::transport::Reply;
@@ -34,7 +34,7 @@ pub fn envelope<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
 ///
 /// [`Error::Decode`](crate::Error::Decode) when the body is not a list page.
 pub fn page<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<Page<T>> {
-    decode_page(reply(status, body))
+    reply(status, body).page()
 }
 
 /// Reads a `Retry-After` value (seconds or HTTP-date) relative to `now`.
@@ -46,7 +46,7 @@ fn reply(status: u16, body: &[u8]) -> Reply {
     Reply {
         body: body.to_vec(),
         meta: ResponseMeta {
-            status,
+            status: Some(status),
             attempts: 1,
             ..ResponseMeta::default()
         },

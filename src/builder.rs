@@ -4,12 +4,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::network::{Network, ProxyChoice, TlsBackend};
 use crate::retry::RetryPolicy;
 use crate::transport::{Settings, Sleeper, Transport};
 use crate::url::BaseUrl;
 use crate::{Error, Result};
+
+/// Batch chunks sent at once unless [`ClientBuilder::batch_concurrency`] says otherwise.
+const DEFAULT_BATCH_CONCURRENCY: usize = 4;
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.creatoraudit.com/v2";
@@ -51,6 +55,9 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     user_agent_suffix: Option<String>,
     sleeper: Option<Sleeper>,
+    pacing: Option<bool>,
+    batch_concurrency: Option<usize>,
+    cancel: Option<CancelToken>,
     network: Network,
 }
 
@@ -219,6 +226,38 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether to pace requests under the API's rate limit (default `true`).
+    ///
+    /// All clones of a client, on any thread, share one view of the budget: the last
+    /// `X-RateLimit-Limit/Remaining/Reset` seen, minus the requests sent since. When it is
+    /// spent, a request waits for the reset before it is sent instead of collecting a `429`;
+    /// when that wait would exceed [`max_retry_wait`](Self::max_retry_wait) or the
+    /// [`deadline`](Self::deadline), the call fails at once, unsent, with the error a capped
+    /// `429` gives (`RATE_LIMITED`, [`Error::retry_after`](crate::Error::retry_after) set).
+    /// Before the first response, and with a server that sends no (or nonsensical)
+    /// rate-limit headers, nothing waits. `/health` and `/meta` are not rate limited and
+    /// never wait. `pacing(false)` sends every request at once.
+    pub fn pacing(mut self, enabled: bool) -> Self {
+        self.pacing = Some(enabled);
+        self
+    }
+
+    /// How many chunks of a batch call (more than
+    /// [`BATCH_CHUNK_SIZE`](crate::BATCH_CHUNK_SIZE) ids) are sent at once: default 4; `1`
+    /// sends them one after the other. The merged answer is the same either way. Chunks go
+    /// through the same pacing; a chunk that fails (after its retries) fails the call, and no
+    /// further chunk is started. `0` is refused by [`build`](Self::build).
+    pub fn batch_concurrency(mut self, chunks: usize) -> Self {
+        self.batch_concurrency = Some(chunks);
+        self
+    }
+
+    /// Cancels this client's calls when `token` is cancelled: see [`CancelToken`].
+    pub fn cancel_token(mut self, token: CancelToken) -> Self {
+        self.cancel = Some(token);
+        self
+    }
+
     /// Replaces how the client waits between retries (by default `std::thread::sleep`).
     ///
     /// For tests: a no-op sleeper makes retry tests instant, and a recording one lets them
@@ -285,6 +324,9 @@ impl ClientBuilder {
             ))
         })?;
         let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        // Let the HTTP layer's own parser have the last word on what it will accept.
+        crate::transport::check_uri(base_url.as_str())
+            .map_err(|why| Error::Config(format!("base_url {:?}: {why}", base_url.as_str())))?;
         if !base_url.is_https() && !base_url.is_loopback() && !self.allow_insecure_http {
             return Err(Error::Config(format!(
                 "base_url {:?} is plain http to a host that is not loopback: the API key would \
@@ -304,6 +346,14 @@ impl ClientBuilder {
                 "max_body_size must be greater than zero".into(),
             ));
         }
+        let batch_concurrency = match self.batch_concurrency {
+            Some(0) => {
+                return Err(Error::Config(
+                    "batch_concurrency must be at least 1 (1 sends the chunks one by one)".into(),
+                ));
+            }
+            chunks => chunks.unwrap_or(DEFAULT_BATCH_CONCURRENCY),
+        };
         let mut retry = RetryPolicy::default();
         retry.max_retries = self.max_retries.unwrap_or(retry.max_retries);
         retry.max_retry_wait = self.max_retry_wait.unwrap_or(retry.max_retry_wait);
@@ -331,10 +381,12 @@ impl ClientBuilder {
             max_body_size,
             retry,
             sleeper: self.sleeper,
+            pacing: self.pacing.unwrap_or(true),
+            cancel: self.cancel,
             https: base_url.is_https(),
             network: self.network,
         })?;
-        Ok(Client::from_parts(base_url, transport))
+        Ok(Client::from_parts(base_url, transport, batch_concurrency))
     }
 }
 

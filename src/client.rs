@@ -3,15 +3,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-
-#[cfg(doc)]
-use crate::Error;
 use crate::Result;
 use crate::builder::ClientBuilder;
-use crate::pagination::Paginator;
+use crate::call::Call;
+#[cfg(doc)]
+use crate::error::Error;
 use crate::response::RateLimit;
-use crate::transport::{Method, Reply, Request, Transport};
+use crate::transport::{Reply, Transport};
 use crate::url::BaseUrl;
 
 /// A CreatorAudit API client.
@@ -27,7 +25,7 @@ use crate::url::BaseUrl;
 /// println!("calling as {}", client.whoami()?.organization_id);
 /// for account in client.accounts().list(ListAccounts::new().platform(Platform::TikTok)) {
 ///     let account = account?;
-///     println!("{} {:?}", account.username, account.follower_count);
+///     println!("{} {}", account.username, account.follower_count.unwrap_or(0));
 /// }
 /// # Ok(()) }
 /// ```
@@ -39,6 +37,7 @@ pub struct Client {
 struct Inner {
     base_url: BaseUrl,
     transport: Transport,
+    batch_concurrency: usize,
 }
 
 impl fmt::Debug for Client {
@@ -89,93 +88,31 @@ impl Client {
         self.inner.transport.last_rate_limit()
     }
 
-    /// Sends any request and returns the whole JSON body, like the Python client's
-    /// `request(method, path, params, json)`.
-    ///
-    /// `path` is relative to the base URL (`"/whoami"` and `"whoami"` are the same) and is
-    /// sent as given: encode any ids in it yourself. Query values are percent-encoded. A
-    /// POST is retried only if it cannot create twice; use the typed calls for creates with
-    /// idempotency keys.
-    ///
-    /// ```no_run
-    /// # fn main() -> creatoraudit::Result<()> {
-    /// use serde_json::{Value, json};
-    ///
-    /// let client = creatoraudit::Client::from_env()?;
-    /// let overview: Value = client.request("GET", "/overview", &[("period", "30d")], None)?;
-    /// let created: Value = client.request(
-    ///     "POST",
-    ///     "/videos",
-    ///     &[],
-    ///     Some(&json!({"platform": "tiktok", "identifier": "7301234567890123456"})),
-    /// )?;
-    /// println!("{}", created["data"]["id"]);
-    /// # let _ = overview; Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`] for an unknown method; [`Error::Api`] for an error response;
-    /// [`Error::Timeout`] or [`Error::Transport`] when no response came; [`Error::Decode`]
-    /// when the body is not the JSON `T` expects.
-    pub fn request<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<&serde_json::Value>,
-    ) -> Result<T> {
-        let method = Method::parse(method)?;
-        let mut request = Request::new(method, self.url(path, query));
-        if let Some(body) = body {
-            request = request.json(body)?;
-        }
-        Ok(self.send(&request)?.json::<T>()?.into_inner())
-    }
-
-    /// Walks any cursor-paginated listing, like the Python client's `paginate`.
-    ///
-    /// Items are read from each page's `data` array as `T`. The filters in `query` are sent
-    /// with every page; `limit` defaults to 200 when `query` does not set it.
-    ///
-    /// ```no_run
-    /// # fn main() -> creatoraudit::Result<()> {
-    /// let client = creatoraudit::Client::from_env()?;
-    /// for video in client.paginate::<serde_json::Value>("/account-videos", &[]) {
-    ///     println!("{}", video?["id"]);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn paginate<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, &str)],
-    ) -> Paginator<T> {
-        let mut query = query.to_vec();
-        if !query.iter().any(|(k, _)| *k == "limit") {
-            query.push(("limit", "200"));
-        }
-        Paginator::new(self.clone(), self.url(path, &query))
-    }
-
-    /// The full URL of `path` with `query`, encoded.
-    pub(crate) fn url<K: AsRef<str>, V: AsRef<str>>(&self, path: &str, query: &[(K, V)]) -> String {
-        self.inner.base_url.join(path, query)
-    }
-
-    /// Sends a described request.
-    pub(crate) fn send(&self, request: &Request) -> Result<Reply> {
-        self.inner.transport.send(request)
+    /// Sends a described call: the one road to the wire.
+    pub(crate) fn send(&self, call: &Call) -> Result<Reply> {
+        self.inner
+            .transport
+            .send(&call.to_request(&self.inner.base_url))
     }
 
     /// Assembles a client from checked parts (see [`ClientBuilder::build`]).
-    pub(crate) fn from_parts(base_url: BaseUrl, transport: Transport) -> Client {
+    pub(crate) fn from_parts(
+        base_url: BaseUrl,
+        transport: Transport,
+        batch_concurrency: usize,
+    ) -> Client {
         Client {
             inner: Arc::new(Inner {
                 base_url,
                 transport,
+                batch_concurrency,
             }),
         }
+    }
+
+    /// How many chunks of a batch call go at once.
+    pub(crate) fn batch_concurrency(&self) -> usize {
+        self.inner.batch_concurrency
     }
 
     #[cfg(test)]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::problem::{ErrorCode, Problem};
+use crate::response::ResponseMeta;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -13,7 +14,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Match on the variant to tell an answer from the API ([`Error::Api`]) from a call that never
 /// got one, or use the helpers ([`status`](Error::status), [`request_id`](Error::request_id),
 /// [`is_retryable`](Error::is_retryable), [`retry_after`](Error::retry_after), ...) that work
-/// across variants.
+/// across variants. Every error that came from a call carries the call's record,
+/// [`meta`](Error::meta): which endpoint, the request id, the status, the attempts and waits,
+/// the idempotency key.
+///
+/// # Common failures
+///
+/// Every call can fail with [`Error::Api`] (an error status, with the API's problem
+/// document), [`Error::Transport`] (no usable response: connection, TLS, timeout; see
+/// [`is_timeout`](Error::is_timeout)), [`Error::Decode`] (a success body that is not what the
+/// endpoint documents) or [`Error::BodyTooLarge`]. The calls' own `# Errors` sections list
+/// only what they add to these.
 ///
 /// ```no_run
 /// # fn main() -> creatoraudit::Result<()> {
@@ -36,28 +47,31 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<Problem>),
 
-    /// The call's time ran out: an attempt's timeout or the call's deadline.
-    #[error(transparent)]
-    Timeout(TransportError),
-
-    /// No usable HTTP response: the connection failed or broke, TLS failed, or what came
+    /// No usable HTTP response: the connection failed or broke, TLS failed, the time ran out
+    /// ([`TransportErrorKind::Timeout`], see [`is_timeout`](Error::is_timeout)), or what came
     /// back was not HTTP.
     #[error(transparent)]
-    Transport(TransportError),
+    Transport(Box<TransportError>),
 
     /// A success response whose body is not what the endpoint documents.
     #[error(transparent)]
-    Decode(DecodeError),
+    Decode(Box<DecodeError>),
 
     /// A response body larger than the client's limit
     /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
-    #[error("response body exceeds the {limit}-byte limit{}", RequestIdSuffix(.request_id))]
+    #[error("response body exceeds the {limit}-byte limit{}", RequestIdSuffix(&.meta.request_id))]
     BodyTooLarge {
         /// The limit in bytes.
         limit: u64,
-        /// The request id of the response, when known.
-        request_id: Option<String>,
+        /// The call's record.
+        meta: Box<ResponseMeta>,
     },
+
+    /// The call was cancelled through the client's
+    /// [`CancelToken`](crate::CancelToken) before it could finish: during a wait, or before
+    /// a request was sent. Carries the call's record (what it had done so far).
+    #[error("cancelled{}", CallSuffix(.0))]
+    Cancelled(Box<ResponseMeta>),
 
     /// The server broke the pagination contract (`has_next` without a cursor, or a cursor
     /// it had already given), so the walk stopped instead of looping.
@@ -74,12 +88,36 @@ pub enum Error {
 }
 
 impl Error {
+    /// The record of the call that failed: its endpoint, request id, status, attempts, waits
+    /// and idempotency key. `None` for errors raised before any request (invalid input,
+    /// configuration) and for a broken pagination contract.
+    pub fn meta(&self) -> Option<&ResponseMeta> {
+        match self {
+            Error::Api(p) => Some(&p.meta),
+            Error::Transport(t) => Some(&t.meta),
+            Error::Decode(d) => Some(&d.meta),
+            Error::BodyTooLarge { meta, .. } | Error::Cancelled(meta) => Some(meta),
+            _ => None,
+        }
+    }
+
+    /// Whether the call was cancelled through the client's
+    /// [`CancelToken`](crate::CancelToken).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, Error::Cancelled(_))
+    }
+
+    /// The call that failed, e.g. `"GET /accounts/{id}"`: the method and the path template
+    /// (never an id or a query value).
+    pub fn endpoint(&self) -> Option<&str> {
+        self.meta().map(ResponseMeta::endpoint)
+    }
+
     /// The HTTP status of the response that failed the call, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(p) => Some(p.status),
-            Error::Decode(d) => Some(d.status),
-            _ => None,
+            _ => self.meta()?.status,
         }
     }
 
@@ -88,10 +126,13 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(p) => p.request_id.as_deref(),
-            Error::Decode(d) => d.request_id.as_deref(),
-            Error::BodyTooLarge { request_id, .. } => request_id.as_deref(),
-            _ => None,
+            _ => self.meta()?.request_id.as_deref(),
         }
+    }
+
+    /// Whether the call's time ran out: an attempt's timeout or the call's deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(t) if t.kind == TransportErrorKind::Timeout)
     }
 
     /// The problem document, for [`Error::Api`].
@@ -138,8 +179,7 @@ impl Error {
     /// ```
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(p) => crate::retry::is_retryable_status(p.status),
-            Error::Timeout(_) => true,
+            Error::Api(p) => is_retryable_status(p.status),
             Error::Transport(t) => t.kind.is_retryable(),
             _ => false,
         }
@@ -154,24 +194,22 @@ impl Error {
         self.problem().and_then(|p| p.retry_after)
     }
 
-    /// The `Idempotency-Key` the failed call sent, when it sent one. Retrying the create with
-    /// the same key (see `NewAccount::idempotency_key`) cannot create a duplicate.
+    /// The `Idempotency-Key` the failed call sent, when it sent one. The API deduplicates
+    /// keyed creates best-effort (in one process, for ten minutes): retrying with the same
+    /// key (see `NewAccount::idempotency_key`) usually, not certainly, avoids a duplicate.
     pub fn idempotency_key(&self) -> Option<&str> {
-        match self {
-            Error::Api(p) => p.idempotency_key.as_deref(),
-            Error::Timeout(t) | Error::Transport(t) => t.idempotency_key.as_deref(),
-            _ => None,
-        }
+        self.meta()?.idempotency_key.as_deref()
     }
 
     /// How many attempts the call made before failing, when it sent any.
     pub fn attempts(&self) -> Option<u32> {
-        match self {
-            Error::Api(p) => Some(p.attempts),
-            Error::Timeout(t) | Error::Transport(t) => Some(t.attempts),
-            _ => None,
-        }
+        self.meta().map(|m| m.attempts)
     }
+}
+
+/// Whether a response with this status is worth trying again: 408, 429, 500, 502, 503, 504.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 impl From<Problem> for Error {
@@ -234,8 +272,7 @@ impl TransportErrorKind {
 #[derive(Debug)]
 pub struct TransportError {
     pub(crate) kind: TransportErrorKind,
-    pub(crate) attempts: u32,
-    pub(crate) idempotency_key: Option<String>,
+    pub(crate) meta: ResponseMeta,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -246,8 +283,10 @@ impl TransportError {
     ) -> Self {
         TransportError {
             kind,
-            attempts: 1,
-            idempotency_key: None,
+            meta: ResponseMeta {
+                attempts: 1,
+                ..ResponseMeta::default()
+            },
             source,
         }
     }
@@ -257,22 +296,17 @@ impl TransportError {
         self.kind
     }
 
-    /// How many attempts the call made.
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-
-    /// The `Idempotency-Key` the call sent, when it sent one.
-    pub fn idempotency_key(&self) -> Option<&str> {
-        self.idempotency_key.as_deref()
+    /// The call's record (attempts, waits, idempotency key).
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.kind.describe())?;
-        if self.attempts > 1 {
-            write!(f, " after {} attempts", self.attempts)?;
+        if self.meta.attempts > 1 {
+            write!(f, " after {} attempts", self.meta.attempts)?;
         }
         Ok(())
     }
@@ -289,21 +323,15 @@ impl std::error::Error for TransportError {
 /// A success response whose body did not decode into the expected type.
 #[derive(Debug)]
 pub struct DecodeError {
-    pub(crate) status: u16,
-    pub(crate) request_id: Option<String>,
     pub(crate) snippet: String,
     pub(crate) source: serde_json::Error,
+    pub(crate) meta: ResponseMeta,
 }
 
 impl DecodeError {
-    /// The HTTP status of the response.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The request id of the response, when known.
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+    /// The call's record (status, request id, ...).
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
     }
 
     /// A bounded, single-line excerpt of the body.
@@ -317,7 +345,7 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "unexpected response body{}: {:?}",
-            RequestIdSuffix(&self.request_id),
+            RequestIdSuffix(&self.meta.request_id),
             self.snippet
         )
     }
@@ -326,6 +354,18 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
+    }
+}
+
+/// Formats `: the call` ( ` GET /accounts/{id}`) when the record names one.
+struct CallSuffix<'a>(&'a ResponseMeta);
+
+impl fmt::Display for CallSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.endpoint() {
+            "" => Ok(()),
+            endpoint => write!(f, " ({endpoint})"),
+        }
     }
 }
 
@@ -359,8 +399,8 @@ mod tests {
         let mut p = Problem::new(429);
         p.retry_after = Some(Duration::from_secs(90));
         p.request_id = Some("req_9".into());
-        p.idempotency_key = Some("key".into());
-        p.attempts = 3;
+        p.meta.idempotency_key = Some("key".into());
+        p.meta.attempts = 3;
         let e = Error::from(p);
         assert_eq!(e.status(), Some(429));
         assert_eq!(e.request_id(), Some("req_9"));
@@ -374,14 +414,19 @@ mod tests {
         );
 
         let mut t = TransportError::new(TransportErrorKind::Connect, None);
-        t.attempts = 3;
-        let e = Error::Transport(t);
+        t.meta.attempts = 3;
+        let e = Error::Transport(Box::new(t));
         assert!(e.is_retryable());
         assert_eq!(e.status(), None);
         assert_eq!(e.to_string(), "connection failed after 3 attempts");
 
-        let e = Error::Transport(TransportError::new(TransportErrorKind::Tls, None));
-        assert!(!e.is_retryable());
+        let e = Error::Transport(Box::new(TransportError::new(TransportErrorKind::Tls, None)));
+        assert!(!e.is_retryable() && !e.is_timeout());
+        let e = Error::Transport(Box::new(TransportError::new(
+            TransportErrorKind::Timeout,
+            None,
+        )));
+        assert!(e.is_timeout() && e.is_retryable());
         assert!(!Error::from(Problem::new(422)).is_retryable());
     }
 }

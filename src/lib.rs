@@ -14,11 +14,19 @@ pub mod __fuzz;
 #[cfg(not(fuzzing))]
 #[allow(dead_code, unreachable_pub)]
 mod __fuzz;
+mod batch;
 mod builder;
+mod call;
+mod cancel;
 mod client;
+mod de;
 mod error;
+mod metrics;
 mod network;
+mod pacing;
+mod page;
 mod pagination;
+mod params;
 mod problem;
 mod random;
 mod resources;
@@ -31,29 +39,37 @@ mod transport;
 mod types;
 mod url;
 
+pub use batch::BATCH_CHUNK_SIZE;
 pub use builder::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL};
+pub use cancel::CancelToken;
 pub use client::Client;
 pub use error::{DecodeError, Error, Result, TransportError, TransportErrorKind};
+pub use metrics::{BatchMeta, MetricValues, MetricsBatch};
 pub use network::TlsBackend;
-pub use pagination::{Page, Pages, Paginator};
+pub use page::Page;
+pub use pagination::{Pages, Paginator};
+pub use params::DateRange;
 pub use problem::{ErrorCode, FieldError, Problem};
 pub use resources::account_videos::{
-    AccountVideo, AccountVideoId, AccountVideos, ListAccountVideos,
+    AccountVideo, AccountVideoId, AccountVideoMetricsRequest, AccountVideos, ListAccountVideos,
 };
-pub use resources::accounts::{Account, AccountOrder, Accounts, ListAccounts, NewAccount};
-pub use resources::analytics::{
-    AccountMetrics, AccountMetricsBatch, AccountVideoMetrics, BATCH_CHUNK_SIZE, BatchMeta, Deltas,
-    DeltasBatch, MetricValues, MetricsBatch, VideoDeltas, VideoMetrics,
+pub use resources::accounts::{
+    Account, AccountMetricsBatch, AccountMetricsRequest, AccountOrder, Accounts, ListAccounts,
+    NewAccount,
 };
 pub use resources::creators::{
-    AccountLink, AccountsSummary, Creator, CreatorAnalytics, CreatorAnalyticsParams, CreatorOrder,
-    CreatorUpdate, Creators, ListCreators, NewCreator, TopCreator, TopCreators,
+    AccountLink, AccountsSummary, Creator, CreatorAnalytics, CreatorOrder, Creators, ListCreators,
+    NewCreator, TopCreator, TopCreatorsParams, UpdateCreator,
 };
 pub use resources::meta::{ApiMeta, Health, Whoami};
 pub use resources::overview::{Overview, OverviewChanges, OverviewStats};
 pub use resources::search::{
-    EffectiveCaps, Search, SearchAccount, SearchCreator, SearchMeta, SearchResults, SearchVideo,
+    EffectiveCaps, SearchAccount, SearchCreator, SearchMeta, SearchParams, SearchResults,
+    SearchVideo,
 };
-pub use resources::videos::{ListVideos, NewVideo, Video, VideoOrder, Videos};
+pub use resources::videos::{
+    Deltas, DeltasBatch, ListVideos, NewVideo, Video, VideoDeltasRequest, VideoMetricsRequest,
+    VideoOrder, Videos,
+};
 pub use response::{Conditional, RateLimit, Response, ResponseMeta};
 pub use types::{Date, OrderDirection, Period, Platform};

@@ -10,83 +10,17 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::marker::PhantomData;
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
-use crate::response::ResponseMeta;
-use crate::transport::{Method, Reply, Request};
-use crate::url::push_encoded;
+use crate::call::Call;
+use crate::page::Page;
 use crate::{Client, Error, Result};
-
-/// One page of a listing.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Page<T> {
-    /// The items of this page.
-    pub items: Vec<T>,
-    /// The cursor of the next page (`None` on the last one). Opaque: pass it back as is.
-    pub next_cursor: Option<String>,
-    /// Whether another page follows.
-    pub has_next: bool,
-    /// The page size the server applied.
-    pub limit: u32,
-    /// How many items the whole listing has, when `include_total` was asked for.
-    pub total_count: Option<u64>,
-    /// The filters and sort the server applied, as it echoed them.
-    pub filters: Map<String, Value>,
-    /// The metadata of the request that fetched this page.
-    pub meta: ResponseMeta,
-}
-
-/// The body of a list response.
-#[derive(Deserialize)]
-struct Listing<T> {
-    data: Vec<T>,
-    pagination: PageInfo,
-    #[serde(default, deserialize_with = "crate::types::null_as_default")]
-    filters: Map<String, Value>,
-}
-
-#[derive(Deserialize)]
-struct PageInfo {
-    #[serde(default)]
-    next_cursor: Option<String>,
-    has_next: bool,
-    #[serde(default)]
-    limit: u32,
-    #[serde(default)]
-    total_count: Option<u64>,
-}
-
-/// Decodes a list response into a [`Page`].
-///
-/// # Errors
-///
-/// [`Error::Decode`] when the body is not a list page.
-pub(crate) fn decode_page<T: DeserializeOwned>(reply: Reply) -> Result<Page<T>> {
-    let listing = reply.json::<Listing<T>>()?;
-    let Listing {
-        data,
-        pagination,
-        filters,
-    } = listing.value;
-    Ok(Page {
-        items: data,
-        next_cursor: pagination.next_cursor,
-        has_next: pagination.has_next,
-        limit: pagination.limit,
-        total_count: pagination.total_count,
-        filters,
-        meta: listing.meta,
-    })
-}
 
 /// The state shared by [`Paginator`] and [`Pages`]: where the walk is, and what it has seen.
 struct Walk<T> {
     client: Client,
-    /// The listing URL with its frozen query, without `cursor`.
-    url: String,
+    /// The listing's call with its frozen filters and sort; each page sets `cursor` on it.
+    call: Call,
     /// The cursor of the next page to fetch; `None` before the first page.
     cursor: Option<String>,
     /// Hashes of every cursor the server gave, to stop a server that cycles.
@@ -130,22 +64,11 @@ impl<T: DeserializeOwned> Walk<T> {
         Some(Ok(page))
     }
 
-    fn fetch(&self) -> Result<Page<T>> {
-        let url = match &self.cursor {
-            None => self.url.clone(),
-            Some(cursor) => {
-                let mut url = String::with_capacity(self.url.len() + 8 + cursor.len() * 3 / 2);
-                url.push_str(&self.url);
-                url.push_str(if self.url.contains('?') {
-                    "&cursor="
-                } else {
-                    "?cursor="
-                });
-                push_encoded(&mut url, cursor);
-                url
-            }
-        };
-        decode_page(self.client.send(&Request::new(Method::Get, url))?)
+    fn fetch(&mut self) -> Result<Page<T>> {
+        if let Some(cursor) = &self.cursor {
+            self.call.query_mut().set("cursor", cursor);
+        }
+        self.client.send(&self.call)?.page()
     }
 
     /// What follows `page`: more pages, the end, or a broken contract.
@@ -204,7 +127,7 @@ pub struct Paginator<T> {
 impl<T> std::fmt::Debug for Paginator<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Paginator")
-            .field("url", &self.walk.url)
+            .field("endpoint", &self.walk.call.endpoint())
             .field("cursor", &self.walk.cursor)
             .field("buffered", &self.buffer.len())
             .field("yielded", &self.yielded)
@@ -213,12 +136,12 @@ impl<T> std::fmt::Debug for Paginator<T> {
 }
 
 impl<T: DeserializeOwned> Paginator<T> {
-    /// A walk over `url`, which already carries the frozen query.
-    pub(crate) fn new(client: Client, url: String) -> Self {
+    /// A walk over the listing `call` describes, with its frozen filters and sort.
+    pub(crate) fn new(client: Client, call: Call) -> Self {
         Paginator {
             walk: Walk {
                 client,
-                url,
+                call,
                 cursor: None,
                 seen: HashSet::new(),
                 hasher: RandomState::new(),
@@ -232,11 +155,17 @@ impl<T: DeserializeOwned> Paginator<T> {
         }
     }
 
-    /// A walk that yields `error` and ends: for arguments rejected before any request.
-    pub(crate) fn failed(client: Client, error: Error) -> Self {
-        let mut p = Paginator::new(client, String::new());
-        p.walk.state = State::Failing(error);
-        p
+    /// A walk over `call` with the query `query`, or one that yields the argument error
+    /// without a request when the query was refused.
+    pub(crate) fn start(client: Client, call: Call, query: Result<crate::params::Query>) -> Self {
+        match query {
+            Ok(query) => Paginator::new(client, call.query(query)),
+            Err(e) => {
+                let mut p = Paginator::new(client, call);
+                p.walk.state = State::Failing(e);
+                p
+            }
+        }
     }
 
     /// Starts (or continues) the walk at a cursor saved from an earlier walk over the same
@@ -319,7 +248,7 @@ pub struct Pages<T> {
 impl<T> std::fmt::Debug for Pages<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
-            .field("url", &self.walk.url)
+            .field("endpoint", &self.walk.call.endpoint())
             .field("cursor", &self.walk.cursor)
             .finish_non_exhaustive()
     }

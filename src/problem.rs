@@ -11,13 +11,13 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::response::RateLimit;
+use crate::response::ResponseMeta;
 
 /// How many characters of a non-JSON error body are kept as the problem's `detail`.
 const SNIPPET_CHARS: usize = 256;
 
 /// The `type` of a problem that did not come with one (RFC 9457, section 4.2.1).
-pub const ABOUT_BLANK: &str = "about:blank";
+pub(crate) const ABOUT_BLANK: &str = "about:blank";
 
 /// An API error: an RFC 9457 problem document, plus what the SDK knows about the call.
 ///
@@ -63,12 +63,9 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     /// How long the server asked us to wait (`Retry-After`), when it did.
     pub retry_after: Option<Duration>,
-    /// The rate-limit snapshot sent with the error response, when there was one.
-    pub rate_limit: Option<RateLimit>,
-    /// The `Idempotency-Key` the failed call sent, when it sent one.
-    pub idempotency_key: Option<String>,
-    /// How many attempts the call made before giving up (1 when it was not retried).
-    pub attempts: u32,
+    /// The call's record: endpoint, rate-limit snapshot, idempotency key, attempts and waits
+    /// (also reachable as [`Error::meta`](crate::Error::meta)).
+    pub meta: ResponseMeta,
     /// Members of the problem document that this struct does not model.
     pub extensions: Map<String, Value>,
 }
@@ -204,9 +201,11 @@ impl Problem {
             request_id: None,
             errors: Vec::new(),
             retry_after: None,
-            rate_limit: None,
-            idempotency_key: None,
-            attempts: 1,
+            meta: ResponseMeta {
+                status: Some(status),
+                attempts: 1,
+                ..ResponseMeta::default()
+            },
             extensions: Map::new(),
         }
     }

@@ -1,7 +1,7 @@
 //! What a call tells besides its value: [`ResponseMeta`], [`RateLimit`], [`Response`] and
 //! [`Conditional`].
 
-use std::ops::Deref;
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// 9999-12-31T23:59:59Z in Unix seconds: the latest reset [`RateLimit::reset_at`] reads.
@@ -41,15 +41,20 @@ impl RateLimit {
     }
 }
 
-/// Everything the SDK knows about one call besides its value.
+/// Everything the SDK knows about one call besides its value: the one record of a call,
+/// whether it succeeded or failed.
 ///
-/// Returned inside [`Response`] by the `*_with_meta` methods, and carried by every page of a
-/// listing ([`Page::meta`](crate::Page::meta)).
+/// Returned inside [`Response`] by the `*_with_meta` methods, carried by every page of a
+/// listing ([`Page::meta`](crate::Page::meta)), and by every error that came from a call
+/// ([`Error::meta`](crate::Error::meta)).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResponseMeta {
-    /// The HTTP status of the final attempt.
-    pub status: u16,
+    /// The endpoint, `"GET /accounts/{id}"`; see [`endpoint`](Self::endpoint).
+    pub(crate) endpoint: Cow<'static, str>,
+    /// The HTTP status of the final attempt; `None` when no response came (a transport
+    /// failure).
+    pub status: Option<u16>,
     /// The `X-Request-ID` of the final attempt: quote it when you contact support.
     pub request_id: Option<String>,
     /// The rate-limit snapshot of the final attempt.
@@ -64,15 +69,22 @@ pub struct ResponseMeta {
     pub retry_delays: Vec<Duration>,
 }
 
+impl ResponseMeta {
+    /// The call: its method and path template as the API docs write them, e.g.
+    /// `"GET /accounts/{id}"` (never an id or a query value). For
+    /// [`Client::request`](crate::Client::request), the method and the path as given.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
 /// A value together with the [`ResponseMeta`] of the call that returned it.
-///
-/// `Response<T>` dereferences to `T`, so fields read as on the bare value.
 ///
 /// ```no_run
 /// # fn main() -> creatoraudit::Result<()> {
 /// let client = creatoraudit::Client::from_env()?;
 /// let me = client.whoami_with_meta()?;
-/// println!("org {} (request {:?})", me.organization_id, me.meta.request_id);
+/// println!("org {} (request {:?})", me.value.organization_id, me.meta.request_id);
 /// let whoami = me.into_inner();
 /// # let _ = whoami; Ok(()) }
 /// ```
@@ -99,14 +111,6 @@ impl<T> Response<T> {
     }
 }
 
-impl<T> Deref for Response<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
 /// The result of a conditional read (`If-None-Match`).
 ///
 /// ```no_run
@@ -118,7 +122,9 @@ impl<T> Deref for Response<T> {
 /// let etag = first.meta.etag.clone().unwrap_or_default();
 /// match client.accounts().get_if_none_match("4f1c…", &etag)? {
 ///     Conditional::NotModified { .. } => println!("unchanged"),
-///     Conditional::Modified { value, etag, .. } => println!("{} changed ({etag:?})", value.username),
+///     Conditional::Modified { value, meta } => {
+///         println!("{} changed (new etag {:?})", value.username, meta.etag)
+///     }
 /// }
 /// # Ok(()) }
 /// ```
@@ -128,9 +134,7 @@ pub enum Conditional<T> {
     Modified {
         /// The current value.
         value: T,
-        /// Its new `ETag`, to send next time.
-        etag: Option<String>,
-        /// What the SDK knows about the call.
+        /// What the SDK knows about the call; its `etag` is the one to send next time.
         meta: ResponseMeta,
     },
     /// `304 Not Modified`: the copy you hold is current.

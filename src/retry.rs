@@ -3,12 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::error::TransportErrorKind;
-
-/// The statuses worth another attempt: 408, 429, 500, 502, 503 and 504.
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-}
+use crate::error::{TransportErrorKind, is_retryable_status};
 
 /// The retry settings of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +68,10 @@ impl RetryPolicy {
         time_left: Option<Duration>,
         jitter: f64,
     ) -> Decision {
-        if !safe || retries_done >= self.max_retries {
+        // A 429 was refused before anything was done, so it is safe to send again whatever
+        // the method; every other failure may have been processed.
+        let refused = matches!(outcome, Outcome::Status { status: 429, .. });
+        if (!safe && !refused) || retries_done >= self.max_retries {
             return Decision::Stop;
         }
         let delay = match outcome {
@@ -213,10 +211,16 @@ mod tests {
     }
 
     #[test]
-    fn unsafe_requests_are_never_retried() {
+    fn unsafe_requests_are_retried_only_when_refused_unprocessed() {
         assert_eq!(P.decide(status(503), 0, false, None, 0.0), Decision::Stop);
         let reset = Outcome::Transport(TransportErrorKind::Io);
         assert_eq!(P.decide(reset, 0, false, None, 0.0), Decision::Stop);
+        // A 429 was not processed: a PATCH or an unkeyed POST may go again.
+        assert!(matches!(
+            P.decide(status(429), 0, false, None, 0.0),
+            Decision::Retry(_)
+        ));
+        assert_eq!(P.decide(status(429), 2, false, None, 0.0), Decision::Stop);
     }
 
     #[test]

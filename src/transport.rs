@@ -1,21 +1,23 @@
 //! The only code that talks HTTP.
 //!
-//! A resource method describes a call as a [`Request`]; [`Transport::send`] sends it (with
+//! A [`Call`](crate::call::Call) becomes a [`Request`]; [`Transport::send`] sends it (with
 //! retries), classifies the response (success, 304, problem) and returns a [`Reply`] whose
-//! body the caller decodes with [`Reply::json`] or [`Reply::data`]. No `ureq` type leaves this
-//! module.
+//! body `call.rs` decodes, or an [`Error`] that carries the call's [`ResponseMeta`]. No `ureq`
+//! type leaves this module.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+
 use ureq::http::{self, HeaderMap, HeaderValue, header};
 
-use crate::error::{DecodeError, TransportError, TransportErrorKind};
+use crate::cancel::CancelToken;
+use crate::error::{TransportError, TransportErrorKind};
 use crate::network::{Network, ProxyChoice, TlsBackend};
-use crate::problem::{Problem, snippet};
-use crate::response::{RateLimit, Response, ResponseMeta};
+use crate::pacing::{Pacer, Permit};
+use crate::problem::{ErrorCode, Problem};
+use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
 use crate::{Error, Result, random};
 
@@ -44,6 +46,17 @@ impl Method {
         }
     }
 
+    /// The method's name, upper case.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
     fn to_http(self) -> http::Method {
         match self {
             Method::Get => http::Method::GET,
@@ -55,74 +68,21 @@ impl Method {
     }
 }
 
-/// A call, described: what to send, and whether it is safe to send twice.
+/// What goes on the wire for one call, built by [`Call`](crate::call::Call).
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
-    method: Method,
-    url: String,
-    body: Option<Vec<u8>>,
-    auth: bool,
-    idempotency_key: Option<String>,
-    if_none_match: Option<String>,
-    read_only: bool,
+    /// The endpoint, `"GET /accounts/{id}"`: named in errors and logs.
+    pub(crate) endpoint: Cow<'static, str>,
+    pub(crate) method: Method,
+    pub(crate) url: String,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) auth: bool,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) if_none_match: Option<String>,
+    pub(crate) read_only: bool,
 }
 
 impl Request {
-    pub(crate) fn new(method: Method, url: String) -> Self {
-        Request {
-            method,
-            url,
-            body: None,
-            auth: true,
-            idempotency_key: None,
-            if_none_match: None,
-            read_only: false,
-        }
-    }
-
-    /// Sends `body` as JSON.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`] when the value cannot be serialized to JSON.
-    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidInput(format!("request body: {e}")))?;
-        self.body = Some(bytes);
-        Ok(self)
-    }
-
-    /// Sends no `Authorization` header (`/health`, `/meta`).
-    pub(crate) fn without_auth(mut self) -> Self {
-        self.auth = false;
-        self
-    }
-
-    /// Sends `Idempotency-Key`: the call becomes safe to retry.
-    pub(crate) fn idempotency_key(mut self, key: String) -> Self {
-        self.idempotency_key = Some(key);
-        self
-    }
-
-    /// Sends `Idempotency-Key` with the user's key, or a fresh random one.
-    pub(crate) fn idempotency_key_or_random(self, key: Option<&str>) -> Self {
-        let key = key.map_or_else(random::uuid_v4, str::to_owned);
-        self.idempotency_key(key)
-    }
-
-    /// Sends `If-None-Match`: a `304` becomes a success without a body.
-    pub(crate) fn if_none_match(mut self, etag: &str) -> Self {
-        self.if_none_match = Some(etag.to_owned());
-        self
-    }
-
-    /// Marks a POST that changes nothing on the server (the batch metrics), so it may be
-    /// retried like a GET.
-    pub(crate) fn read_only(mut self) -> Self {
-        self.read_only = true;
-        self
-    }
-
     /// Whether sending this request twice cannot do harm.
     fn is_retry_safe(&self) -> bool {
         match self.method {
@@ -133,51 +93,12 @@ impl Request {
     }
 }
 
-/// A response the caller should decode: a 2xx, or a 304 to a conditional read.
+/// A response the caller should decode: a 2xx, or a 304 to a conditional read. Its decoders
+/// are in `call.rs`.
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) body: Vec<u8>,
     pub(crate) meta: ResponseMeta,
-}
-
-impl Reply {
-    /// Whether this is a `304 Not Modified` (it has no body).
-    pub(crate) fn is_not_modified(&self) -> bool {
-        self.meta.status == 304
-    }
-
-    /// Decodes the whole body.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Decode`] when the body is not the JSON `T` expects.
-    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
-        match serde_json::from_slice(&self.body) {
-            Ok(value) => Ok(Response {
-                value,
-                meta: self.meta,
-            }),
-            Err(source) => Err(Error::Decode(DecodeError {
-                status: self.meta.status,
-                request_id: self.meta.request_id,
-                snippet: snippet(&self.body),
-                source,
-            })),
-        }
-    }
-
-    /// Decodes a single-resource envelope, `{"data": T}`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Decode`] when the body is not such an envelope.
-    pub(crate) fn data<T: DeserializeOwned>(self) -> Result<Response<T>> {
-        #[derive(serde::Deserialize)]
-        struct Envelope<T> {
-            data: T,
-        }
-        Ok(self.json::<Envelope<T>>()?.map(|e| e.data))
-    }
 }
 
 /// Blocks the calling thread for a retry delay. Replaceable so tests can skip the waits.
@@ -193,6 +114,8 @@ pub(crate) struct Settings {
     pub(crate) max_body_size: u64,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Option<Sleeper>,
+    pub(crate) pacing: bool,
+    pub(crate) cancel: Option<CancelToken>,
     /// Whether the base URL is `https` (TLS must then be available).
     pub(crate) https: bool,
     pub(crate) network: Network,
@@ -208,7 +131,10 @@ pub(crate) struct Transport {
     timeout: Duration,
     connect_timeout: Duration,
     max_body_size: u64,
-    sleeper: Sleeper,
+    /// The test sleeper, when one was given; otherwise waits sleep on the cancel token.
+    sleeper: Option<Sleeper>,
+    cancel: CancelToken,
+    pacer: Pacer,
     last_rate_limit: Mutex<Option<RateLimit>>,
 }
 
@@ -287,7 +213,9 @@ impl Transport {
             timeout: s.timeout,
             connect_timeout: s.connect_timeout,
             max_body_size: s.max_body_size,
-            sleeper: s.sleeper.unwrap_or_else(|| Arc::new(std::thread::sleep)),
+            sleeper: s.sleeper,
+            cancel: s.cancel.unwrap_or_default(),
+            pacer: Pacer::new(s.pacing),
             last_rate_limit: Mutex::new(None),
         })
     }
@@ -314,21 +242,36 @@ impl Transport {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status, [`Error::Timeout`]/[`Error::Transport`] when no
-    /// response came, [`Error::BodyTooLarge`] for an oversized body.
+    /// [`Error::Api`] for an error status, [`Error::Transport`] when no response came,
+    /// [`Error::BodyTooLarge`] for an oversized body; each carries the call's
+    /// [`ResponseMeta`].
     pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
         let started = Instant::now();
         let safe = req.is_retry_safe();
         let mut delays: Vec<Duration> = Vec::new();
         loop {
+            self.pace(req, started, &delays)?;
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             let outcome = match time_left {
-                Some(Duration::ZERO) => Err(Failure::Transport(TransportError::new(
+                Some(Duration::ZERO) => Err(Failure::Transport(Box::new(TransportError::new(
                     TransportErrorKind::Timeout,
                     Some("the call's deadline passed".into()),
-                ))),
+                )))),
                 _ => self.attempt(req, time_left),
             };
+            if req.auth {
+                // Every request let go by the pacer reports back: its snapshot, or nothing.
+                match &outcome {
+                    Ok(reply) => self.pacer.observe(reply.meta.rate_limit, SystemTime::now()),
+                    Err(Failure::Status(p)) => {
+                        self.pacer.observe(p.meta.rate_limit, SystemTime::now())
+                    }
+                    Err(Failure::TooLarge { meta: Some(m), .. }) => {
+                        self.pacer.observe(m.rate_limit, SystemTime::now())
+                    }
+                    Err(_) => self.pacer.abandon(),
+                }
+            }
             let failure = match outcome {
                 Ok(mut reply) => {
                     reply.meta.attempts = delays.len() as u32 + 1;
@@ -337,9 +280,8 @@ impl Transport {
                 }
                 Err(failure) => failure,
             };
-            let attempts = delays.len() as u32 + 1;
             let Some(retry_outcome) = failure.retry_outcome() else {
-                return Err(failure.into_error(attempts, req.idempotency_key.as_deref()));
+                return Err(failure.into_error(req, delays));
             };
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             let decision = self.retry.decide(
@@ -351,13 +293,77 @@ impl Transport {
             );
             match decision {
                 Decision::Retry(delay) => {
-                    (self.sleeper)(delay);
+                    self.sleep(delay, req, &delays)?;
                     delays.push(delay);
                 }
-                Decision::Stop => {
-                    return Err(failure.into_error(attempts, req.idempotency_key.as_deref()));
-                }
+                Decision::Stop => return Err(failure.into_error(req, delays)),
             }
+        }
+    }
+
+    /// Waits until the shared rate-limit budget lets this request go. Unauthenticated
+    /// requests (`/health`, `/meta`) are not rate limited and never wait.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cancelled`] when the client's token is cancelled; a `429 RATE_LIMITED`
+    /// [`Error::Api`], unsent, when the wait would pass `max_retry_wait` or the deadline
+    /// (the error a capped 429 gives, so callers handle one case).
+    fn pace(&self, req: &Request, started: Instant, delays: &[Duration]) -> Result<()> {
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(Error::Cancelled(Box::new(self.meta_so_far(req, delays))));
+            }
+            if !req.auth {
+                return Ok(());
+            }
+            let wait = match self.pacer.acquire(SystemTime::now()) {
+                Permit::Go => return Ok(()),
+                Permit::Wait(wait) => wait,
+            };
+            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            if wait > self.retry.max_retry_wait || time_left.is_some_and(|left| wait >= left) {
+                let mut problem = Problem::new(429);
+                problem.code = ErrorCode::RateLimited;
+                problem.detail = format!(
+                    "not sent: this client's rate-limit budget is spent and the window resets \
+                     in {} s, longer than it may wait",
+                    wait.as_secs_f64().ceil()
+                );
+                problem.retry_after = Some(wait);
+                problem.meta = self.meta_so_far(req, delays);
+                problem.meta.status = None;
+                return Err(Error::Api(Box::new(problem)));
+            }
+            self.sleep(wait, req, delays)?;
+        }
+    }
+
+    /// Sleeps (through the test sleeper when there is one), waking at once on cancellation.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cancelled`] when the token is (or gets) cancelled.
+    fn sleep(&self, wait: Duration, req: &Request, delays: &[Duration]) -> Result<()> {
+        let cancelled = match &self.sleeper {
+            Some(sleeper) => {
+                sleeper(wait);
+                self.cancel.is_cancelled()
+            }
+            None => self.cancel.sleep(wait),
+        };
+        if cancelled {
+            return Err(Error::Cancelled(Box::new(self.meta_so_far(req, delays))));
+        }
+        Ok(())
+    }
+
+    /// The record of a call that has made `delays.len()` attempts (or none) so far.
+    fn meta_so_far(&self, req: &Request, delays: &[Duration]) -> ResponseMeta {
+        ResponseMeta {
+            attempts: delays.len() as u32,
+            retry_delays: delays.to_vec(),
+            ..ResponseMeta::of(req)
         }
     }
 
@@ -405,7 +411,7 @@ impl Transport {
                 Ok(body) => Ok(Reply { body, meta }),
                 Err(ureq::Error::BodyExceedsLimit(limit)) => Err(Failure::TooLarge {
                     limit,
-                    request_id: meta.request_id,
+                    meta: Some(Box::new(meta)),
                 }),
                 Err(e) => Err(Failure::from_ureq(e)),
             };
@@ -413,7 +419,6 @@ impl Transport {
         // An error body that cannot be read in full still leaves the status to go on.
         let body = read.unwrap_or_default();
         let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
-        problem.rate_limit = meta.rate_limit;
         problem.retry_after = parts
             .headers
             .get(header::RETRY_AFTER)
@@ -425,6 +430,7 @@ impl Transport {
                     .filter(|rl| status == 429 && rl.is_exhausted())
                     .map(|rl| rl.resets_in())
             });
+        problem.meta = meta;
         Err(Failure::Status(Box::new(problem)))
     }
 
@@ -480,13 +486,11 @@ impl Transport {
                 .unwrap_or_else(PoisonError::into_inner) = Some(rl);
         }
         ResponseMeta {
-            status,
+            status: Some(status),
             request_id: request_id.map(str::to_owned),
             rate_limit,
             etag: etag.map(str::to_owned),
-            idempotency_key: req.idempotency_key.clone(),
-            attempts: 1,
-            retry_delays: Vec::new(),
+            ..ResponseMeta::of(req)
         }
     }
 }
@@ -604,11 +608,24 @@ fn tls_config(builder: AgentConfig, backend: TlsBackend, net: &Network) -> Resul
 /// How an attempt failed.
 enum Failure {
     Status(Box<Problem>),
-    Transport(TransportError),
+    Transport(Box<TransportError>),
     TooLarge {
         limit: u64,
-        request_id: Option<String>,
+        /// The response's metadata, when its headers were read.
+        meta: Option<Box<ResponseMeta>>,
     },
+}
+
+impl ResponseMeta {
+    /// The metadata of a call before any response: what it is and what it sent.
+    fn of(req: &Request) -> ResponseMeta {
+        ResponseMeta {
+            endpoint: req.endpoint.clone(),
+            idempotency_key: req.idempotency_key.clone(),
+            attempts: 1,
+            ..ResponseMeta::default()
+        }
+    }
 }
 
 impl Failure {
@@ -625,10 +642,10 @@ impl Failure {
     }
 
     fn from_http(e: http::Error) -> Self {
-        Failure::Transport(TransportError::new(
+        Failure::Transport(Box::new(TransportError::new(
             TransportErrorKind::Other,
             Some(Box::new(e)),
-        ))
+        )))
     }
 
     fn from_ureq(e: ureq::Error) -> Self {
@@ -637,7 +654,7 @@ impl Failure {
             ureq::Error::BodyExceedsLimit(limit) => {
                 return Failure::TooLarge {
                     limit: *limit,
-                    request_id: None,
+                    meta: None,
                 };
             }
             ureq::Error::Timeout(_) => K::Timeout,
@@ -663,27 +680,31 @@ impl Failure {
             ureq::Error::BodyStalled => K::Io,
             _ => K::Other,
         };
-        Failure::Transport(TransportError::new(kind, Some(Box::new(e))))
+        Failure::Transport(Box::new(TransportError::new(kind, Some(Box::new(e)))))
     }
 
-    fn into_error(self, attempts: u32, idempotency_key: Option<&str>) -> Error {
-        let key = idempotency_key.map(str::to_owned);
+    /// The error of the whole call: this last failure, with the call's metadata (what it
+    /// was, how many attempts it made, what it waited) in the one place every error keeps it.
+    fn into_error(self, req: &Request, retry_delays: Vec<Duration>) -> Error {
+        let finish = |meta: &mut ResponseMeta| {
+            meta.attempts = retry_delays.len() as u32 + 1;
+            meta.retry_delays = retry_delays;
+        };
         match self {
             Failure::Status(mut problem) => {
-                problem.attempts = attempts;
-                problem.idempotency_key = key;
+                finish(&mut problem.meta);
                 Error::Api(problem)
             }
             Failure::Transport(mut t) => {
-                t.attempts = attempts;
-                t.idempotency_key = key;
-                if t.kind == TransportErrorKind::Timeout {
-                    Error::Timeout(t)
-                } else {
-                    Error::Transport(t)
-                }
+                t.meta = ResponseMeta::of(req);
+                finish(&mut t.meta);
+                Error::Transport(t)
             }
-            Failure::TooLarge { limit, request_id } => Error::BodyTooLarge { limit, request_id },
+            Failure::TooLarge { limit, meta } => {
+                let mut meta = meta.unwrap_or_else(|| Box::new(ResponseMeta::of(req)));
+                finish(&mut meta);
+                Error::BodyTooLarge { limit, meta }
+            }
         }
     }
 }

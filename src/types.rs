@@ -6,104 +6,56 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::params::api_enum;
 use crate::{Error, Result};
 
-/// A social platform that CreatorAudit tracks.
-///
-/// Values the API adds later arrive as [`Platform::Other`] instead of failing the call.
-///
-/// ```
-/// use creatoraudit::Platform;
-///
-/// let p: Platform = "tiktok".parse()?;
-/// assert_eq!(p, Platform::TikTok);
-/// assert_eq!(p.to_string(), "tiktok");
-/// # Ok::<(), creatoraudit::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Platform {
-    /// `instagram`
-    Instagram,
-    /// `tiktok`
-    TikTok,
-    /// A platform this version of the SDK does not know, as the API spelled it.
-    Other(String),
-}
-
-impl Platform {
-    /// The API's name for the platform.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Platform::Instagram => "instagram",
-            Platform::TikTok => "tiktok",
-            Platform::Other(s) => s,
-        }
-    }
-
-    /// Reads an API value; never fails (unknown values become [`Platform::Other`]).
-    fn from_api(s: &str) -> Self {
-        match s {
-            "instagram" => Platform::Instagram,
-            "tiktok" => Platform::TikTok,
-            other => Platform::Other(other.to_owned()),
-        }
-    }
-}
-
-impl FromStr for Platform {
-    type Err = Error;
-
-    /// Parses `"instagram"` or `"tiktok"` (case-insensitively, as a user would type them).
+api_enum! {
+    /// A social platform that CreatorAudit tracks.
     ///
-    /// # Errors
+    /// Values the API adds later arrive as [`Platform::Other`] instead of failing the call.
     ///
-    /// [`Error::InvalidInput`] for any other value: to send a platform the SDK does not know
-    /// yet, build [`Platform::Other`] yourself.
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "instagram" => Ok(Platform::Instagram),
-            "tiktok" => Ok(Platform::TikTok),
-            _ => Err(Error::InvalidInput(format!(
-                "platform: expected `instagram` or `tiktok`, got {s:?}"
-            ))),
-        }
+    /// ```
+    /// use creatoraudit::Platform;
+    ///
+    /// let p: Platform = "tiktok".parse()?;
+    /// assert_eq!(p, Platform::TikTok);
+    /// assert_eq!(p.to_string(), "tiktok");
+    /// # Ok::<(), creatoraudit::Error>(())
+    /// ```
+    #[non_exhaustive]
+    pub enum Platform as "platform", open Other {
+        /// `instagram`
+        Instagram = "instagram",
+        /// `tiktok`
+        TikTok = "tiktok",
     }
 }
 
-/// An analytics period preset.
-///
-/// `/overview` and `/creators/top` accept only these three. The batch metrics endpoints also
-/// accept an explicit range of dates, which their request types take as a separate setter so
-/// that a "custom" period without dates cannot be built.
-///
-/// ```
-/// use creatoraudit::Period;
-///
-/// assert_eq!("30d".parse::<Period>()?, Period::Last30Days);
-/// assert_eq!(Period::Last90Days.to_string(), "90d");
-/// assert!("custom".parse::<Period>().is_err());
-/// # Ok::<(), creatoraudit::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Period {
-    /// `7d`: the last 7 days (the API's default for `/overview`).
-    #[default]
-    Last7Days,
-    /// `30d`: the last 30 days (the API's default for the batch metrics).
-    Last30Days,
-    /// `90d`: the last 90 days.
-    Last90Days,
-}
-
-impl Period {
-    /// The API's name for the period: `"7d"`, `"30d"` or `"90d"`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Period::Last7Days => "7d",
-            Period::Last30Days => "30d",
-            Period::Last90Days => "90d",
-        }
+api_enum! {
+    /// An analytics period preset.
+    ///
+    /// `/overview` and `/creators/top` accept only these three. The batch metrics endpoints
+    /// also accept an explicit range of dates, which their request types take as a
+    /// [`DateRange`](crate::DateRange) so that a "custom" period without dates cannot be built.
+    ///
+    /// ```
+    /// use creatoraudit::Period;
+    ///
+    /// assert_eq!("30d".parse::<Period>()?, Period::Last30Days);
+    /// assert_eq!(Period::Last90Days.to_string(), "90d");
+    /// assert!("custom".parse::<Period>().is_err());
+    /// # Ok::<(), creatoraudit::Error>(())
+    /// ```
+    #[derive(Default)]
+    #[non_exhaustive]
+    pub enum Period as "period", manual_from_str {
+        /// `7d`: the last 7 days (the API's default for `/overview`).
+        #[default]
+        Last7Days = "7d",
+        /// `30d`: the last 30 days (the API's default for the batch metrics).
+        Last30Days = "30d",
+        /// `90d`: the last 90 days.
+        Last90Days = "90d",
     }
 }
 
@@ -117,57 +69,24 @@ impl FromStr for Period {
     /// [`Error::InvalidInput`] for anything else, including `"custom"`: a custom period needs
     /// its dates, which the batch requests take through their `date_range` setter.
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim() {
-            "7d" => Ok(Period::Last7Days),
-            "30d" => Ok(Period::Last30Days),
-            "90d" => Ok(Period::Last90Days),
-            "custom" => Err(Error::InvalidInput(
+        if s.trim() == "custom" {
+            return Err(Error::InvalidInput(
                 "period: `custom` needs start_date and end_date; use the request's \
-                 `date_range(start, end)` setter"
+                 `date_range(DateRange::new(start, end)?)` setter"
                     .into(),
-            )),
-            _ => Err(Error::InvalidInput(format!(
-                "period: expected `7d`, `30d` or `90d`, got {s:?}"
-            ))),
+            ));
         }
+        Period::from_wire(s).ok_or_else(|| Period::unknown(s))
     }
 }
 
-/// The direction of a sort.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OrderDirection {
-    /// `asc`: smallest first.
-    Asc,
-    /// `desc`: largest (or newest) first.
-    Desc,
-}
-
-impl OrderDirection {
-    /// The API's name: `"asc"` or `"desc"`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            OrderDirection::Asc => "asc",
-            OrderDirection::Desc => "desc",
-        }
-    }
-}
-
-impl FromStr for OrderDirection {
-    type Err = Error;
-
-    /// Parses `"asc"` or `"desc"`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`] for anything else.
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "asc" => Ok(OrderDirection::Asc),
-            "desc" => Ok(OrderDirection::Desc),
-            _ => Err(Error::InvalidInput(format!(
-                "order_direction: expected `asc` or `desc`, got {s:?}"
-            ))),
-        }
+api_enum! {
+    /// The direction of a sort.
+    pub enum OrderDirection as "order_direction" {
+        /// `asc`: smallest first.
+        Asc = "asc",
+        /// `desc`: largest (or newest) first.
+        Desc = "desc",
     }
 }
 
@@ -254,47 +173,15 @@ impl FromStr for Date {
     }
 }
 
-macro_rules! display_as_str {
-    ($($t:ty),*) => {$(
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    )*};
-}
-display_as_str!(Platform, Period, OrderDirection);
-
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
 
-macro_rules! serialize_with_display {
-    ($($t:ty),*) => {$(
-        impl Serialize for $t {
-            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_str(self)
-            }
-        }
-    )*};
-}
-serialize_with_display!(Platform, Period, OrderDirection, Date);
-
-impl<'de> Deserialize<'de> for Platform {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Platform;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a platform name")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Platform, E> {
-                Ok(Platform::from_api(v))
-            }
-        }
-        d.deserialize_str(Visitor)
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -303,16 +190,6 @@ impl<'de> Deserialize<'de> for Date {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
     }
-}
-
-/// Serde helper: reads `null` (or a missing member, with `#[serde(default)]`) as the type's
-/// default, so that a documented object that comes back `null` does not fail a call.
-pub(crate) fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 #[cfg(test)]

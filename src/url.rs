@@ -44,8 +44,6 @@ impl BaseUrl {
         let loopback = is_loopback(host);
         let path = path.trim_end_matches('/');
         let url = format!("{}://{authority}{path}", scheme.to_ascii_lowercase());
-        // Let the HTTP layer's own parser have the last word on what it will accept.
-        crate::transport::check_uri(&url).map_err(|why| bad(&why))?;
         Ok(BaseUrl {
             url,
             https,
@@ -129,34 +127,6 @@ pub(crate) fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
-/// Appends `/` and an encoded path segment, after checking that the id is usable.
-///
-/// # Errors
-///
-/// [`Error::InvalidInput`] naming `field` when `id` is empty or only white space.
-pub(crate) fn push_segment(out: &mut String, field: &str, id: &str) -> Result<()> {
-    if id.trim().is_empty() {
-        return Err(Error::InvalidInput(format!("{field}: must not be empty")));
-    }
-    out.push('/');
-    push_encoded(out, id);
-    Ok(())
-}
-
-/// A path such as `accounts/{id}` from fixed parts and ids, each id checked and encoded.
-///
-/// # Errors
-///
-/// [`Error::InvalidInput`] when an id is empty; the message names its field.
-pub(crate) fn path(root: &str, segments: &[(&str, &str)], tail: &str) -> Result<String> {
-    let mut out = String::from(root);
-    for (field, id) in segments {
-        push_segment(&mut out, field, id)?;
-    }
-    out.push_str(tail);
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,17 +163,6 @@ mod tests {
         assert_eq!(
             url,
             "https://x.test/v2/accounts?q=a%20b%26c%3Dd%2F%C3%A9&cursor=eyJ%2B%2F%3D%3D"
-        );
-    }
-
-    #[test]
-    fn ids_cannot_change_the_path() {
-        let p = path("creators", &[("creator_id", "a/../b?x=1#f")], "/analytics").unwrap();
-        assert_eq!(p, "creators/a%2F..%2Fb%3Fx%3D1%23f/analytics");
-        let err = path("accounts", &[("account_id", " ")], "").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid argument: account_id: must not be empty"
         );
     }
 

@@ -12,9 +12,9 @@ use std::time::Duration;
 use creatoraudit::testing::mockito::Matcher;
 use creatoraudit::testing::{FakeApi, Fault, MockApi, fixtures};
 use creatoraudit::{
-    AccountOrder, Client, Conditional, CreatorUpdate, Error, ErrorCode, ListAccountVideos,
-    ListAccounts, ListCreators, ListVideos, NewAccount, NewCreator, NewVideo, OrderDirection,
-    Period, Platform, VideoDeltas, VideoMetrics,
+    AccountOrder, Client, Conditional, Error, ErrorCode, ListAccountVideos, ListAccounts,
+    ListCreators, ListVideos, NewAccount, NewCreator, NewVideo, OrderDirection, Period, Platform,
+    UpdateCreator, VideoDeltasRequest, VideoMetricsRequest,
 };
 use serde_json::json;
 
@@ -192,7 +192,7 @@ fn mock_failures_then_success_keeps_the_idempotency_key() {
         .create_with_meta(&NewAccount::new(Platform::TikTok, "x"))
         .unwrap();
 
-    assert_eq!(created.id, "a1");
+    assert_eq!(created.value.id, "a1");
     assert_eq!(created.meta.attempts, 3);
     failures.assert();
     ok.assert();
@@ -213,7 +213,7 @@ fn mock_rate_limited_then_success() {
 
     let me = api.client().whoami_with_meta().unwrap();
 
-    assert_eq!(me.organization_id, "org_1");
+    assert_eq!(me.value.organization_id, "org_1");
     assert_eq!(me.meta.attempts, 2);
     assert_eq!(
         me.meta.retry_delays,
@@ -474,11 +474,14 @@ fn fake_creates_are_consistent_with_later_reads() {
         .accounts()
         .create_with_meta(&NewAccount::new(Platform::Instagram, "brand.new").category("food"))
         .unwrap();
-    assert_eq!(created.meta.status, 201);
-    assert!(created.last_scrape_time.is_none(), "not refreshed yet");
-    assert_eq!(created.id, "a1000000-0000-4000-9000-000000000001");
+    assert_eq!(created.meta.status, Some(201));
+    assert!(
+        created.value.last_scrape_time.is_none(),
+        "not refreshed yet"
+    );
+    assert_eq!(created.value.id, "a1000000-0000-4000-9000-000000000001");
 
-    let again = client.accounts().get(&created.id).unwrap();
+    let again = client.accounts().get(&created.value.id).unwrap();
     assert_eq!(again.username, "brand.new");
     assert!(
         again.last_scrape_time.is_some(),
@@ -488,7 +491,7 @@ fn fake_creates_are_consistent_with_later_reads() {
         .accounts()
         .list(ListAccounts::new().platform(Platform::Instagram).q("brand")));
     assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].id, created.id);
+    assert_eq!(listed[0].id, created.value.id);
     assert_eq!(fake.account_ids().len(), 49);
 
     let posted = fake
@@ -642,7 +645,7 @@ fn fake_creators_link_update_delete() {
     );
 
     let updated = creators
-        .update(&creator.id, &CreatorUpdate::new().metadata([("tier", "A")]))
+        .update(&creator.id, &UpdateCreator::new().metadata([("tier", "A")]))
         .unwrap();
     assert_eq!(
         updated.metadata,
@@ -676,14 +679,12 @@ fn fake_etags_and_304() {
     }
     client
         .creators()
-        .update(&id, &CreatorUpdate::new().name("Renamed"))
+        .update(&id, &UpdateCreator::new().name("Renamed"))
         .unwrap();
     match client.creators().get_if_none_match(&id, &etag).unwrap() {
-        Conditional::Modified {
-            value, etag: new, ..
-        } => {
+        Conditional::Modified { value, meta } => {
             assert_eq!(value.name, "Renamed");
-            assert_ne!(new.as_deref(), Some(etag.as_str()));
+            assert_ne!(meta.etag.as_deref(), Some(etag.as_str()));
         }
         Conditional::NotModified { .. } => panic!("it changed"),
     }
@@ -779,27 +780,30 @@ fn fake_batches_answer_for_the_ids_sent() {
     ids.push("not-a-video".into());
     let metrics = client
         .videos()
-        .metrics(&VideoMetrics::new(ids.iter()).period(Period::Last7Days))
+        .metrics(&VideoMetricsRequest::new(ids.iter()).period(Period::Last7Days))
         .unwrap();
     assert_eq!(metrics.data.len(), 36);
     assert_eq!(metrics.meta.not_found, ["not-a-video"]);
     assert_eq!(metrics.meta.period.as_deref(), Some("7d"));
     let deltas = client
         .videos()
-        .deltas(&VideoDeltas::new(ids.iter()).windows([1, 7]))
+        .deltas(&VideoDeltasRequest::new(ids.iter()).windows([1, 7]))
         .unwrap();
     assert_eq!(deltas.data.len(), 36);
     assert!(deltas.get(&ids[0]).unwrap().days(7).is_some());
     let accounts = client
         .accounts()
-        .metrics(&creatoraudit::AccountMetrics::new(fake.account_ids()))
+        .metrics(&creatoraudit::AccountMetricsRequest::new(
+            fake.account_ids(),
+        ))
         .unwrap();
     assert_eq!(accounts.data.len(), 48);
     let posts = fake.account_video_ids();
     let av = client
         .account_videos()
         .metrics(
-            &creatoraudit::AccountVideoMetrics::new().tiktok_video_ids(posts[..4].iter().copied()),
+            &creatoraudit::AccountVideoMetricsRequest::new()
+                .tiktok_video_ids(posts[..4].iter().copied()),
         )
         .unwrap();
     assert_eq!(av.data.len(), 4, "the first account is on TikTok");
@@ -812,12 +816,12 @@ fn fake_overview_search_and_leaderboard() {
     let o = client.overview(Period::Last30Days).unwrap();
     assert_eq!(o.current.active_accounts, Some(42));
     let found = client
-        .search(&creatoraudit::Search::new("sunny").limit(5))
+        .search(creatoraudit::SearchParams::new("sunny").limit(5))
         .unwrap();
     assert!(!found.accounts.is_empty());
     let top = client
         .creators()
-        .top(creatoraudit::TopCreators::new().limit(3))
+        .top(creatoraudit::TopCreatorsParams::new().limit(3))
         .unwrap();
     assert_eq!(top.len(), 3);
 }

@@ -1,21 +1,24 @@
-//! Posts discovered from tracked accounts: `GET /account-videos` (their batch metrics,
-//! `POST /account-videos/metrics`, are in `analytics`).
+//! Posts discovered from tracked accounts: `GET /account-videos` and their batch metrics,
+//! `POST /account-videos/metrics`.
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::batch::{self, BATCH_CHUNK_SIZE};
+use crate::call::Call;
+use crate::de::{lenient, string_or_number};
+use crate::metrics::MetricsBatch;
 use crate::pagination::Paginator;
-use crate::resources::analytics::{lenient, string_or_number};
-use crate::resources::{MAX_PAGE_SIZE, Query};
+use crate::params::{ListCommon, NoOrder, Query, Window, list_setters, window_setters};
 use crate::types::Platform;
 use crate::{Client, Result};
 
 /// The `/account-videos` endpoints; from [`Client::account_videos`].
 #[derive(Debug, Clone, Copy)]
 pub struct AccountVideos<'a> {
-    pub(crate) client: &'a Client,
+    client: &'a Client,
 }
 
 impl Client {
@@ -38,7 +41,7 @@ impl AccountVideos<'_> {
     /// let params = ListAccountVideos::new().platform(Platform::TikTok);
     /// for video in client.account_videos().list(params).max_items(50) {
     ///     let video = video?;
-    ///     println!("{} {:?} views", video.id, video.view_count);
+    ///     println!("{} {} views", video.id, video.view_count.unwrap_or(0));
     /// }
     /// # Ok(()) }
     /// ```
@@ -46,7 +49,65 @@ impl AccountVideos<'_> {
     /// Invalid parameters (a `limit` outside 1–200, an empty filter) are reported by the
     /// first item, before any request is sent.
     pub fn list(&self, params: ListAccountVideos) -> Paginator<AccountVideo> {
-        self.client.list("account-videos", params.query())
+        let call = Call::new("GET /account-videos", &[]).expect("no ids to check");
+        Paginator::start(self.client.clone(), call, params.query())
+    }
+
+    /// Windowed metrics of posts discovered from tracked accounts
+    /// (`POST /account-videos/metrics`), addressed by their integer internal ids.
+    ///
+    /// Duplicates within each platform's list are sent once. More than
+    /// [`BATCH_CHUNK_SIZE`](crate::BATCH_CHUNK_SIZE) ids in all (Instagram and TikTok together; the API's own bound is
+    /// not documented) are sent as several requests whose answers are merged. The answer is
+    /// keyed by the ids as strings; how the API keeps an Instagram id apart from an equal
+    /// TikTok id is not documented.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::{AccountVideoMetricsRequest, Period};
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let request = AccountVideoMetricsRequest::new()
+    ///     .instagram_post_ids([1_204_551, 1_204_552])
+    ///     .tiktok_video_ids([88_310_042])
+    ///     .period(Period::Last90Days);
+    /// let batch = client.account_videos().metrics(&request)?;
+    /// if let Some(m) = batch.get("88310042") {
+    ///     let rate = m.engagement_rate().map_or("-".to_owned(), |r| format!("{r:.1} %"));
+    ///     println!("{} views, {rate} engagement", m.views.unwrap_or(0));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before any request when both id
+    /// lists are empty; otherwise as [`Videos::metrics`](crate::Videos::metrics).
+    pub fn metrics(&self, request: &AccountVideoMetricsRequest) -> Result<MetricsBatch> {
+        let instagram = batch::dedup(&request.instagram_post_ids);
+        let tiktok = batch::dedup(&request.tiktok_video_ids);
+        if instagram.is_empty() && tiktok.is_empty() {
+            return Err(crate::Error::InvalidInput(
+                "instagram_post_ids, tiktok_video_ids: at least one id is required".into(),
+            ));
+        }
+        let tagged: Vec<(bool, u64)> = instagram
+            .iter()
+            .map(|&id| (true, id))
+            .chain(tiktok.iter().map(|&id| (false, id)))
+            .collect();
+        let bodies = tagged.chunks(BATCH_CHUNK_SIZE).map(|chunk| {
+            let (ig, tt): (Vec<_>, Vec<_>) = chunk.iter().partition(|(is_ig, _)| *is_ig);
+            let mut body = Map::new();
+            for (field, ids) in [("instagram_post_ids", ig), ("tiktok_video_ids", tt)] {
+                if !ids.is_empty() {
+                    body.insert(field.into(), ids.iter().map(|(_, id)| *id).collect());
+                }
+            }
+            request.window.write_body(&mut body);
+            body
+        });
+        batch::run(self.client, "POST /account-videos/metrics", bodies)
     }
 }
 
@@ -62,13 +123,14 @@ pub struct ListAccountVideos {
     account_id: Option<String>,
     platform: Option<Platform>,
     q: Option<String>,
-    is_active: Option<bool>,
-    include_total: Option<bool>,
-    limit: Option<u32>,
+    common: ListCommon<NoOrder>,
 }
 
+list_setters!(ListAccountVideos, "posts");
+
 impl ListAccountVideos {
-    /// No filters: every discovered post, 200 per page.
+    /// No filters: every discovered post, in pages of the API's default size (the docs give
+    /// no page sizes for this endpoint; set [`limit`](Self::limit) to choose one).
     pub fn new() -> Self {
         Self::default()
     }
@@ -91,39 +153,18 @@ impl ListAccountVideos {
         self
     }
 
-    /// Only active (`true`) or paused (`false`) posts.
-    pub fn is_active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
-    }
-
-    /// Ask for `total_count` on every page (costs the server a COUNT query).
-    pub fn include_total(mut self, include: bool) -> Self {
-        self.include_total = Some(include);
-        self
-    }
-
-    /// Items per page, 1 to 200: default 200. This is the page size, not a cap on the walk:
-    /// for that, use [`Paginator::max_items`].
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
     fn query(&self) -> Result<Query> {
         let mut q = Query::new();
         q.text("account_id", self.account_id.as_deref())?
             .opt("platform", self.platform.as_ref())
-            .text("q", self.q.as_deref())?
-            .opt("is_active", self.is_active)
-            .opt("include_total", self.include_total)
-            .limit(self.limit, MAX_PAGE_SIZE)?;
+            .text("q", self.q.as_deref())?;
+        self.common.write_without_default_limit(&mut q)?;
         Ok(q)
     }
 }
 
 /// The id of an account video: an integer internal id, as
-/// [`AccountVideoMetrics`](crate::AccountVideoMetrics) takes them, or whatever string the
+/// [`AccountVideoMetricsRequest`](crate::AccountVideoMetricsRequest) takes them, or whatever string the
 /// API sends instead.
 ///
 /// ```
@@ -205,11 +246,11 @@ impl<'de> Deserialize<'de> for AccountVideoId {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountVideo {
-    /// The internal id (an integer), as [`AccountVideoMetrics`](crate::AccountVideoMetrics)
+    /// The internal id (an integer), as [`AccountVideoMetricsRequest`](crate::AccountVideoMetricsRequest)
     /// takes it.
     pub id: AccountVideoId,
     /// The platform: it says which id list of
-    /// [`AccountVideoMetrics`](crate::AccountVideoMetrics) the id belongs to.
+    /// [`AccountVideoMetricsRequest`](crate::AccountVideoMetricsRequest) the id belongs to.
     #[serde(default, deserialize_with = "lenient")]
     pub platform: Option<Platform>,
     /// The tracked account the post was discovered from.
@@ -255,3 +296,39 @@ pub struct AccountVideo {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// What [`AccountVideos::metrics`] sends: integer internal ids of Instagram posts and TikTok
+/// videos discovered from tracked accounts (at least one in all), and optionally the period.
+///
+/// The ids are the `id`s of [`AccountVideo`](crate::AccountVideo)s (see
+/// [`AccountVideoId::as_u64`](crate::AccountVideoId::as_u64)); the period works as in
+/// [`VideoMetricsRequest`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct AccountVideoMetricsRequest {
+    instagram_post_ids: Vec<u64>,
+    tiktok_video_ids: Vec<u64>,
+    window: Window,
+}
+
+impl AccountVideoMetricsRequest {
+    /// An empty request: add ids with [`instagram_post_ids`](Self::instagram_post_ids) and
+    /// [`tiktok_video_ids`](Self::tiktok_video_ids).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The Instagram posts (internal `instagram_post` ids), replacing any set before.
+    pub fn instagram_post_ids(mut self, ids: impl IntoIterator<Item = u64>) -> Self {
+        self.instagram_post_ids = ids.into_iter().collect();
+        self
+    }
+
+    /// The TikTok videos (internal `tiktok_video` ids), replacing any set before.
+    pub fn tiktok_video_ids(mut self, ids: impl IntoIterator<Item = u64>) -> Self {
+        self.tiktok_video_ids = ids.into_iter().collect();
+        self
+    }
+}
+
+window_setters!(AccountVideoMetricsRequest);

@@ -1,20 +1,25 @@
-//! Tracked accounts: `GET /accounts`, `POST /accounts`, `GET /accounts/{id}`.
+//! Tracked accounts: `GET /accounts`, `POST /accounts`, `GET /accounts/{id}`, and their
+//! batch analytics, `POST /accounts/metrics`.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::batch::{self, Batch};
+use crate::call::Call;
+use crate::de::{lenient_map, lenient_or_default, null_as_default};
+use crate::metrics::{BatchMeta, MetricValues};
 use crate::pagination::Paginator;
-use crate::resources::{MAX_PAGE_SIZE, Query, require};
+use crate::params::{ListCommon, Query, Window, api_enum, list_setters, non_blank, window_setters};
 use crate::response::{Conditional, Response};
-use crate::transport::Method;
-use crate::types::{OrderDirection, Platform, null_as_default};
-use crate::url::path;
+use crate::types::Platform;
 use crate::{Client, Result};
 
 /// The `/accounts` endpoints; from [`Client::accounts`].
 #[derive(Debug, Clone, Copy)]
 pub struct Accounts<'a> {
-    pub(crate) client: &'a Client,
+    client: &'a Client,
 }
 
 impl Client {
@@ -39,7 +44,7 @@ impl Accounts<'_> {
     ///     .order_direction(OrderDirection::Desc);
     /// for account in client.accounts().list(params).max_items(10) {
     ///     let account = account?;
-    ///     println!("{:>12?} {}", account.follower_count, account.username);
+    ///     println!("{:>12} {}", account.follower_count.unwrap_or(0), account.username);
     /// }
     /// # Ok(()) }
     /// ```
@@ -47,7 +52,8 @@ impl Accounts<'_> {
     /// Invalid parameters (a `limit` outside 1–200, an empty filter) are reported by the
     /// first item, before any request is sent.
     pub fn list(&self, params: ListAccounts) -> Paginator<Account> {
-        self.client.list("accounts", params.query())
+        let call = Call::new("GET /accounts", &[]).expect("no ids to check");
+        Paginator::start(self.client.clone(), call, params.query())
     }
 
     /// One tracked account (`GET /accounts/{id}`).
@@ -56,9 +62,9 @@ impl Accounts<'_> {
     ///
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty id;
     /// [`Error::Api`](crate::Error::Api) with `NOT_FOUND` when the account is not in your
-    /// organization; otherwise as for every call.
+    /// organization; otherwise the [common failures](crate::Error#common-failures).
     pub fn get(&self, id: &str) -> Result<Account> {
-        Ok(self.get_with_meta(id)?.into_inner())
+        Ok(self.get_with_meta(id)?.value)
     }
 
     /// [`get`](Self::get), with the call's [`ResponseMeta`](crate::ResponseMeta) (its `etag`
@@ -68,8 +74,7 @@ impl Accounts<'_> {
     ///
     /// As [`get`](Self::get).
     pub fn get_with_meta(&self, id: &str) -> Result<Response<Account>> {
-        self.client
-            .get_data(&path("accounts", &[("account_id", id)], "")?, &Query::new())
+        self.client.send(&get_account(id)?)?.data()
     }
 
     /// A conditional [`get`](Self::get): sends `If-None-Match: etag` and returns
@@ -80,14 +85,17 @@ impl Accounts<'_> {
     /// As [`get`](Self::get).
     pub fn get_if_none_match(&self, id: &str, etag: &str) -> Result<Conditional<Account>> {
         self.client
-            .get_data_if_none_match(&path("accounts", &[("account_id", id)], "")?, etag)
+            .send(&get_account(id)?.if_none_match(etag))?
+            .conditional()
     }
 
     /// Starts tracking an account (`POST /accounts`). Its profile is fetched in the
     /// background; `last_scrape_time` stays `None` until that lands.
     ///
     /// The request carries an `Idempotency-Key` (yours, or a random one) that is the same on
-    /// every retry, so a retried create cannot track the account twice.
+    /// every retry. The API deduplicates keyed creates best-effort (in one process, for ten
+    /// minutes), so a retried create usually, not certainly, tracks the account once: see
+    /// "Idempotency" in the crate docs for what to do after a `409 CONFLICT`.
     ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {
@@ -106,9 +114,9 @@ impl Accounts<'_> {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty username;
     /// [`Error::Api`](crate::Error::Api) with `QUOTA_EXCEEDED` when the organization's
     /// tracking cap is reached, `VALIDATION_ERROR` for a rejected body, `CONFLICT` for a
-    /// duplicate; otherwise as for every call.
+    /// duplicate; otherwise the [common failures](crate::Error#common-failures).
     pub fn create(&self, new: &NewAccount) -> Result<Account> {
-        Ok(self.create_with_meta(new)?.into_inner())
+        Ok(self.create_with_meta(new)?.value)
     }
 
     /// [`create`](Self::create), with the call's [`ResponseMeta`](crate::ResponseMeta),
@@ -118,54 +126,77 @@ impl Accounts<'_> {
     ///
     /// As [`create`](Self::create).
     pub fn create_with_meta(&self, new: &NewAccount) -> Result<Response<Account>> {
-        require("username", &new.username)?;
-        let request = self
-            .client
-            .request_to(Method::Post, "accounts")
+        non_blank("username", &new.username)?;
+        let call = Call::new("POST /accounts", &[])?
             .json(new)?
-            .idempotency_key_or_random(new.idempotency_key.as_deref());
-        self.client.send(&request)?.data()
+            .idempotency_key(new.idempotency_key.as_deref());
+        self.client.send(&call)?.data()
+    }
+
+    /// Windowed metrics of tracked accounts (`POST /accounts/metrics`).
+    ///
+    /// The API docs name this endpoint but not its body or its answer. The SDK sends what
+    /// the sibling batch endpoints take, an id array plus the period (see [`AccountMetricsRequest`]),
+    /// and keeps each account's metrics as the raw JSON the API sends, with a typed view in
+    /// [`AccountMetricsBatch::metrics`]. Any number of ids, chunked by [`BATCH_CHUNK_SIZE`](crate::BATCH_CHUNK_SIZE)
+    /// and merged as for [`Videos::metrics`](crate::Videos::metrics). If the live API turns out to differ, the same
+    /// call can be made untyped with [`Client::request`](crate::Client::request).
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::{AccountMetricsRequest, Period};
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let ids = ["4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"];
+    /// let batch = client
+    ///     .accounts()
+    ///     .metrics(&AccountMetricsRequest::new(ids).period(Period::Last7Days))?;
+    /// for id in batch.data.keys() {
+    ///     match batch.metrics(id).and_then(|m| m.views) {
+    ///         Some(views) => println!("{id}: {views} views"),
+    ///         None => println!("{id}: -"),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before any request for an empty id
+    /// list (or an empty id); [`Error::Decode`](crate::Error::Decode) when the answer is not a
+    /// `{data: {id: …}, meta}` object; otherwise as
+    /// [`Videos::metrics`](crate::Videos::metrics)(crate::Videos::metrics).
+    pub fn metrics(&self, request: &AccountMetricsRequest) -> Result<AccountMetricsBatch> {
+        let ids = batch::unique_ids("account_ids", &request.account_ids)?;
+        let window = request.window;
+        let bodies = batch::chunked_bodies("account_ids", &ids, |body| window.write_body(body));
+        batch::run(self.client, "POST /accounts/metrics", bodies)
     }
 }
 
-/// Sort keys of `GET /accounts`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccountOrder {
-    /// `added_at`: when tracking started (the API's default sort, newest first).
-    AddedAt,
-    /// `username`
-    Username,
-    /// `last_scrape_time`
-    LastScrapeTime,
-    /// `follower_count`
-    FollowerCount,
-    /// `view_count`
-    ViewCount,
-    /// `like_count`
-    LikeCount,
-    /// `play_count`
-    PlayCount,
+/// `GET /accounts/{id}`, the id checked.
+fn get_account(id: &str) -> Result<Call> {
+    Call::new("GET /accounts/{id}", &[("account_id", id)])
 }
 
-impl AccountOrder {
-    /// The API's name of the key.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            AccountOrder::AddedAt => "added_at",
-            AccountOrder::Username => "username",
-            AccountOrder::LastScrapeTime => "last_scrape_time",
-            AccountOrder::FollowerCount => "follower_count",
-            AccountOrder::ViewCount => "view_count",
-            AccountOrder::LikeCount => "like_count",
-            AccountOrder::PlayCount => "play_count",
-        }
-    }
-}
-
-impl std::fmt::Display for AccountOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+api_enum! {
+    /// Sort keys of `GET /accounts`.
+    #[non_exhaustive]
+    pub enum AccountOrder as "order_by" {
+        /// `added_at`: when tracking started (the API's default sort, newest first).
+        AddedAt = "added_at",
+        /// `username`
+        Username = "username",
+        /// `last_scrape_time`
+        LastScrapeTime = "last_scrape_time",
+        /// `follower_count`
+        FollowerCount = "follower_count",
+        /// `view_count`
+        ViewCount = "view_count",
+        /// `like_count`
+        LikeCount = "like_count",
+        /// `play_count`
+        PlayCount = "play_count",
     }
 }
 
@@ -175,14 +206,12 @@ impl std::fmt::Display for AccountOrder {
 pub struct ListAccounts {
     platform: Option<Platform>,
     q: Option<String>,
-    is_active: Option<bool>,
     category: Option<String>,
     creator_id: Option<String>,
-    order_by: Option<AccountOrder>,
-    order_direction: Option<OrderDirection>,
-    include_total: Option<bool>,
-    limit: Option<u32>,
+    common: ListCommon<AccountOrder>,
 }
+
+list_setters!(ListAccounts, "accounts", order: AccountOrder);
 
 impl ListAccounts {
     /// No filters: every tracked account, 200 per page.
@@ -202,12 +231,6 @@ impl ListAccounts {
         self
     }
 
-    /// Only active (`true`) or paused (`false`) accounts.
-    pub fn is_active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
-    }
-
     /// Only accounts in this category.
     pub fn category(mut self, category: impl Into<String>) -> Self {
         self.category = Some(category.into());
@@ -220,42 +243,13 @@ impl ListAccounts {
         self
     }
 
-    /// Sort by this key.
-    pub fn order_by(mut self, key: AccountOrder) -> Self {
-        self.order_by = Some(key);
-        self
-    }
-
-    /// Sort in this direction (the API's default: descending).
-    pub fn order_direction(mut self, direction: OrderDirection) -> Self {
-        self.order_direction = Some(direction);
-        self
-    }
-
-    /// Ask for `total_count` on every page (costs the server a COUNT query).
-    pub fn include_total(mut self, include: bool) -> Self {
-        self.include_total = Some(include);
-        self
-    }
-
-    /// Items per page, 1 to 200: default 200 (the fewest requests). This is the page size,
-    /// not a cap on the walk: for that, use [`Paginator::max_items`].
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
     fn query(&self) -> Result<Query> {
         let mut q = Query::new();
         q.opt("platform", self.platform.as_ref())
             .text("q", self.q.as_deref())?
-            .opt("is_active", self.is_active)
             .text("category", self.category.as_deref())?
-            .text("creator_id", self.creator_id.as_deref())?
-            .opt("order_by", self.order_by)
-            .opt("order_direction", self.order_direction)
-            .opt("include_total", self.include_total)
-            .limit(self.limit, MAX_PAGE_SIZE)?;
+            .text("creator_id", self.creator_id.as_deref())?;
+        self.common.write(&mut q)?;
         Ok(q)
     }
 }
@@ -421,4 +415,72 @@ pub struct Account {
     /// The post age limit in effect, in days.
     #[serde(default)]
     pub effective_post_lookback_days: Option<u64>,
+}
+
+/// What [`Accounts::metrics`] sends: the account ids, and optionally the period.
+///
+/// The API docs do not give this endpoint's body. The ids go in `account_ids`, a name
+/// inferred from the sibling endpoints (`video_ids`, `instagram_post_ids`); the period works as
+/// in [`VideoMetricsRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct AccountMetricsRequest {
+    account_ids: Vec<String>,
+    window: Window,
+}
+
+impl AccountMetricsRequest {
+    /// Metrics of these tracked accounts (their UUIDs), over the API's default period.
+    pub fn new<I, S>(account_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        AccountMetricsRequest {
+            account_ids: account_ids.into_iter().map(Into::into).collect(),
+            window: Window::ApiDefault,
+        }
+    }
+}
+
+window_setters!(AccountMetricsRequest);
+
+/// The answer of [`Accounts::metrics`]: each account's metrics as the API sent them, and
+/// [`BatchMeta`].
+///
+/// The docs do not describe this answer, so the values are kept as raw JSON;
+/// [`metrics`](Self::metrics) reads one as [`MetricValues`] when it has that shape.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AccountMetricsBatch {
+    /// The metrics of each account found, keyed by account id, as the API sent them.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub data: BTreeMap<String, Value>,
+    /// The period used and the ids not found.
+    #[serde(default, deserialize_with = "lenient_or_default")]
+    pub meta: BatchMeta,
+}
+
+impl AccountMetricsBatch {
+    /// The raw metrics of one account, if it was found.
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.data.get(id)
+    }
+
+    /// The metrics of one account read as [`MetricValues`] (the fields the video batches
+    /// use; anything else is in [`MetricValues::extra`]). `None` when the account was not
+    /// found or its value is not a JSON object.
+    pub fn metrics(&self, id: &str) -> Option<MetricValues> {
+        self.data
+            .get(id)
+            .filter(|v| v.is_object())
+            .and_then(|v| MetricValues::deserialize(v).ok())
+    }
+}
+
+impl Batch for AccountMetricsBatch {
+    fn absorb(&mut self, next: Self) {
+        self.data.extend(next.data);
+        self.meta.absorb(next.meta);
+    }
 }

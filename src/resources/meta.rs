@@ -3,9 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::resources::Query;
+use crate::call::Call;
 use crate::response::Response;
-use crate::transport::Method;
 use crate::{Client, Result};
 
 /// The identity behind an API key (`GET /whoami`).
@@ -74,33 +73,35 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) when the API answers with an error status;
-    /// [`Error::Timeout`](crate::Error::Timeout) or [`Error::Transport`](crate::Error::Transport)
-    /// when it does not answer.
+    /// [`Error::Transport`](crate::Error::Transport) when it does not answer.
     pub fn health(&self) -> Result<Health> {
-        let reply = self.send(&self.request_to(Method::Get, "health").without_auth())?;
-        let body = if reply.body.iter().all(u8::is_ascii_whitespace) {
-            Value::Null
-        } else {
-            serde_json::from_slice(&reply.body).unwrap_or_else(|_| {
-                Value::String(String::from_utf8_lossy(&reply.body).into_owned())
-            })
+        let reply = self.send(&Call::new("GET /health", &[])?.no_auth())?;
+        let status = reply.meta.status.unwrap_or_default();
+        // Any text is an answer here: a body that is not JSON is kept as a JSON string.
+        let text = String::from_utf8_lossy(&reply.body).into_owned();
+        let body = match reply.json_or_null() {
+            Ok(json) => json.value,
+            Err(_) => Value::String(text),
         };
-        Ok(Health {
-            status: reply.meta.status,
-            body,
-        })
+        Ok(Health { status, body })
     }
 
     /// The API's version and lifecycle document (`GET /meta`). Sends no API key.
     ///
     /// # Errors
     ///
-    /// As for every call: [`Error::Api`](crate::Error::Api) for an error status,
-    /// [`Error::Timeout`](crate::Error::Timeout)/[`Error::Transport`](crate::Error::Transport)
-    /// when no answer came, [`Error::Decode`](crate::Error::Decode) for an unexpected body.
+    /// The [common failures](crate::Error#common-failures).
     pub fn meta(&self) -> Result<ApiMeta> {
-        let reply = self.send(&self.request_to(Method::Get, "meta").without_auth())?;
-        Ok(reply.data::<ApiMeta>()?.into_inner())
+        Ok(self.meta_with_meta()?.value)
+    }
+
+    /// [`meta`](Self::meta), with the call's [`ResponseMeta`](crate::ResponseMeta).
+    ///
+    /// # Errors
+    ///
+    /// As [`meta`](Self::meta).
+    pub fn meta_with_meta(&self) -> Result<Response<ApiMeta>> {
+        self.send(&Call::new("GET /meta", &[])?.no_auth())?.data()
     }
 
     /// Who the API key belongs to (`GET /whoami`): the standard way to check a key.
@@ -109,16 +110,16 @@ impl Client {
     /// # fn main() -> creatoraudit::Result<()> {
     /// let client = creatoraudit::Client::from_env()?;
     /// let me = client.whoami()?;
-    /// println!("{} ({:?})", me.organization_id, me.api_key_name);
+    /// println!("{} ({})", me.organization_id, me.api_key_name.as_deref().unwrap_or("-"));
     /// # Ok(()) }
     /// ```
     ///
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with `UNAUTHORIZED` for a bad key or `FORBIDDEN` for
-    /// a disabled one; otherwise as for every call.
+    /// a disabled one; otherwise the [common failures](crate::Error#common-failures).
     pub fn whoami(&self) -> Result<Whoami> {
-        Ok(self.whoami_with_meta()?.into_inner())
+        Ok(self.whoami_with_meta()?.value)
     }
 
     /// [`whoami`](Self::whoami), with the call's [`ResponseMeta`](crate::ResponseMeta).
@@ -127,6 +128,6 @@ impl Client {
     ///
     /// As [`whoami`](Self::whoami).
     pub fn whoami_with_meta(&self) -> Result<Response<Whoami>> {
-        self.get_data("whoami", &Query::new())
+        self.send(&Call::new("GET /whoami", &[])?)?.data()
     }
 }

@@ -2,9 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::resources::Query;
+use crate::call::Call;
+use crate::de::null_as_default;
+use crate::params::Query;
 use crate::response::Response;
-use crate::types::{Period, null_as_default};
+use crate::types::Period;
 use crate::{Client, Result};
 
 /// The organization's headline numbers over a period, compared with the period before it
@@ -76,17 +78,19 @@ impl Client {
     ///
     /// let client = creatoraudit::Client::from_env()?;
     /// let o = client.overview(Period::Last30Days)?;
-    /// println!("views {:?} ({:+.1?} %)", o.current.total_views, o.changes.total_views_pct);
+    /// let views = o.current.total_views.unwrap_or(0);
+    /// match o.changes.total_views_pct {
+    ///     Some(pct) => println!("views {views} ({pct:+.1} %)"),
+    ///     None => println!("views {views}"),
+    /// }
     /// # Ok(()) }
     /// ```
     ///
     /// # Errors
     ///
-    /// As for every call: [`Error::Api`](crate::Error::Api) for an error status,
-    /// [`Error::Timeout`](crate::Error::Timeout)/[`Error::Transport`](crate::Error::Transport)
-    /// when no answer came, [`Error::Decode`](crate::Error::Decode) for an unexpected body.
+    /// The [common failures](crate::Error#common-failures).
     pub fn overview(&self, period: Period) -> Result<Overview> {
-        Ok(self.overview_with_meta(period)?.into_inner())
+        Ok(self.overview_with_meta(period)?.value)
     }
 
     /// [`overview`](Self::overview), with the call's [`ResponseMeta`](crate::ResponseMeta).
@@ -95,6 +99,9 @@ impl Client {
     ///
     /// As [`overview`](Self::overview).
     pub fn overview_with_meta(&self, period: Period) -> Result<Response<Overview>> {
-        self.get_data("overview", Query::new().opt("period", Some(period)))
+        let mut query = Query::new();
+        query.opt("period", Some(period));
+        self.send(&Call::new("GET /overview", &[])?.query(query))?
+            .data()
     }
 }

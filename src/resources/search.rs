@@ -1,13 +1,11 @@
 //! Typeahead search over accounts, creators and videos: `GET /search`.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
-use crate::resources::Query;
-use crate::resources::analytics::{lenient, lenient_or_default, string_or_number};
+use crate::call::Call;
+use crate::de::{id_or_empty, lenient, lenient_items, lenient_or_default, string_or_number};
+use crate::params::Query;
 use crate::response::Response;
-use crate::transport::{Method, Request};
 use crate::types::Platform;
 use crate::{Client, Error, Result};
 
@@ -21,16 +19,16 @@ const MAX_SEARCH_LIMIT: u32 = 25;
 /// What [`Client::search`] asks for: the text, and optionally how many matches per section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-pub struct Search {
+pub struct SearchParams {
     q: String,
     limit: Option<u32>,
 }
 
-impl Search {
+impl SearchParams {
     /// Search for `q`: a case-insensitive substring of account usernames, creator names and
     /// video captions. At most 128 characters; an empty or blank `q` gives empty sections.
     pub fn new(q: impl Into<String>) -> Self {
-        Search {
+        SearchParams {
             q: q.into(),
             limit: None,
         }
@@ -53,7 +51,7 @@ impl Search {
         }
         let mut q = Query::new();
         q.opt("q", Some(&self.q))
-            .optional_limit(self.limit, MAX_SEARCH_LIMIT)?;
+            .limit(self.limit, MAX_SEARCH_LIMIT)?;
         Ok(q)
     }
 }
@@ -64,42 +62,41 @@ impl Client {
     ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {
-    /// use creatoraudit::Search;
+    /// use creatoraudit::SearchParams;
     ///
     /// let client = creatoraudit::Client::from_env()?;
-    /// let found = client.search(&Search::new("khaby").limit(5))?;
+    /// let found = client.search(SearchParams::new("khaby").limit(5))?;
     /// for account in &found.accounts {
-    ///     println!("account @{} ({:?})", account.username.as_deref().unwrap_or("?"), account.platform);
+    ///     let platform = account.platform.as_ref().map_or("-", |p| p.as_str());
+    ///     println!("account @{} ({platform})", account.username.as_deref().unwrap_or("?"));
     /// }
     /// for creator in &found.creators {
     ///     println!("creator {}", creator.name.as_deref().unwrap_or("?"));
     /// }
-    /// println!("{} videos (cap {:?})", found.videos.len(), found.meta.effective_caps.videos);
+    /// println!("{} videos", found.videos.len());
     /// # Ok(()) }
     /// ```
     ///
     /// # Errors
     ///
     /// [`Error::InvalidInput`] before any request for a `q` longer than 128 characters or a
-    /// `limit` outside 1–25; otherwise as for every call: [`Error::Api`] for an error status,
-    /// [`Error::Timeout`]/[`Error::Transport`] when no answer came, [`Error::Decode`] for an
-    /// unexpected body.
-    pub fn search(&self, search: &Search) -> Result<SearchResults> {
-        Ok(self.search_with_meta(search)?.into_inner())
+    /// `limit` outside 1–25; otherwise the [common failures](crate::Error#common-failures).
+    pub fn search(&self, params: SearchParams) -> Result<SearchResults> {
+        Ok(self.search_with_meta(params)?.value)
     }
 
-    /// [`search`](Self::search), with the call's [`ResponseMeta`](crate::ResponseMeta).
-    ///
-    /// `Response` dereferences to [`SearchResults`], whose own `meta` field it hides: read
-    /// the search's meta as `response.value.meta`.
+    /// [`search`](Self::search), with the call's [`ResponseMeta`](crate::ResponseMeta) (the
+    /// search's own meta is `response.value.meta`).
     ///
     /// # Errors
     ///
     /// As [`search`](Self::search).
-    pub fn search_with_meta(&self, search: &Search) -> Result<Response<SearchResults>> {
-        let url = self.url("search", search.query()?.pairs());
-        let reply = self.send(&Request::new(Method::Get, url))?;
-        Ok(reply.json::<SearchBody>()?.map(SearchBody::into_results))
+    pub fn search_with_meta(&self, params: SearchParams) -> Result<Response<SearchResults>> {
+        let call = Call::new("GET /search", &[])?.query(params.query()?);
+        Ok(self
+            .send(&call)?
+            .json::<SearchBody>()?
+            .map(SearchBody::into_results))
     }
 }
 
@@ -240,28 +237,4 @@ pub struct EffectiveCaps {
     /// The cap on videos.
     #[serde(default, deserialize_with = "lenient")]
     pub videos: Option<u32>,
-}
-
-/// Serde helper: the items of a section that decode; `null`, a missing section or a
-/// non-object item never fails the search.
-fn lenient_items<'de, D, T>(d: D) -> std::result::Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|item| T::deserialize(item).ok())
-            .collect(),
-        _ => Vec::new(),
-    })
-}
-
-/// Serde helper: an id as a string (numbers included), empty when missing.
-fn id_or_empty<'de, D>(d: D) -> std::result::Result<String, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(string_or_number(d)?.unwrap_or_default())
 }

@@ -1,19 +1,31 @@
-//! Individually tracked videos: `GET /videos`, `POST /videos`.
+//! Individually tracked videos: `GET /videos`, `POST /videos`, and their batch analytics,
+//! `POST /videos/metrics` and `POST /videos/deltas`.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use crate::batch::{self, Batch};
+use crate::call::Call;
+use crate::de::{lenient_map, lenient_or_default, null_as_default};
+use crate::metrics::{BatchMeta, MetricsBatch};
 use crate::pagination::Paginator;
-use crate::resources::{MAX_PAGE_SIZE, Query, require};
+use crate::params::{ListCommon, Query, Window, api_enum, list_setters, non_blank, window_setters};
 use crate::response::Response;
-use crate::transport::Method;
-use crate::types::{OrderDirection, Platform, null_as_default};
-use crate::{Client, Result};
+use crate::types::Platform;
+use crate::{Client, Error, Result};
+
+/// The most look-back windows `POST /videos/deltas` takes.
+const MAX_WINDOWS: usize = 10;
+
+/// The longest look-back window `POST /videos/deltas` takes, in days.
+const MAX_WINDOW_DAYS: u32 = 365;
 
 /// The `/videos` endpoints; from [`Client::videos`].
 #[derive(Debug, Clone, Copy)]
 pub struct Videos<'a> {
-    pub(crate) client: &'a Client,
+    client: &'a Client,
 }
 
 impl Client {
@@ -42,7 +54,8 @@ impl Videos<'_> {
     /// Invalid parameters (a `limit` outside 1–200, an empty filter) are reported by the
     /// first item, before any request is sent.
     pub fn list(&self, params: ListVideos) -> Paginator<Video> {
-        self.client.list("videos", params.query())
+        let call = Call::new("GET /videos", &[]).expect("no ids to check");
+        Paginator::start(self.client.clone(), call, params.query())
     }
 
     /// Starts tracking one Instagram post or TikTok video (`POST /videos`), even when its
@@ -67,9 +80,9 @@ impl Videos<'_> {
     ///
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty identifier;
     /// [`Error::Api`](crate::Error::Api) with `VALIDATION_ERROR` for a rejected body;
-    /// otherwise as for every call.
+    /// otherwise the [common failures](crate::Error#common-failures).
     pub fn create(&self, new: &NewVideo) -> Result<Video> {
-        Ok(self.create_with_meta(new)?.into_inner())
+        Ok(self.create_with_meta(new)?.value)
     }
 
     /// [`create`](Self::create), with the call's [`ResponseMeta`](crate::ResponseMeta),
@@ -79,48 +92,102 @@ impl Videos<'_> {
     ///
     /// As [`create`](Self::create).
     pub fn create_with_meta(&self, new: &NewVideo) -> Result<Response<Video>> {
-        require("identifier", &new.identifier)?;
-        let request = self
-            .client
-            .request_to(Method::Post, "videos")
+        non_blank("identifier", &new.identifier)?;
+        let call = Call::new("POST /videos", &[])?
             .json(new)?
-            .idempotency_key_or_random(new.idempotency_key.as_deref());
-        self.client.send(&request)?.data()
+            .idempotency_key(new.idempotency_key.as_deref());
+        self.client.send(&call)?.data()
+    }
+
+    /// Windowed metrics (views, plays, likes, comments, shares, engagement) of individually
+    /// tracked videos (`POST /videos/metrics`).
+    ///
+    /// Any number of ids: duplicates are sent once, and more than [`BATCH_CHUNK_SIZE`](crate::BATCH_CHUNK_SIZE) are
+    /// sent as several requests whose answers are merged (see [`MetricsBatch`](crate::MetricsBatch)). Ids your
+    /// organization does not track come back in [`BatchMeta::not_found`](crate::BatchMeta::not_found).
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::{Date, DateRange, VideoMetricsRequest};
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let ids = ["3c90c3cc-0d44-4b50-8888-8dd25736052a", "8f14e45f-ceea-4e7b-a1d4-5c6f7a8b9c0d"];
+    /// let june = VideoMetricsRequest::new(ids)
+    ///     .date_range(DateRange::new(Date::new(2026, 6, 1)?, Date::new(2026, 6, 30)?)?);
+    /// let batch = client.videos().metrics(&june)?;
+    /// for (id, m) in &batch.data {
+    ///     println!("{id}: {} views, {} engagement", m.views.unwrap_or(0), m.engagement.unwrap_or(0));
+    /// }
+    /// println!("not tracked: {}", batch.meta.not_found.join(", "));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before any request for an empty id list (or an empty id);
+    /// [`Error::Api`](crate::Error::Api) with `VALIDATION_ERROR` when the API rejects the body; otherwise the
+    /// [common failures](crate::Error#common-failures). When one of several chunked
+    /// requests fails, the call fails with that error and the other answers are dropped.
+    pub fn metrics(&self, request: &VideoMetricsRequest) -> Result<MetricsBatch> {
+        let ids = batch::unique_ids("video_ids", &request.video_ids)?;
+        let window = request.window;
+        let bodies = batch::chunked_bodies("video_ids", &ids, |body| window.write_body(body));
+        batch::run(self.client, "POST /videos/metrics", bodies)
+    }
+
+    /// The change in view count of individually tracked videos over several look-back
+    /// windows (`POST /videos/deltas`), e.g. views gained in the last 1, 7 and 30 days.
+    ///
+    /// Any number of ids, chunked and merged as for [`metrics`](Self::metrics).
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::VideoDeltasRequest;
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let ids = vec!["3c90c3cc-0d44-4b50-8888-8dd25736052a".to_owned()];
+    /// let batch = client.videos().deltas(&VideoDeltasRequest::new(ids).windows([1, 7, 30]))?;
+    /// for (id, deltas) in &batch.data {
+    ///     println!("{id}: {:+} views this week", deltas.days(7).unwrap_or(0));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before any request for an empty id list (or an empty id), or
+    /// windows that are not 1 to 10 distinct values of 1 to 365 days; otherwise as
+    /// [`metrics`](Self::metrics).
+    pub fn deltas(&self, request: &VideoDeltasRequest) -> Result<DeltasBatch> {
+        let windows = request
+            .windows
+            .as_deref()
+            .map(checked_windows)
+            .transpose()?;
+        let ids = batch::unique_ids("video_ids", &request.video_ids)?;
+        let bodies = batch::chunked_bodies("video_ids", &ids, |body| {
+            if let Some(windows) = &windows {
+                body.insert("windows".into(), windows.iter().copied().collect());
+            }
+        });
+        batch::run(self.client, "POST /videos/deltas", bodies)
     }
 }
 
-/// Sort keys of `GET /videos`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VideoOrder {
-    /// `added_at`: when tracking started (the API's default sort, newest first).
-    AddedAt,
-    /// `create_time`: when the video was posted.
-    CreateTime,
-    /// `view_count`
-    ViewCount,
-    /// `like_count`
-    LikeCount,
-    /// `play_count`
-    PlayCount,
-}
-
-impl VideoOrder {
-    /// The API's name of the key.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            VideoOrder::AddedAt => "added_at",
-            VideoOrder::CreateTime => "create_time",
-            VideoOrder::ViewCount => "view_count",
-            VideoOrder::LikeCount => "like_count",
-            VideoOrder::PlayCount => "play_count",
-        }
-    }
-}
-
-impl std::fmt::Display for VideoOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+api_enum! {
+    /// Sort keys of `GET /videos`.
+    #[non_exhaustive]
+    pub enum VideoOrder as "order_by" {
+        /// `added_at`: when tracking started (the API's default sort, newest first).
+        AddedAt = "added_at",
+        /// `create_time`: when the video was posted.
+        CreateTime = "create_time",
+        /// `view_count`
+        ViewCount = "view_count",
+        /// `like_count`
+        LikeCount = "like_count",
+        /// `play_count`
+        PlayCount = "play_count",
     }
 }
 
@@ -134,12 +201,10 @@ pub struct ListVideos {
     account_id: Option<String>,
     platform: Option<Platform>,
     q: Option<String>,
-    is_active: Option<bool>,
-    order_by: Option<VideoOrder>,
-    order_direction: Option<OrderDirection>,
-    include_total: Option<bool>,
-    limit: Option<u32>,
+    common: ListCommon<VideoOrder>,
 }
+
+list_setters!(ListVideos, "videos", order: VideoOrder);
 
 impl ListVideos {
     /// No filters: every tracked video, 200 per page.
@@ -165,47 +230,12 @@ impl ListVideos {
         self
     }
 
-    /// Only active (`true`) or paused (`false`) videos.
-    pub fn is_active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
-    }
-
-    /// Sort by this key.
-    pub fn order_by(mut self, key: VideoOrder) -> Self {
-        self.order_by = Some(key);
-        self
-    }
-
-    /// Sort in this direction.
-    pub fn order_direction(mut self, direction: OrderDirection) -> Self {
-        self.order_direction = Some(direction);
-        self
-    }
-
-    /// Ask for `total_count` on every page (costs the server a COUNT query).
-    pub fn include_total(mut self, include: bool) -> Self {
-        self.include_total = Some(include);
-        self
-    }
-
-    /// Items per page, 1 to 200: default 200. This is the page size, not a cap on the walk:
-    /// for that, use [`Paginator::max_items`].
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
     fn query(&self) -> Result<Query> {
         let mut q = Query::new();
         q.text("account_id", self.account_id.as_deref())?
             .opt("platform", self.platform.as_ref())
-            .text("q", self.q.as_deref())?
-            .opt("is_active", self.is_active)
-            .opt("order_by", self.order_by)
-            .opt("order_direction", self.order_direction)
-            .opt("include_total", self.include_total)
-            .limit(self.limit, MAX_PAGE_SIZE)?;
+            .text("q", self.q.as_deref())?;
+        self.common.write(&mut q)?;
         Ok(q)
     }
 }
@@ -367,4 +397,175 @@ pub struct Video {
     /// The raw platform payload, as the API passes it on.
     #[serde(default)]
     pub platform_data: Option<Value>,
+}
+
+/// What [`Videos::metrics`] sends: the video ids, and optionally the period.
+///
+/// Without [`period`](Self::period) or [`date_range`](Self::date_range) no period is sent and
+/// the API uses its default, the last 30 days. The two setters replace each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct VideoMetricsRequest {
+    video_ids: Vec<String>,
+    window: Window,
+}
+
+impl VideoMetricsRequest {
+    /// Metrics of these individually tracked videos (their UUIDs), over the API's default
+    /// period.
+    pub fn new<I, S>(video_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        VideoMetricsRequest {
+            video_ids: video_ids.into_iter().map(Into::into).collect(),
+            window: Window::ApiDefault,
+        }
+    }
+}
+
+window_setters!(VideoMetricsRequest);
+
+/// What [`Videos::deltas`] sends: the video ids, and optionally the look-back windows.
+///
+/// Without [`windows`](Self::windows) none are sent and the API uses its default set (the
+/// docs do not say which; their example asks for 1, 7, 14 and 30 days).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct VideoDeltasRequest {
+    video_ids: Vec<String>,
+    windows: Option<Vec<u32>>,
+}
+
+impl VideoDeltasRequest {
+    /// View-count deltas of these individually tracked videos (their UUIDs).
+    pub fn new<I, S>(video_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        VideoDeltasRequest {
+            video_ids: video_ids.into_iter().map(Into::into).collect(),
+            windows: None,
+        }
+    }
+
+    /// The look-back windows, in days: 1 to 10 values, each 1 to 365. Duplicates are sent
+    /// once; values out of range are refused when the request is made.
+    pub fn windows(mut self, days: impl IntoIterator<Item = u32>) -> Self {
+        self.windows = Some(days.into_iter().collect());
+        self
+    }
+}
+
+/// The windows to send: each 1 to 365 days, duplicates dropped, 1 to 10 of them.
+fn checked_windows(days: &[u32]) -> Result<Vec<u32>> {
+    if let Some(bad) = days.iter().find(|d| !(1..=MAX_WINDOW_DAYS).contains(d)) {
+        return Err(Error::InvalidInput(format!(
+            "windows: each window must be 1 to {MAX_WINDOW_DAYS} days, got {bad}"
+        )));
+    }
+    let windows = batch::dedup(days);
+    if windows.is_empty() || windows.len() > MAX_WINDOWS {
+        return Err(Error::InvalidInput(format!(
+            "windows: 1 to {MAX_WINDOWS} distinct windows are allowed, got {}",
+            windows.len()
+        )));
+    }
+    Ok(windows)
+}
+
+/// The view-count change of one video over each look-back window, keyed by the API's
+/// label (`"7d"` for 7 days). A delta can be negative.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+#[non_exhaustive]
+pub struct Deltas {
+    /// The deltas by label, as the API sent them (values that are not integers, such as
+    /// `null`, are left out).
+    pub windows: BTreeMap<String, i64>,
+}
+
+impl Deltas {
+    /// The delta over the last `days` days (the `"<days>d"` entry), if the API sent one.
+    pub fn days(&self, days: u32) -> Option<i64> {
+        self.windows.get(&format!("{days}d")).copied()
+    }
+
+    /// The deltas by window length in days, shortest first. Labels that are not
+    /// `"<n>d"` are left out (they stay in [`windows`](Self::windows)).
+    pub fn by_days(&self) -> Vec<(u32, i64)> {
+        let mut out: Vec<(u32, i64)> = self
+            .windows
+            .iter()
+            .filter_map(|(label, &delta)| {
+                let days = label.strip_suffix('d')?.parse().ok()?;
+                Some((days, delta))
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+impl<'de> Deserialize<'de> for Deltas {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default();
+        let windows = raw
+            .into_iter()
+            .filter_map(|(label, v)| Some((label, i64::deserialize(v).ok()?)))
+            .collect();
+        Ok(Deltas { windows })
+    }
+}
+
+/// The answer of [`Videos::deltas`]: deltas per video id, and [`BatchMeta`] (with `windows`
+/// and `video_count`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeltasBatch {
+    /// The deltas of each video found, keyed by video id.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub data: BTreeMap<String, Deltas>,
+    /// The windows answered, the video count and the ids not found.
+    #[serde(default, deserialize_with = "lenient_or_default")]
+    pub meta: BatchMeta,
+}
+
+impl DeltasBatch {
+    /// The deltas of one video, if it was found.
+    pub fn get(&self, id: &str) -> Option<&Deltas> {
+        self.data.get(id)
+    }
+}
+
+impl Batch for DeltasBatch {
+    fn absorb(&mut self, next: Self) {
+        self.data.extend(next.data);
+        self.meta.absorb(next.meta);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_checked_and_deduplicated() {
+        assert_eq!(checked_windows(&[7, 1, 7, 30]).unwrap(), vec![7, 1, 30]);
+        assert_eq!(checked_windows(&[365; 12]).unwrap(), vec![365]);
+        for bad in [&[0][..], &[366], &[], &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]] {
+            let e = checked_windows(bad).unwrap_err().to_string();
+            assert!(e.contains("windows"), "{e}");
+        }
+    }
+
+    #[test]
+    fn odd_deltas_are_left_out() {
+        let d: Deltas =
+            serde_json::from_value(serde_json::json!({"7d": -5, "30d": null, "1d": 2})).unwrap();
+        assert_eq!(d.by_days(), vec![(1, 2), (7, -5)]);
+        assert_eq!(d.days(30), None);
+    }
 }

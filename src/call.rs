@@ -1,0 +1,316 @@
+//! The one road to the wire: every typed method, [`Client::request`](crate::Client::request)
+//! and every page of a walk is described as a [`Call`], sent by
+//! [`Client::send`](crate::Client::send), and its [`Reply`] decoded here.
+//!
+//! A call is named by its endpoint, `"GET /accounts/{id}"`: the method and the path template
+//! as the API docs write them. The template's `{placeholders}` are filled, in order, with the
+//! call's ids (each checked and percent-encoded), so the template is what errors and logs
+//! show (it groups well and carries no data) and the filled path is what goes on the wire.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::DecodeError;
+use crate::page::Page;
+use crate::params::{Query, non_blank};
+use crate::problem::snippet;
+use crate::response::{Conditional, Response};
+use crate::transport::{Method, Reply, Request};
+use crate::url::{BaseUrl, push_encoded};
+use crate::{Error, Result, random};
+
+/// A call, described: the endpoint, its filled path and query, its body, and what makes it
+/// safe to send more than once.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    endpoint: Cow<'static, str>,
+    method: Method,
+    /// The filled, encoded path relative to the base URL, without a leading slash.
+    path: String,
+    query: Query,
+    body: Option<Vec<u8>>,
+    auth: bool,
+    idempotency_key: Option<String>,
+    if_none_match: Option<String>,
+    read_only: bool,
+}
+
+impl Call {
+    /// A typed call: `endpoint` is `"METHOD /template"` and `ids` fill its `{placeholders}` in
+    /// order, each as `(field, value)` so that an empty one is refused by name.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty id.
+    pub(crate) fn new(endpoint: &'static str, ids: &[(&str, &str)]) -> Result<Call> {
+        let (method, template) = endpoint
+            .split_once(' ')
+            .expect("an endpoint is `METHOD /path`");
+        let method = Method::parse(method).expect("an endpoint's method is known");
+        let mut path = String::with_capacity(template.len() + 40);
+        let mut ids = ids.iter();
+        for (i, part) in template.trim_start_matches('/').split('/').enumerate() {
+            if i > 0 {
+                path.push('/');
+            }
+            if part.starts_with('{') {
+                let (field, id) = ids.next().expect("one id per placeholder");
+                non_blank(field, id)?;
+                push_encoded(&mut path, id);
+            } else {
+                path.push_str(part);
+            }
+        }
+        debug_assert!(
+            ids.next().is_none(),
+            "more ids than placeholders in {endpoint}"
+        );
+        Ok(Call::with_path(Cow::Borrowed(endpoint), method, path))
+    }
+
+    /// An untyped call: the caller's method and path, sent as given.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a method the API does not use.
+    pub(crate) fn raw(method: &str, path: &str) -> Result<Call> {
+        Ok(Call::raw_with(Method::parse(method)?, path))
+    }
+
+    /// An untyped `GET` of the caller's path, as given.
+    pub(crate) fn raw_get(path: &str) -> Call {
+        Call::raw_with(Method::Get, path)
+    }
+
+    fn raw_with(method: Method, path: &str) -> Call {
+        let path = path.trim_start_matches('/');
+        let endpoint = format!("{} /{path}", method.as_str());
+        Call::with_path(Cow::Owned(endpoint), method, path.to_owned())
+    }
+
+    fn with_path(endpoint: Cow<'static, str>, method: Method, path: String) -> Call {
+        Call {
+            endpoint,
+            method,
+            path,
+            query: Query::new(),
+            body: None,
+            auth: true,
+            idempotency_key: None,
+            if_none_match: None,
+            read_only: false,
+        }
+    }
+
+    /// The endpoint, e.g. `"GET /accounts/{id}"`.
+    pub(crate) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Sends these query parameters.
+    pub(crate) fn query(mut self, query: Query) -> Call {
+        self.query = query;
+        self
+    }
+
+    /// The query, to change a parameter between the pages of a walk.
+    pub(crate) fn query_mut(&mut self) -> &mut Query {
+        &mut self.query
+    }
+
+    /// Sends `body` as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the value cannot be serialized to JSON.
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Call> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidInput(format!("request body: {e}")))?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// Sends `Idempotency-Key`, the caller's or a fresh random one, the same on every attempt:
+    /// the create becomes safe to retry.
+    pub(crate) fn idempotency_key(mut self, key: Option<&str>) -> Call {
+        self.idempotency_key = Some(key.map_or_else(random::uuid_v4, str::to_owned));
+        self
+    }
+
+    /// Marks a POST that changes nothing on the server (the batch metrics), so it may be
+    /// retried like a GET.
+    pub(crate) fn read_only(mut self) -> Call {
+        self.read_only = true;
+        self
+    }
+
+    /// Sends no `Authorization` header (`/health`, `/meta`).
+    pub(crate) fn no_auth(mut self) -> Call {
+        self.auth = false;
+        self
+    }
+
+    /// Sends `If-None-Match`: a `304` becomes a success without a body.
+    pub(crate) fn if_none_match(mut self, etag: &str) -> Call {
+        self.if_none_match = Some(etag.to_owned());
+        self
+    }
+
+    /// The request the transport sends, with the URL under `base`.
+    pub(crate) fn to_request(&self, base: &BaseUrl) -> Request {
+        Request {
+            endpoint: self.endpoint.clone(),
+            method: self.method,
+            url: base.join(&self.path, self.query.pairs()),
+            body: self.body.clone(),
+            auth: self.auth,
+            idempotency_key: self.idempotency_key.clone(),
+            if_none_match: self.if_none_match.clone(),
+            read_only: self.read_only,
+        }
+    }
+}
+
+/// Decoding: the one place a reply's body becomes a value.
+impl Reply {
+    /// Whether this is a `304 Not Modified` (it has no body).
+    pub(crate) fn is_not_modified(&self) -> bool {
+        self.meta.status == Some(304)
+    }
+
+    /// Decodes the whole body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body is not the JSON `T` expects.
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(Response {
+                value,
+                meta: self.meta,
+            }),
+            Err(source) => Err(Error::Decode(Box::new(DecodeError {
+                snippet: snippet(&self.body),
+                source,
+                meta: self.meta,
+            }))),
+        }
+    }
+
+    /// Decodes a single-resource envelope, `{"data": T}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body is not such an envelope.
+    pub(crate) fn data<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        #[derive(serde::Deserialize)]
+        struct Envelope<T> {
+            data: T,
+        }
+        Ok(self.json::<Envelope<T>>()?.map(|e| e.data))
+    }
+
+    /// The body as JSON, `null` when it is empty (or only white space): for endpoints whose
+    /// success body the docs leave open.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when a non-empty body is not JSON.
+    pub(crate) fn json_or_null(self) -> Result<Response<Value>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Response {
+                value: Value::Null,
+                meta: self.meta,
+            });
+        }
+        self.json()
+    }
+
+    /// Decodes `{"data": T}`, or reports a `304` to a conditional read as such.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when a `2xx` body is not such an envelope.
+    pub(crate) fn conditional<T: DeserializeOwned>(self) -> Result<Conditional<T>> {
+        if self.is_not_modified() {
+            return Ok(Conditional::NotModified { meta: self.meta });
+        }
+        let Response { value, meta } = self.data()?;
+        Ok(Conditional::Modified { value, meta })
+    }
+
+    /// Decodes a list page: `{"data": [T], "pagination": {..}, "filters": {..}}`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body is not a list page.
+    pub(crate) fn page<T: DeserializeOwned>(self) -> Result<Page<T>> {
+        #[derive(serde::Deserialize)]
+        struct Listing<T> {
+            data: Vec<T>,
+            pagination: PageInfo,
+            #[serde(default, deserialize_with = "crate::de::null_as_default")]
+            filters: Map<String, Value>,
+        }
+        #[derive(serde::Deserialize)]
+        struct PageInfo {
+            #[serde(default)]
+            next_cursor: Option<String>,
+            has_next: bool,
+            #[serde(default)]
+            limit: u32,
+            #[serde(default)]
+            total_count: Option<u64>,
+        }
+        let Response { value, meta } = self.json::<Listing<T>>()?;
+        Ok(Page {
+            items: value.data,
+            next_cursor: value.pagination.next_cursor,
+            has_next: value.pagination.has_next,
+            limit: value.pagination.limit,
+            total_count: value.pagination.total_count,
+            filters: value.filters,
+            meta,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(call: &Call) -> String {
+        call.to_request(&BaseUrl::parse("https://x.test/v2").unwrap())
+            .url
+    }
+
+    #[test]
+    fn templates_are_filled_in_order_and_encoded() {
+        let call = Call::new(
+            "PUT /creators/{id}/accounts/{account_id}",
+            &[("creator_id", "a/../b"), ("account_id", "c d")],
+        )
+        .unwrap();
+        assert_eq!(call.endpoint(), "PUT /creators/{id}/accounts/{account_id}");
+        assert_eq!(
+            url(&call),
+            "https://x.test/v2/creators/a%2F..%2Fb/accounts/c%20d"
+        );
+        let e = Call::new("GET /accounts/{id}", &[("account_id", " ")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid argument: account_id: must not be empty"
+        );
+    }
+
+    #[test]
+    fn raw_calls_keep_the_callers_path_and_name_it() {
+        let call = Call::raw("post", "/videos").unwrap();
+        assert_eq!(call.endpoint(), "POST /videos");
+        assert_eq!(url(&call), "https://x.test/v2/videos");
+        assert!(Call::raw("TRACE", "/x").is_err());
+    }
+}

@@ -1,0 +1,134 @@
+//! Decoding helpers, and the rule for when decoding is strict and when it is lenient.
+//!
+//! **Strict** (plain serde, `#[serde(default)]` on optional members): the models whose schema
+//! the API documents field by field (`Account`, `Video`, `Creator`, `Whoami`, `ApiMeta`, the
+//! list envelope). A documented member of the wrong type is a server bug worth surfacing, so it
+//! fails the call with [`Error::Decode`](crate::Error::Decode). Unknown members are ignored.
+//!
+//! **Lenient** (the helpers below): answers the docs describe only in part or not at all
+//! (account videos, search sections, batch metrics, leaderboard entries). There a member of an
+//! unexpected shape reads as `None` (or its default) instead of failing the call, because the
+//! SDK's types are an informed guess and one odd member must not lose the rest.
+//!
+//! A maintainer adding a field follows the model's rule; a new model follows the docs: a
+//! documented schema is strict, anything else lenient.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+/// Reads `null` (or a missing member, with `#[serde(default)]`) as the type's default, so that
+/// a documented object that comes back `null` does not fail a call.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A value of type `T`, or `None` when it is missing, `null` or of another shape (a string
+/// where a number was expected), so that one odd member never fails a call.
+pub(crate) fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(Option::<Value>::deserialize(d)?.and_then(|v| T::deserialize(v).ok()))
+}
+
+/// As [`lenient`], with the type's default instead of `None`.
+pub(crate) fn lenient_or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned + Default,
+{
+    Ok(lenient(d)?.unwrap_or_default())
+}
+
+/// A string, also when the API sends a number (`42` becomes `"42"`); `None` when missing,
+/// `null` or another shape.
+pub(crate) fn string_or_number<'de, D>(d: D) -> Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(Option::<Value>::deserialize(d)?.and_then(|v| id_string(&v)))
+}
+
+/// As [`string_or_number`], empty when missing.
+pub(crate) fn id_or_empty<'de, D>(d: D) -> Result<String, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(string_or_number(d)?.unwrap_or_default())
+}
+
+/// A JSON string or number as text (an id the API may send either way).
+pub(crate) fn id_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A list of ids as strings, numbers included; anything else is skipped.
+pub(crate) fn ids_as_strings<'de, D>(d: D) -> Result<Vec<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items.iter().filter_map(id_string).collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// The items of a list that decode; `null`, a missing list or an item of another shape never
+/// fails the call.
+pub(crate) fn lenient_items<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|item| T::deserialize(item).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// A JSON object keyed by id; `null` (or missing) is empty, and a `null` entry is the value
+/// type's default. An entry of another shape fails the call, naming its id.
+pub(crate) fn lenient_map<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned + Default,
+{
+    let raw = Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default();
+    raw.into_iter()
+        .map(|(id, v)| {
+            let value = match v {
+                Value::Null => T::default(),
+                v => T::deserialize(v)
+                    .map_err(|e| serde::de::Error::custom(format!("data[{id:?}]: {e}")))?,
+            };
+            Ok((id, value))
+        })
+        .collect()
+}
+
+/// Splits `{"data": d, ...rest}` into `d` and the other members; any other body is returned
+/// whole, with no other members.
+pub(crate) fn split_data(body: Value) -> (Value, Map<String, Value>) {
+    match body {
+        Value::Object(mut members) if members.contains_key("data") => {
+            let data = members.remove("data").unwrap_or(Value::Null);
+            (data, members)
+        }
+        other => (other, Map::new()),
+    }
+}

@@ -1,0 +1,237 @@
+//! The shared rate-limit budget: when a request may go.
+//!
+//! Every clone of a client, on any thread, shares one [`Pacer`]. It keeps the last
+//! `X-RateLimit-*` snapshot it trusts, minus the requests sent since, and answers "go" or
+//! "wait this long" before each authenticated request. The state sits behind one mutex that is
+//! held only to read or update a few numbers: never while a request is on the wire, never
+//! while sleeping (the caller sleeps on the answer).
+//!
+//! No budget known (before the first response, after the window reset, or from a server
+//! whose headers are missing or make no sense) means no waiting.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::response::RateLimit;
+
+/// A reset further away than this is not believed: the budget is treated as unknown.
+const MAX_RESET_AHEAD: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Waiting for a reset ends this much after the advertised second, so that a request does not
+/// reach the server just before its window turns over (the header has whole seconds).
+const RESET_MARGIN: Duration = Duration::from_millis(100);
+
+/// The budget shared by a client's clones. Disabled, it always says go.
+#[derive(Debug, Default)]
+pub(crate) struct Pacer {
+    enabled: bool,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    budget: Option<Budget>,
+    /// Requests let go whose answer has not come back: a snapshot that arrives meanwhile may
+    /// not count them yet, so they are taken off what it says is left.
+    in_flight: u64,
+}
+
+/// What is left of the current window, as far as this client knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Budget {
+    /// Requests this client may still send in the window.
+    left: u64,
+    /// When the window resets, in Unix seconds.
+    reset: u64,
+}
+
+/// The answer of [`Pacer::acquire`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Permit {
+    /// Send now (one request of the budget is taken).
+    Go,
+    /// The budget is spent: wait this long (until the reset), then ask again.
+    Wait(Duration),
+}
+
+impl Pacer {
+    pub(crate) fn new(enabled: bool) -> Self {
+        Pacer {
+            enabled,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Takes one request from the budget, or says how long until there is one. Every
+    /// [`Permit::Go`] must be followed by one [`observe`](Self::observe) (a response came)
+    /// or [`abandon`](Self::abandon) (none did).
+    pub(crate) fn acquire(&self, now: SystemTime) -> Permit {
+        if !self.enabled {
+            return Permit::Go;
+        }
+        let mut state = self.lock();
+        if let Some(b) = state.budget.as_mut() {
+            let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
+            if now < reset_at && b.left == 0 {
+                let wait = reset_at.duration_since(now).unwrap_or_default() + RESET_MARGIN;
+                return Permit::Wait(wait);
+            }
+            if now < reset_at {
+                b.left -= 1;
+            } else {
+                // The window turned over: nothing is known of the new one until a response
+                // says.
+                state.budget = None;
+            }
+        }
+        state.in_flight += 1;
+        Permit::Go
+    }
+
+    /// Takes in the snapshot of a response to a request let go. Within one window the
+    /// smaller estimate wins (the responses of concurrent requests arrive in any order, and
+    /// the ones still in flight may not be counted in it yet); a later reset starts a new
+    /// window. A snapshot that makes no sense, or none, forgets the budget.
+    pub(crate) fn observe(&self, snapshot: Option<RateLimit>, now: SystemTime) {
+        if !self.enabled {
+            return;
+        }
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        let Some(rl) = snapshot.filter(|rl| is_plausible(rl, now)) else {
+            state.budget = None;
+            return;
+        };
+        let left = rl.remaining.saturating_sub(state.in_flight);
+        state.budget = Some(match state.budget {
+            Some(b) if b.reset == rl.reset => Budget {
+                left: b.left.min(left),
+                reset: b.reset,
+            },
+            Some(b) if b.reset > rl.reset => b, // a late answer from the previous window
+            _ => Budget {
+                left,
+                reset: rl.reset,
+            },
+        });
+    }
+
+    /// A request let go got no response (the connection failed): it no longer counts as in
+    /// flight, and the budget stays as it was.
+    pub(crate) fn abandon(&self) {
+        if self.enabled {
+            let mut state = self.lock();
+            state.in_flight = state.in_flight.saturating_sub(1);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Whether a snapshot can be trusted: a positive limit, no more remaining than the limit, and
+/// a reset in the future but not far in it.
+fn is_plausible(rl: &RateLimit, now: SystemTime) -> bool {
+    let Ok(now) = now.duration_since(UNIX_EPOCH) else {
+        return false;
+    };
+    rl.limit > 0
+        && rl.remaining <= rl.limit
+        && rl.reset > now.as_secs()
+        && Duration::from_secs(rl.reset) - now <= MAX_RESET_AHEAD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn rl(limit: u64, remaining: u64, reset: u64) -> Option<RateLimit> {
+        Some(RateLimit {
+            limit,
+            remaining,
+            reset,
+        })
+    }
+
+    #[test]
+    fn no_budget_known_means_no_waiting() {
+        let p = Pacer::new(true);
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        p.observe(None, at(1_000));
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
+    }
+
+    #[test]
+    fn a_spent_budget_waits_for_the_reset() {
+        let p = Pacer::new(true);
+        p.observe(rl(100, 2, 1_002), at(1_000));
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        assert_eq!(
+            p.acquire(at(1_000)),
+            Permit::Wait(Duration::from_secs(2) + RESET_MARGIN)
+        );
+        // The reset passed: go, and the new window is learnt from the next response.
+        assert_eq!(p.acquire(at(1_002)), Permit::Go);
+        p.observe(rl(100, 99, 1_004), at(1_002));
+        assert_eq!(p.acquire(at(1_002)), Permit::Go);
+    }
+
+    #[test]
+    fn out_of_order_answers_keep_the_smaller_estimate() {
+        let p = Pacer::new(true);
+        p.observe(rl(10, 5, 1_010), at(1_000));
+        p.observe(rl(10, 8, 1_010), at(1_000)); // an older answer arriving late
+        for _ in 0..5 {
+            assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        }
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+        p.observe(rl(10, 9, 1_000), at(999)); // the window before: ignored
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+    }
+
+    #[test]
+    fn nonsense_headers_are_no_budget() {
+        for bad in [
+            rl(0, 0, 1_010),                 // no limit
+            rl(10, 11, 1_010),               // more remaining than the limit
+            rl(10, 0, 999),                  // a reset in the past
+            rl(10, 0, 1_000 + 400 * 86_400), // a reset more than a day away
+            rl(10, 0, u64::MAX),             // a reset decades away
+        ] {
+            let p = Pacer::new(true);
+            p.observe(rl(10, 0, 1_010), at(1_000));
+            p.observe(bad, at(1_000));
+            assert_eq!(p.acquire(at(1_000)), Permit::Go, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn requests_in_flight_are_taken_off_what_a_snapshot_says_is_left() {
+        let p = Pacer::new(true);
+        for _ in 0..4 {
+            assert_eq!(p.acquire(at(1_000)), Permit::Go); // unknown budget: 4 go at once
+        }
+        // The first answer says 7 are left, but 3 requests are still out: 4 may go.
+        p.observe(rl(10, 7, 1_010), at(1_000));
+        for _ in 0..4 {
+            assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        }
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+        // A failed connection frees its place without changing the budget.
+        p.abandon();
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait(_)));
+    }
+
+    #[test]
+    fn disabled_pacing_never_waits() {
+        let p = Pacer::new(false);
+        p.observe(rl(10, 0, 1_010), at(1_000));
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
+    }
+}

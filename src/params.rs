@@ -1,0 +1,513 @@
+//! Request parameters written once: the query under construction ([`Query`]), the checks
+//! every input goes through ([`non_blank`], the page-size rule), the parameters every listing
+//! shares ([`ListCommon`] and its setters, [`list_setters!`]), the string enums of the API
+//! ([`api_enum!`]), and the analytics window ([`DateRange`], [`Window`]).
+//!
+//! One rule, one message: a check written here is the only place that rule is enforced.
+
+use std::borrow::Cow;
+use std::fmt::{self, Display};
+
+use serde_json::{Map, Value};
+
+use crate::types::{Date, OrderDirection, Period};
+use crate::{Error, Result};
+
+/// The largest page most listings accept, and the default page size of every walk.
+pub(crate) const MAX_PAGE_SIZE: u32 = 200;
+
+/// Refuses an empty (or all-blank) string; the message names the field.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] `"{field}: must not be empty"`.
+pub(crate) fn non_blank(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::InvalidInput(format!("{field}: must not be empty")))
+    } else {
+        Ok(())
+    }
+}
+
+/// Query parameters under construction, checked as they are added. The order of insertion
+/// is the order on the wire. Names are the SDK's own (`'static`) for typed calls and the
+/// caller's for the untyped ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Query(Vec<(Cow<'static, str>, String)>);
+
+impl Query {
+    pub(crate) fn new() -> Self {
+        Query::default()
+    }
+
+    /// Adds `name=value` when `value` is set.
+    pub(crate) fn opt(&mut self, name: &'static str, value: Option<impl Display>) -> &mut Self {
+        if let Some(v) = value {
+            self.0.push((Cow::Borrowed(name), v.to_string()));
+        }
+        self
+    }
+
+    /// Adds a string filter, refusing an empty one (it would filter on nothing, or on "").
+    pub(crate) fn text(&mut self, name: &'static str, value: Option<&str>) -> Result<&mut Self> {
+        if let Some(v) = value {
+            non_blank(name, v)?;
+        }
+        Ok(self.opt(name, value))
+    }
+
+    /// Adds `limit` when set (the API's default applies otherwise), refusing anything outside
+    /// `1..=max`.
+    pub(crate) fn limit(&mut self, limit: Option<u32>, max: u32) -> Result<&mut Self> {
+        if let Some(limit) = limit.filter(|l| !(1..=max).contains(l)) {
+            return Err(Error::InvalidInput(format!(
+                "limit: must be between 1 and {max}, got {limit}"
+            )));
+        }
+        Ok(self.opt("limit", limit))
+    }
+
+    /// A query of the caller's own pairs, as given (the untyped calls).
+    pub(crate) fn raw(pairs: &[(&str, &str)]) -> Self {
+        Query(
+            pairs
+                .iter()
+                .map(|(k, v)| (Cow::Owned((*k).to_owned()), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    /// Sets `name`, replacing any earlier value (the paginator's cursor).
+    pub(crate) fn set(&mut self, name: &'static str, value: &str) {
+        match self.0.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => value.clone_into(v),
+            None => self.0.push((Cow::Borrowed(name), value.to_owned())),
+        }
+    }
+
+    /// The value of `name`, if set.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn pairs(&self) -> &[(Cow<'static, str>, String)] {
+        &self.0
+    }
+}
+
+/// The parameters every listing shares: the `is_active` filter, the sort, `include_total` and
+/// the page size. Each `List*` type embeds one and gets its setters from [`list_setters!`],
+/// so the rules (and their messages) are written once. `O` is the endpoint's sort key;
+/// a listing without a sort uses [`NoOrder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListCommon<O> {
+    pub(crate) is_active: Option<bool>,
+    pub(crate) order_by: Option<O>,
+    pub(crate) order_direction: Option<OrderDirection>,
+    pub(crate) include_total: Option<bool>,
+    pub(crate) limit: Option<u32>,
+}
+
+impl<O> Default for ListCommon<O> {
+    fn default() -> Self {
+        ListCommon {
+            is_active: None,
+            order_by: None,
+            order_direction: None,
+            include_total: None,
+            limit: None,
+        }
+    }
+}
+
+impl<O: Display> ListCommon<O> {
+    /// Adds the shared parameters after the endpoint's own filters, with `limit` defaulting
+    /// to the largest page (the fewest requests).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a `limit` outside 1 to 200.
+    pub(crate) fn write(&self, q: &mut Query) -> Result<()> {
+        self.write_with_limit(q, self.limit.or(Some(MAX_PAGE_SIZE)))
+    }
+
+    /// As [`write`](Self::write), sending `limit` only when the caller set it: for a listing
+    /// whose page sizes the docs do not give.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a `limit` outside 1 to 200.
+    pub(crate) fn write_without_default_limit(&self, q: &mut Query) -> Result<()> {
+        self.write_with_limit(q, self.limit)
+    }
+
+    fn write_with_limit(&self, q: &mut Query, limit: Option<u32>) -> Result<()> {
+        q.opt("is_active", self.is_active)
+            .opt("order_by", self.order_by.as_ref())
+            .opt("order_direction", self.order_direction)
+            .opt("include_total", self.include_total)
+            .limit(limit, MAX_PAGE_SIZE)?;
+        Ok(())
+    }
+}
+
+/// The sort key of a listing that has none (`GET /account-videos`): it cannot be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoOrder {}
+
+impl Display for NoOrder {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+/// The setters of [`ListCommon`] on a `List*` type with a `common` field: `is_active`,
+/// `include_total`, `limit`, and with a sort key also `order_by` and `order_direction`.
+/// Inherent methods, so no trait has to be imported.
+macro_rules! list_setters {
+    ($list:ty, $what:literal) => {
+        impl $list {
+            #[doc = concat!("Only active (`true`) or paused (`false`) ", $what, ".")]
+            pub fn is_active(mut self, active: bool) -> Self {
+                self.common.is_active = Some(active);
+                self
+            }
+
+            /// Ask for `total_count` on every page (costs the server a COUNT query).
+            pub fn include_total(mut self, include: bool) -> Self {
+                self.common.include_total = Some(include);
+                self
+            }
+
+            /// Items per page, 1 to 200: default 200 (the fewest requests). This is the page
+            /// size, not a cap on the walk: for that, use
+            /// [`Paginator::max_items`](crate::Paginator::max_items).
+            pub fn limit(mut self, limit: u32) -> Self {
+                self.common.limit = Some(limit);
+                self
+            }
+        }
+    };
+    ($list:ty, $what:literal, order: $order:ty) => {
+        list_setters!($list, $what);
+
+        impl $list {
+            /// Sort by this key.
+            pub fn order_by(mut self, key: $order) -> Self {
+                self.common.order_by = Some(key);
+                self
+            }
+
+            /// Sort in this direction (the API's default depends on the key: descending for
+            /// counts and times, ascending for names).
+            pub fn order_direction(mut self, direction: $crate::OrderDirection) -> Self {
+                self.common.order_direction = Some(direction);
+                self
+            }
+        }
+    };
+}
+pub(crate) use list_setters;
+
+/// A string enum of the API: the variants with their wire names, `as_str`, `Display`,
+/// `Serialize` and (unless `manual_from_str`) a `FromStr` that accepts the wire names
+/// case-insensitively and names the field in its error. With `open Other`, values the SDK does
+/// not know deserialize into `Other(String)` instead of failing.
+macro_rules! api_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident as $field:literal $(, $manual:ident)? {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $name {
+            #[doc = concat!("The API's name for the value (", $( "`", $wire, "` ", )+ ").")]
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $( $name::$variant => $wire ),+
+                }
+            }
+
+            /// The value with this wire name (compared case-insensitively).
+            #[allow(dead_code)]
+            pub(crate) fn from_wire(s: &str) -> Option<Self> {
+                let s = s.trim();
+                $( if s.eq_ignore_ascii_case($wire) { return Some($name::$variant); } )+
+                None
+            }
+
+            /// The refusal of a value that is not a wire name.
+            #[allow(dead_code)]
+            pub(crate) fn unknown(s: &str) -> $crate::Error {
+                $crate::Error::InvalidInput(format!(
+                    "{}: expected {}, got {s:?}",
+                    $field,
+                    $crate::params::one_of(&[$($wire),+])
+                ))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        $crate::params::api_enum!(@from_str $name $(, $manual)?);
+    };
+    (@from_str $name:ident) => {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::Error;
+
+            /// Parses the API's name of a value, case-insensitively.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidInput`](crate::Error::InvalidInput) for any other text; the
+            /// message lists the accepted names.
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                $name::from_wire(s).ok_or_else(|| $name::unknown(s))
+            }
+        }
+    };
+    (@from_str $name:ident, manual_from_str) => {};
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident as $field:literal, open $other:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this version of the SDK does not know, as the API spelled it.
+            $other(String),
+        }
+
+        impl $name {
+            #[doc = concat!("The API's name for the value (", $( "`", $wire, "` ", )+ "or the unknown one as sent).")]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )+
+                    $name::$other(s) => s,
+                }
+            }
+
+            /// The known value with this wire name (compared case-insensitively).
+            pub(crate) fn from_wire(s: &str) -> Option<Self> {
+                let s = s.trim();
+                $( if s.eq_ignore_ascii_case($wire) { return Some($name::$variant); } )+
+                None
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str>>::deserialize(d)?;
+                // Exact wire names only: a server's value is taken as it is spelled.
+                $( if s == $wire { return Ok($name::$variant); } )+
+                Ok($name::$other(s.into_owned()))
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::Error;
+
+            /// Parses a known value's API name, case-insensitively, as a user would type it.
+            ///
+            /// # Errors
+            ///
+            #[doc = concat!("[`Error::InvalidInput`](crate::Error::InvalidInput) for any other text: to send a value the SDK does not know yet, build [`", stringify!($name), "::", stringify!($other), "`] yourself.")]
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                $name::from_wire(s).ok_or_else(|| {
+                    $crate::Error::InvalidInput(format!(
+                        "{}: expected {}, got {s:?}",
+                        $field,
+                        $crate::params::one_of(&[$($wire),+])
+                    ))
+                })
+            }
+        }
+    };
+}
+pub(crate) use api_enum;
+
+/// "`a`, `b` or `c`".
+pub(crate) fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// An inclusive range of days (UTC) for the analytics calls, checked when it is built: its
+/// start is never after its end.
+///
+/// ```
+/// use creatoraudit::{Date, DateRange};
+///
+/// let june = DateRange::new(Date::new(2026, 6, 1)?, Date::new(2026, 6, 30)?)?;
+/// assert_eq!(june.start().to_string(), "2026-06-01");
+/// assert!(DateRange::new(Date::new(2026, 6, 2)?, Date::new(2026, 6, 1)?).is_err());
+/// # Ok::<(), creatoraudit::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateRange {
+    start: Date,
+    end: Date,
+}
+
+impl DateRange {
+    /// The days from `start` to `end`, both included.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when `start` is after `end`.
+    pub fn new(start: Date, end: Date) -> Result<Self> {
+        if start > end {
+            return Err(Error::InvalidInput(format!(
+                "start_date, end_date: start_date {start} is after end_date {end}"
+            )));
+        }
+        Ok(DateRange { start, end })
+    }
+
+    /// The first day, included.
+    pub fn start(&self) -> Date {
+        self.start
+    }
+
+    /// The last day, included.
+    pub fn end(&self) -> Date {
+        self.end
+    }
+
+    /// Adds `start_date` and `end_date` to a query.
+    pub(crate) fn write_query(&self, q: &mut Query) {
+        q.opt("start_date", Some(self.start))
+            .opt("end_date", Some(self.end));
+    }
+}
+
+/// The period of a batch metrics request: the API's default, a preset, or explicit dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) enum Window {
+    /// Nothing sent: the API's default (`30d`).
+    #[default]
+    ApiDefault,
+    Preset(Period),
+    /// `period: "custom"` with both dates.
+    Range(DateRange),
+}
+
+impl Window {
+    /// Adds the window's members to a request body.
+    pub(crate) fn write_body(self, body: &mut Map<String, Value>) {
+        match self {
+            Window::ApiDefault => {}
+            Window::Preset(period) => {
+                body.insert("period".into(), period.as_str().into());
+            }
+            Window::Range(range) => {
+                body.insert("period".into(), "custom".into());
+                body.insert("start_date".into(), range.start.to_string().into());
+                body.insert("end_date".into(), range.end.to_string().into());
+            }
+        }
+    }
+}
+
+/// The `period` and `date_range` setters of a batch request with a `window` field.
+macro_rules! window_setters {
+    ($request:ty) => {
+        impl $request {
+            /// Over a preset period (`7d`, `30d`, `90d`). Replaces an earlier
+            /// [`date_range`](Self::date_range).
+            pub fn period(mut self, period: $crate::Period) -> Self {
+                self.window = $crate::params::Window::Preset(period);
+                self
+            }
+
+            /// Over an inclusive range of days (UTC): sends `period: "custom"` with
+            /// `start_date` and `end_date`. Replaces an earlier [`period`](Self::period).
+            pub fn date_range(mut self, range: $crate::DateRange) -> Self {
+                self.window = $crate::params::Window::Range(range);
+                self
+            }
+        }
+    };
+}
+pub(crate) use window_setters;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_blanks_are_refused_with_one_message_each() {
+        let e = Query::new().limit(Some(0), 200).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid argument: limit: must be between 1 and 200, got 0"
+        );
+        assert!(Query::new().limit(Some(201), 200).is_err());
+        assert_eq!(
+            Query::new().limit(Some(200), 200).unwrap().get("limit"),
+            Some("200")
+        );
+        let e = Query::new().text("q", Some("  ")).unwrap_err();
+        assert_eq!(e.to_string(), "invalid argument: q: must not be empty");
+    }
+
+    #[test]
+    fn set_replaces_a_value_in_place() {
+        let mut q = Query::raw(&[("cursor", "a"), ("limit", "5")]);
+        q.set("cursor", "b");
+        assert_eq!(q.get("cursor"), Some("b"));
+        assert_eq!(q.pairs().len(), 2);
+        q.set("x", "1");
+        assert_eq!(q.pairs()[2].0, "x");
+    }
+
+    #[test]
+    fn date_ranges_are_checked_once() {
+        let d = |day| Date::new(2026, 6, day).unwrap();
+        assert!(DateRange::new(d(1), d(1)).is_ok());
+        let e = DateRange::new(d(2), d(1)).unwrap_err().to_string();
+        assert!(
+            e.contains("start_date 2026-06-02 is after end_date 2026-06-01"),
+            "{e}"
+        );
+        assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
+        assert_eq!(one_of(&["a"]), "`a`");
+    }
+}

@@ -1,0 +1,274 @@
+//! What the creators calls take: [`ListCreators`], [`NewCreator`], [`UpdateCreator`],
+//! [`TopCreatorsParams`], and the checks of the API's documented limits.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[cfg(doc)]
+use super::Creators;
+use crate::params::{ListCommon, Query, api_enum, list_setters, non_blank};
+use crate::types::Period;
+#[cfg(doc)]
+use crate::{Creator, Paginator};
+use crate::{Error, Result};
+
+/// The longest creator name the API accepts, in characters.
+const MAX_NAME_CHARS: usize = 255;
+/// The most metadata keys a creator may carry.
+const MAX_METADATA_KEYS: usize = 20;
+/// The longest metadata value the API accepts, in characters.
+const MAX_METADATA_VALUE_CHARS: usize = 255;
+
+api_enum! {
+    /// Sort keys of `GET /creators`.
+    #[non_exhaustive]
+    pub enum CreatorOrder as "order_by" {
+        /// `name` (the only key the API offers; its default, ascending).
+        Name = "name",
+    }
+}
+
+/// Filters and sort for [`Creators::list`]. Unset filters are not sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[must_use]
+pub struct ListCreators {
+    common: ListCommon<CreatorOrder>,
+}
+
+list_setters!(ListCreators, "creators (archived or paused)", order: CreatorOrder);
+
+impl ListCreators {
+    /// No filters: every creator, 200 per page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub(super) fn query(&self) -> Result<Query> {
+        let mut q = Query::new();
+        self.common.write(&mut q)?;
+        Ok(q)
+    }
+}
+
+/// What [`Creators::create`] sends: `name` is required, the rest optional.
+///
+/// ```
+/// use creatoraudit::NewCreator;
+///
+/// let new = NewCreator::new("Khaby Lame")
+///     .is_active(true)
+///     .metadata([("team", "growth"), ("tier", "A")])
+///     .idempotency_key("import-2026-06-15-row-17");
+/// # let _ = new;
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[must_use]
+pub struct NewCreator {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_active: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<Map<String, Value>>,
+    #[serde(skip)]
+    pub(super) idempotency_key: Option<String>,
+}
+
+impl NewCreator {
+    /// A creator with this name: 1 to 255 characters, not blank.
+    pub fn new(name: impl Into<String>) -> Self {
+        NewCreator {
+            name: name.into(),
+            is_active: None,
+            metadata: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// Create it active (`true`, the API's default) or archived (`false`).
+    pub fn is_active(mut self, active: bool) -> Self {
+        self.is_active = Some(active);
+        self
+    }
+
+    /// Key/value tags of your own: at most 20 keys, each value at most 255 characters
+    /// (counted as Unicode scalar values; a value that is not a string counts as its JSON
+    /// text). Takes any list of pairs, e.g. `[("team", "growth")]`, a `HashMap` or a
+    /// [`serde_json::Map`]; replaces tags set by an earlier call.
+    pub fn metadata<K: Into<String>, V: Into<Value>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.metadata = Some(collect_tags(tags));
+        self
+    }
+
+    /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create across
+    /// runs of a script within the API's ten-minute window.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Refuses what the API would refuse.
+    pub(super) fn check(&self) -> Result<()> {
+        check_name(&self.name)?;
+        self.metadata.as_ref().map_or(Ok(()), check_metadata)
+    }
+}
+
+/// The changes [`Creators::update`] sends. Only the fields you set are sent; at least one
+/// must be.
+///
+/// `metadata` **replaces** the creator's whole metadata object (it is not merged): see
+/// [`Creators::update`] for how to change one tag.
+///
+/// ```
+/// use creatoraudit::UpdateCreator;
+///
+/// let rename = UpdateCreator::new().name("Khaby");
+/// let archive = UpdateCreator::new().is_active(false);
+/// let clear_tags = UpdateCreator::new().metadata(serde_json::Map::new());
+/// # let _ = (rename, archive, clear_tags);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[must_use]
+pub struct UpdateCreator {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_active: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<Map<String, Value>>,
+}
+
+impl UpdateCreator {
+    /// No changes yet: set at least one field before sending.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rename the creator (1 to 255 characters, not blank).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Activate (`true`) or archive/pause (`false`) the creator. Pausing a creator pauses
+    /// all its accounts.
+    pub fn is_active(mut self, active: bool) -> Self {
+        self.is_active = Some(active);
+        self
+    }
+
+    /// **Replace** the creator's tags with these (an empty map removes them all). The limits
+    /// are those of [`NewCreator::metadata`]. Tags you leave out are deleted: to change one,
+    /// start from the creator's current [`metadata`](Creator::metadata).
+    pub fn metadata<K: Into<String>, V: Into<Value>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.metadata = Some(collect_tags(tags));
+        self
+    }
+
+    /// Whether no field is set (such an update is refused: it would change nothing).
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.is_active.is_none() && self.metadata.is_none()
+    }
+
+    /// Refuses an empty update and what the API would refuse.
+    pub(super) fn check(&self) -> Result<()> {
+        if self.is_empty() {
+            return Err(Error::InvalidInput(
+                "update: no field set; set name, is_active or metadata".into(),
+            ));
+        }
+        if let Some(name) = &self.name {
+            check_name(name)?;
+        }
+        self.metadata.as_ref().map_or(Ok(()), check_metadata)
+    }
+}
+
+/// Parameters of [`Creators::top`]. Unset parameters are not sent (the API then uses its
+/// defaults: 10 creators, its own default period).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[must_use]
+pub struct TopCreatorsParams {
+    period: Option<Period>,
+    limit: Option<u32>,
+}
+
+impl TopCreatorsParams {
+    /// The largest `limit` the leaderboard accepts.
+    pub const MAX_LIMIT: u32 = 25;
+
+    /// The API's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rank over this period.
+    pub fn period(mut self, period: Period) -> Self {
+        self.period = Some(period);
+        self
+    }
+
+    /// How many creators, 1 to 25 (the API's default: 10). For more, walk
+    /// [`Creators::list`].
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    pub(super) fn query(&self) -> Result<Query> {
+        let mut q = Query::new();
+        q.opt("period", self.period)
+            .limit(self.limit, Self::MAX_LIMIT)?;
+        Ok(q)
+    }
+}
+
+/// Refuses a blank name or one longer than the API allows.
+fn check_name(name: &str) -> Result<()> {
+    non_blank("name", name)?;
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(Error::InvalidInput(format!(
+            "name: must be at most {MAX_NAME_CHARS} characters, got {chars}"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses metadata over the API's documented limits.
+fn check_metadata(metadata: &Map<String, Value>) -> Result<()> {
+    if metadata.len() > MAX_METADATA_KEYS {
+        return Err(Error::InvalidInput(format!(
+            "metadata: at most {MAX_METADATA_KEYS} keys, got {}",
+            metadata.len()
+        )));
+    }
+    for (key, value) in metadata {
+        let chars = match value {
+            Value::String(s) => s.chars().count(),
+            other => other.to_string().chars().count(),
+        };
+        if chars > MAX_METADATA_VALUE_CHARS {
+            return Err(Error::InvalidInput(format!(
+                "metadata: the value of {key:?} must be at most {MAX_METADATA_VALUE_CHARS} \
+                 characters, got {chars}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Collects tags given in any map-like form into a JSON object.
+fn collect_tags<K: Into<String>, V: Into<Value>>(
+    tags: impl IntoIterator<Item = (K, V)>,
+) -> Map<String, Value> {
+    tags.into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect()
+}

@@ -1,0 +1,80 @@
+//! The untyped escape hatch: [`Client::request`] and [`Client::paginate`], for an endpoint
+//! or a field the typed calls do not cover yet.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::call::Call;
+use crate::pagination::Paginator;
+use crate::params::{MAX_PAGE_SIZE, Query};
+use crate::{Client, Result};
+
+impl Client {
+    /// Sends any request and returns the whole JSON body.
+    ///
+    /// `path` is relative to the base URL (`"/whoami"` and `"whoami"` are the same) and is
+    /// sent as given: encode any ids in it yourself. Query values are percent-encoded. The
+    /// call is retried as the typed ones are, except that
+    /// a POST gets no idempotency key: it is retried only on `429` (refused unprocessed), so
+    /// use the typed creates for their safe retries.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use serde_json::{Value, json};
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let overview: Value = client.request("GET", "/overview", &[("period", "30d")], None)?;
+    /// let created: Value = client.request(
+    ///     "POST",
+    ///     "/videos",
+    ///     &[],
+    ///     Some(&json!({"platform": "tiktok", "identifier": "7301234567890123456"})),
+    /// )?;
+    /// println!("{}", created["data"]["id"]);
+    /// # let _ = overview; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unknown method; otherwise the [common failures](crate::Error#common-failures),
+    /// with [`Error::Decode`](crate::Error::Decode) when the body is not the JSON `T` expects.
+    pub fn request<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<T> {
+        let mut call = Call::raw(method, path)?.query(Query::raw(query));
+        if let Some(body) = body {
+            call = call.json(body)?;
+        }
+        Ok(self.send(&call)?.json::<T>()?.value)
+    }
+
+    /// Walks any cursor-paginated listing.
+    ///
+    /// Items are read from each page's `data` array as `T`. The filters in `query` are sent
+    /// with every page, and `cursor` is set to the previous page's `next_cursor`; `limit`
+    /// defaults to 200 when `query` does not set it.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// let client = creatoraudit::Client::from_env()?;
+    /// for video in client.paginate::<serde_json::Value>("/account-videos", &[]) {
+    ///     println!("{}", video?["id"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn paginate<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Paginator<T> {
+        let mut query = Query::raw(query);
+        if query.get("limit").is_none() {
+            query.opt("limit", Some(MAX_PAGE_SIZE));
+        }
+        Paginator::new(self.clone(), Call::raw_get(path).query(query))
+    }
+}

@@ -1,0 +1,212 @@
+//! What goes on the wire: headers, URL joining, query encoding, the untyped escape hatch.
+
+use crate::support::{BEARER, JSON, KEY, builder, client, data, query, server};
+use creatoraudit::{Client, Error};
+use mockito::Matcher;
+use serde_json::{Value, json};
+
+const USER_AGENT: &str = concat!("creatoraudit-rust/", env!("CARGO_PKG_VERSION"));
+
+#[test]
+fn every_request_sends_auth_accept_and_user_agent() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/whoami")
+        .match_header("authorization", BEARER)
+        .match_header("accept", "application/json, application/problem+json")
+        .match_header("user-agent", USER_AGENT)
+        .match_header("content-type", Matcher::Missing)
+        .match_header("idempotency-key", Matcher::Missing)
+        .with_header("content-type", JSON)
+        .with_body(data(
+            json!({"type": "whoami", "organization_id": "org_2a", "api_key_name": "ci"}),
+        ))
+        .expect(1)
+        .create();
+    let me = client(&s).whoami().unwrap();
+    m.assert();
+    assert_eq!(me.organization_id, "org_2a");
+    assert_eq!(me.api_key_name.as_deref(), Some("ci"));
+}
+
+#[test]
+fn user_agent_suffix_is_appended() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/whoami")
+        .match_header("user-agent", format!("{USER_AGENT} my-export/1.2").as_str())
+        .with_body(data(json!({"organization_id": "o"})))
+        .create();
+    let c = builder(&s)
+        .user_agent_suffix("my-export/1.2")
+        .build()
+        .unwrap();
+    c.whoami().unwrap();
+    m.assert();
+}
+
+#[test]
+fn base_url_and_path_slashes_never_double_or_drop() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/whoami")
+        .with_body(data(json!({"organization_id": "o"})))
+        .expect(6)
+        .create();
+    for base in [format!("{}/v2", s.url()), format!("{}/v2/", s.url())] {
+        let c = Client::builder()
+            .api_key(KEY)
+            .base_url(&base)
+            .build()
+            .unwrap();
+        c.whoami().unwrap();
+        let _: Value = c.request("GET", "/whoami", &[], None).unwrap();
+        let _: Value = c.request("GET", "whoami", &[], None).unwrap();
+    }
+    m.assert();
+}
+
+#[test]
+fn query_values_are_percent_encoded() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/search")
+        .match_query(query("q=caf%C3%A9%20%26%20bar%3D1%2F2&limit=5"))
+        .with_body(json!({"data": {}, "meta": {}}).to_string())
+        .create();
+    let _: Value = client(&s)
+        .request(
+            "get",
+            "/search",
+            &[("q", "café & bar=1/2"), ("limit", "5")],
+            None,
+        )
+        .unwrap();
+    m.assert();
+}
+
+#[test]
+fn request_sends_json_bodies_and_returns_the_whole_body() {
+    let mut s = server();
+    let body =
+        json!({"platform": "tiktok", "identifier": "7301234567890123456", "is_active": true});
+    let m = s
+        .mock("POST", "/v2/videos")
+        .match_header("content-type", JSON)
+        .match_header("authorization", BEARER)
+        .match_body(Matcher::Json(body.clone()))
+        .with_status(201)
+        .with_body(data(json!({"id": "v1", "type": "video"})))
+        .expect(1)
+        .create();
+    let out: Value = client(&s)
+        .request("POST", "/videos", &[], Some(&body))
+        .unwrap();
+    m.assert();
+    assert_eq!(out["data"]["id"], "v1");
+}
+
+#[test]
+fn request_decodes_into_any_type() {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        data: Inner,
+    }
+    #[derive(serde::Deserialize)]
+    struct Inner {
+        organization_id: String,
+    }
+    let mut s = server();
+    s.mock("GET", "/v2/whoami")
+        .with_body(data(json!({"organization_id": "o-1"})))
+        .create();
+    let e: Envelope = client(&s).request("GET", "/whoami", &[], None).unwrap();
+    assert_eq!(e.data.organization_id, "o-1");
+}
+
+#[test]
+fn unknown_methods_are_refused_before_sending() {
+    let mut s = server();
+    let m = s.mock("TRACE", Matcher::Any).expect(0).create();
+    let err = client(&s)
+        .request::<Value>("TRACE", "/whoami", &[], None)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidInput(ref m) if m.contains("method")),
+        "{err}"
+    );
+    m.assert();
+}
+
+#[test]
+fn health_and_meta_send_no_key() {
+    let mut s = server();
+    let health = s
+        .mock("GET", "/v2/health")
+        .match_header("authorization", Matcher::Missing)
+        .with_body("OK")
+        .create();
+    let meta = s
+        .mock("GET", "/v2/meta")
+        .match_header("authorization", Matcher::Missing)
+        .with_body(data(json!({
+            "type": "api_meta", "api_version": "v2", "status": "current",
+            "docs_url": "https://api.creatoraudit.com/v2/docs",
+            "openapi_url": "https://api.creatoraudit.com/v2/openapi.json",
+            "whoami_url": "https://api.creatoraudit.com/v2/whoami",
+            "deprecation": null, "sunset": null, "new_field": 1
+        })))
+        .create();
+    let c = client(&s);
+    let h = c.health().unwrap();
+    assert_eq!(h.status, 200);
+    assert_eq!(h.body, Value::String("OK".into()));
+    let m = c.meta().unwrap();
+    assert_eq!(m.api_version.as_deref(), Some("v2"));
+    assert_eq!(
+        m.openapi_url.as_deref(),
+        Some("https://api.creatoraudit.com/v2/openapi.json")
+    );
+    assert!(m.is_current());
+    health.assert();
+    meta.assert();
+}
+
+#[test]
+fn health_keeps_a_json_body_and_reads_an_empty_one_as_null() {
+    let mut s = server();
+    s.mock("GET", "/v2/health")
+        .with_body(r#"{"status":"ok"}"#)
+        .create();
+    assert_eq!(client(&s).health().unwrap().body, json!({"status": "ok"}));
+    s.reset();
+    s.mock("GET", "/v2/health").with_status(204).create();
+    assert_eq!(client(&s).health().unwrap().body, Value::Null);
+}
+
+#[test]
+fn rate_limit_snapshot_is_kept_on_the_client_and_the_response() {
+    let mut s = server();
+    s.mock("GET", "/v2/whoami")
+        .with_header("x-ratelimit-limit", "600")
+        .with_header("x-ratelimit-remaining", "12")
+        .with_header("x-ratelimit-reset", "1718354400")
+        .with_header("x-request-id", "req_abc")
+        .with_header("etag", "\"w1\"")
+        .with_body(data(json!({"organization_id": "o"})))
+        .create();
+    let c = client(&s);
+    assert_eq!(c.rate_limit(), None);
+    let r = c.whoami_with_meta().unwrap();
+    let rl = r.meta.rate_limit.unwrap();
+    assert_eq!((rl.limit, rl.remaining, rl.reset), (600, 12, 1_718_354_400));
+    assert_eq!(r.meta.request_id.as_deref(), Some("req_abc"));
+    assert_eq!(r.meta.etag.as_deref(), Some("\"w1\""));
+    assert_eq!(r.meta.status, Some(200));
+    assert_eq!(r.meta.attempts, 1);
+    assert_eq!(
+        c.clone().rate_limit(),
+        Some(rl),
+        "clones share the snapshot"
+    );
+}

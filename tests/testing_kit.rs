@@ -923,3 +923,44 @@ fn fake_serves_clients_on_several_threads() {
     }
     assert_eq!(fake.requests().len(), 4 * 5);
 }
+
+#[test]
+fn fake_http_conventions() {
+    let fake = FakeApi::start();
+    let key = creatoraudit::testing::TEST_API_KEY;
+    let err = fake
+        .client()
+        .request::<serde_json::Value>("DELETE", "accounts", &[], None)
+        .unwrap_err();
+    assert_eq!(api_error(&err).0, 405);
+    let err = fake
+        .client()
+        .request::<serde_json::Value>("GET", "no-such-thing", &[], None)
+        .unwrap_err();
+    assert!(err.is_not_found());
+
+    let out = raw_request(
+        &fake,
+        &format!(
+            "GET /v2/whoami HTTP/1.1\r\nauthorization: Bearer {key}\r\naccept: text/html\r\nconnection: close\r\n\r\n"
+        ),
+    );
+    assert!(out.starts_with("HTTP/1.1 406"), "{out}");
+    let out = raw_request(
+        &fake,
+        &format!(
+            "POST /v2/creators HTTP/1.1\r\nauthorization: Bearer {key}\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nhi"
+        ),
+    );
+    assert!(out.starts_with("HTTP/1.1 415"), "{out}");
+    let out = raw_request(
+        &fake,
+        "GET /v2/whoami HTTP/1.1\r\nconnection: close\r\n\r\n",
+    );
+    assert!(out.starts_with("HTTP/1.1 401"), "{out}");
+    assert!(!out.to_ascii_lowercase().contains("x-ratelimit"), "{out}");
+    assert!(
+        out.to_ascii_lowercase().contains("x-request-id: req_fake_"),
+        "{out}"
+    );
+}

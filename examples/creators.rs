@@ -4,8 +4,9 @@
 //! cargo run --example creators
 //! ```
 //!
-//! Without `CREATORAUDIT_API_KEY` it starts a local mock of the API (no key, no network) and
-//! walks through the creators endpoints: create a creator, link accounts to it (a new link,
+//! Without `CREATORAUDIT_API_KEY` it starts the SDK's offline fake of the API
+//! (`creatoraudit::testing::FakeApi`: no key, no network; it keeps what you write) and walks
+//! through the creators endpoints: create a creator, link accounts to it (a new link,
 //! a re-link, a conflict), read it with and without an ETag, merge one tag into its
 //! metadata, list creators page by page, read the leaderboard and a creator's analytics,
 //! unlink and delete, and two inputs refused before any request.
@@ -16,12 +17,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use creatoraudit::testing::FakeApi;
 use creatoraudit::{
-    Client, Conditional, CreatorOrder, Date, DateRange, Error, ErrorCode, ListCreators, NewCreator,
-    OrderDirection, Period, TopCreatorsParams, UpdateCreator,
+    Client, Conditional, CreatorOrder, Date, DateRange, Error, ErrorCode, ListAccounts,
+    ListCreators, NewCreator, OrderDirection, Period, Platform, TopCreatorsParams, UpdateCreator,
 };
-use mockito::{Matcher, ServerGuard};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 type Fallible<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
@@ -39,15 +40,13 @@ fn main() -> Fallible {
         read_creator(&client, &id)?;
         leaderboard(&client)?;
         analytics(&client, &id, days_before(today, 29)?, today)?;
-        println!("\nDone. Unset CREATORAUDIT_API_KEY to see the writes against a local mock.");
+        println!("\nDone. Unset CREATORAUDIT_API_KEY to see the writes against the offline fake.");
     } else {
-        println!("CREATORAUDIT_API_KEY is not set: running against a local mock of the API.\n");
-        let server = mock::start();
-        let client = Client::builder()
-            .api_key("ca_test_creators_example")
-            .base_url(format!("{}/v2", server.url()))
-            .build()?;
-        let id = create_and_link(&client)?;
+        println!("CREATORAUDIT_API_KEY is not set: running against the SDK's offline fake.\n");
+        let fake = FakeApi::start();
+        let client = fake.client();
+        let accounts = pick_accounts(&client)?;
+        let id = create_and_link(&client, &accounts)?;
         read_creator(&client, &id)?;
         merge_metadata(&client, &id)?;
         list_creators(&client)?;
@@ -58,7 +57,7 @@ fn main() -> Fallible {
             Date::new(2026, 5, 16)?,
             Date::new(2026, 6, 15)?,
         )?;
-        clean_up(&client, &id)?;
+        clean_up(&client, &id, &accounts.free)?;
         refused_before_sending(&client);
         println!(
             "\nDone. Set CREATORAUDIT_API_KEY to run the read-only part against the real API."
@@ -67,8 +66,38 @@ fn main() -> Fallible {
     Ok(())
 }
 
+/// Two tracked TikTok accounts: one linked to no creator, one linked to some creator.
+struct Accounts {
+    free: String,
+    taken: String,
+}
+
+/// Finds the accounts to link in the organization's own listing.
+fn pick_accounts(client: &Client) -> Fallible<Accounts> {
+    println!("-> Pick two TikTok accounts.   GET /accounts?platform=tiktok");
+    let (mut free, mut taken) = (None, None);
+    for account in client
+        .accounts()
+        .list(ListAccounts::new().platform(Platform::TikTok))
+    {
+        let account = account?;
+        match account.creator_id {
+            None => free = free.or(Some(account.id)),
+            Some(_) => taken = taken.or(Some(account.id)),
+        }
+        if free.is_some() && taken.is_some() {
+            break;
+        }
+    }
+    let (Some(free), Some(taken)) = (free, taken) else {
+        return Err("the offline fake has linked and unlinked TikTok accounts".into());
+    };
+    println!("   {free} (no creator), {taken} (linked to another creator)\n");
+    Ok(Accounts { free, taken })
+}
+
 /// Creates a creator and links accounts to it. Returns its id.
-fn create_and_link(client: &Client) -> Fallible<String> {
+fn create_and_link(client: &Client, accounts: &Accounts) -> Fallible<String> {
     let creators = client.creators();
 
     println!("-> Create a creator.   POST /creators");
@@ -85,7 +114,7 @@ fn create_and_link(client: &Client) -> Fallible<String> {
     let id = created.into_inner().id;
 
     println!("\n-> Link accounts.   PUT /creators/{{id}}/accounts/{{account_id}}");
-    for account in [mock::TIKTOK_ACCOUNT, mock::TIKTOK_ACCOUNT] {
+    for account in [&accounts.free, &accounts.free] {
         let link = creators.link_account(&id, account)?;
         let what = if link.is_new() {
             "linked (201 Created)"
@@ -94,20 +123,16 @@ fn create_and_link(client: &Client) -> Fallible<String> {
         };
         println!("   {account}: {what}; link record {}", link.record);
     }
-    match creators.link_account(&id, mock::OTHER_CREATORS_ACCOUNT) {
+    match creators.link_account(&id, &accounts.taken) {
         Err(Error::Api(p)) if p.code == ErrorCode::Conflict => println!(
             "   {}: {} {} ({}): unlink it from its creator first",
-            mock::OTHER_CREATORS_ACCOUNT,
+            accounts.taken,
             p.status,
             p.code.as_str(),
             p.detail
         ),
         Err(e) => return Err(e.into()),
-        Ok(link) => println!(
-            "   {}: linked ({:?})",
-            mock::OTHER_CREATORS_ACCOUNT,
-            link.record
-        ),
+        Ok(link) => println!("   {}: linked ({:?})", accounts.taken, link.record),
     }
     Ok(id)
 }
@@ -233,12 +258,12 @@ fn analytics(client: &Client, id: &str, start: Date, end: Date) -> Fallible {
 }
 
 /// Unlinks the account and deletes the creator.
-fn clean_up(client: &Client, id: &str) -> Fallible {
+fn clean_up(client: &Client, id: &str, account: &str) -> Fallible {
     println!(
         "\n-> Clean up.   DELETE /creators/{id}/accounts/{{account_id}}, DELETE /creators/{id}"
     );
-    client.creators().unlink_account(id, mock::TIKTOK_ACCOUNT)?;
-    println!("   unlinked {}", mock::TIKTOK_ACCOUNT);
+    client.creators().unlink_account(id, account)?;
+    println!("   unlinked {account}");
     client.creators().delete(id)?;
     println!("   deleted {id}");
     Ok(())
@@ -253,15 +278,13 @@ fn refused_before_sending(client: &Client) {
     if let Err(e) = client.creators().update("any-id", &UpdateCreator::new()) {
         println!("   update with nothing set:  {e}");
     }
+    // A range whose start is after its end cannot even be built.
     let range = DateRange::new(
         Date::new(2026, 6, 15).expect("a valid date"),
         Date::new(2026, 6, 1).expect("a valid date"),
     );
-    if let Err(e) = client
-        .creators()
-        .analytics("any-id", range.expect("REASON"))
-    {
-        println!("   analytics, start > end:   {e}");
+    if let Err(e) = range {
+        println!("   a range with start > end:  {e}");
     }
 }
 
@@ -303,155 +326,4 @@ fn date_from_days(days: i64) -> Fallible<Date> {
         u8::try_from(month)?,
         u8::try_from(day)?,
     )?)
-}
-
-/// A local mock of the creators endpoints, primed with answers shaped like the API's.
-mod mock {
-    use super::*;
-
-    pub const CREATOR: &str = "9b2e4c1a-7f3d-4e8a-b6c5-1d2e3f4a5b6c";
-    pub const TIKTOK_ACCOUNT: &str = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
-    pub const OTHER_CREATORS_ACCOUNT: &str = "7d3e9a10-2b4c-4d5e-8f60-718293a4b5c6";
-    const ETAG: &str = "\"c-3f9a\"";
-
-    fn creator(metadata: Value, linked: u64) -> Value {
-        json!({
-            "id": CREATOR, "type": "creator", "name": "Khaby Lame", "is_active": true,
-            "metadata": metadata,
-            "accounts_summary": {"total": linked, "platforms": {"tiktok": linked},
-                                 "total_followers": 162_400_000 * linked}
-        })
-    }
-
-    pub fn start() -> ServerGuard {
-        let mut s = mockito::Server::new();
-        let creator_path = format!("/v2/creators/{CREATOR}");
-        let link_path = format!("{creator_path}/accounts/{TIKTOK_ACCOUNT}");
-        let json_reply = |m: mockito::Mock, status: usize, body: Value| {
-            m.with_status(status)
-                .with_header("content-type", "application/json")
-                .with_header("x-request-id", "req_example")
-                .with_body(body.to_string())
-                .create()
-        };
-
-        json_reply(
-            s.mock("POST", "/v2/creators"),
-            201,
-            json!({"data": creator(json!({"team": "growth", "region": "EU"}), 0)}),
-        );
-        // The first link creates it; the same link again is an idempotent 200.
-        json_reply(
-            s.mock("PUT", link_path.as_str()).expect(1),
-            201,
-            json!({"data": {"creator_id": CREATOR, "account_id": TIKTOK_ACCOUNT,
-                            "linked_at": "2026-06-15T10:00:00Z"}}),
-        );
-        json_reply(
-            s.mock("PUT", link_path.as_str()),
-            200,
-            json!({"data": {"creator_id": CREATOR, "account_id": TIKTOK_ACCOUNT,
-                            "linked_at": "2026-06-15T10:00:00Z"}}),
-        );
-        s.mock(
-            "PUT",
-            format!("{creator_path}/accounts/{OTHER_CREATORS_ACCOUNT}").as_str(),
-        )
-        .with_status(409)
-        .with_header("content-type", "application/problem+json")
-        .with_body(
-            json!({"type": "urn:creatoraudit:error:conflict", "title": "Conflict", "status": 409,
-                   "detail": "Account is already linked to another creator.", "code": "CONFLICT",
-                   "instance": format!("{creator_path}/accounts/{OTHER_CREATORS_ACCOUNT}"),
-                   "request_id": "req_conflict"})
-            .to_string(),
-        )
-        .create();
-
-        let current = creator(json!({"team": "growth", "region": "EU"}), 1);
-        json_reply(
-            s.mock("GET", creator_path.as_str())
-                .match_header("if-none-match", Matcher::Missing)
-                .with_header("etag", ETAG),
-            200,
-            json!({"data": current}),
-        );
-        s.mock("GET", creator_path.as_str())
-            .match_header("if-none-match", ETAG)
-            .with_status(304)
-            .with_header("etag", ETAG)
-            .create();
-        // PATCH answers with the metadata it was sent: it replaces the stored object.
-        s.mock("PATCH", creator_path.as_str())
-            .with_header("content-type", "application/json")
-            .with_body_from_request(|req| {
-                let sent: Value =
-                    serde_json::from_slice(req.body().unwrap_or(&Vec::new())).unwrap_or_default();
-                let mut updated = creator(json!({}), 1);
-                if let Some(tags) = sent.get("metadata") {
-                    updated["metadata"] = tags.clone();
-                }
-                json!({"data": updated}).to_string().into_bytes()
-            })
-            .create();
-
-        let roster: Vec<Value> = [
-            ("0c5d", "Ada Lovelace", 3),
-            ("1e7f", "Bo Burnham", 1),
-            (CREATOR, "Khaby Lame", 1),
-            ("5a9b", "Zoe Sugg", 2),
-        ]
-        .into_iter()
-        .map(|(id, name, linked)| {
-            json!({"id": id, "type": "creator", "name": name, "is_active": true, "metadata": {},
-                   "accounts_summary": {"total": linked, "platforms": {"instagram": linked},
-                                        "total_followers": 1_000_000 * linked}})
-        })
-        .collect();
-        for (cursor, items, next) in [
-            (None, &roster[..2], Some("eyJhZnRlciI6IkJvIn0")),
-            (Some("eyJhZnRlciI6IkJvIn0"), &roster[2..], None),
-        ] {
-            let query = match cursor {
-                None => "is_active=true&order_by=name&order_direction=asc&limit=2".to_owned(),
-                Some(c) => {
-                    format!("is_active=true&order_by=name&order_direction=asc&limit=2&cursor={c}")
-                }
-            };
-            json_reply(
-                s.mock("GET", "/v2/creators")
-                    .match_query(Matcher::Exact(query)),
-                200,
-                json!({"data": items, "filters": {"is_active": true, "order_by": "name"},
-                       "pagination": {"next_cursor": next, "has_next": next.is_some(), "limit": 2}}),
-            );
-        }
-
-        // The leaderboard's and the analytics' fields are not documented: these are examples.
-        json_reply(
-            s.mock("GET", "/v2/creators/top")
-                .match_query(Matcher::Exact("period=30d&limit=5".into())),
-            200,
-            json!({"data": [
-                {"id": CREATOR, "name": "Khaby Lame", "views": 48_200_000, "engagement_rate": 6.1},
-                {"id": "0c5d", "name": "Ada Lovelace", "views": 12_900_000, "engagement_rate": 4.4},
-                {"id": "5a9b", "name": "Zoe Sugg", "views": 3_100_000, "engagement_rate": 5.0}
-            ]}),
-        );
-        json_reply(
-            s.mock("GET", format!("{creator_path}/analytics").as_str())
-                .match_query(Matcher::Any),
-            200,
-            json!({"data": {"views": 48_200_000, "likes": 2_600_000,
-                            "comments": 41_000, "shares": 300_000, "followers": 162_400_000}}),
-        );
-
-        s.mock("DELETE", link_path.as_str())
-            .with_status(204)
-            .create();
-        s.mock("DELETE", creator_path.as_str())
-            .with_status(204)
-            .create();
-        s
-    }
 }

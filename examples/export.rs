@@ -12,9 +12,11 @@
 //! continues where it stopped, and exits non-zero: 75 when trying again later may work, 1
 //! otherwise, 2 for bad arguments.
 //!
-//! Without `CREATORAUDIT_API_KEY` it exports from a local mock of the API, so it can be tried
-//! offline. There, `EXPORT_DEMO_FAIL_AT=400` makes the page at cursor `400` fail with a 503,
-//! to see an interrupted export and its `--resume` line.
+//! Without `CREATORAUDIT_API_KEY` it exports from the SDK's offline fake of the API
+//! (`creatoraudit::testing::FakeApi`, with 450 accounts, 120 videos and 30 creators), so it
+//! can be tried offline. There, `EXPORT_DEMO_FAIL_AT=200` makes the fake answer `503` once
+//! 200 records are exported (by fault injection), to see an interrupted export and its
+//! `--resume` line; the resumed run (without the variable) completes it.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -50,19 +52,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let _mock; // keeps the offline server alive while exporting
+    let _fake; // keeps the offline API alive while exporting
     let client = if std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty()) {
         Client::builder()
             .read_env()
             .and_then(|b| b.user_agent_suffix("export-example").build())
     } else {
-        eprintln!("export: CREATORAUDIT_API_KEY is not set; exporting from a local mock API");
-        let server = offline::start();
-        let client = Client::builder()
-            .api_key("ca_test_export")
-            .base_url(format!("{}/v2", server.url()))
+        eprintln!("export: CREATORAUDIT_API_KEY is not set; exporting from the offline fake API");
+        let fake = offline::start(&args.resource, args.page_size);
+        let client = fake
+            .client_builder()
+            .user_agent_suffix("export-example")
             .build();
-        _mock = server;
+        _fake = fake;
         client
     };
     let client = match client {
@@ -491,92 +493,30 @@ impl Args {
     }
 }
 
-/// A local mock of the API with a few hundred records, for trying the example offline.
+/// The offline API: the SDK's fake, with a few hundred records.
 mod offline {
-    use mockito::{Matcher, ServerGuard};
-    use serde_json::{Value, json};
+    use creatoraudit::testing::{FakeApi, Fault};
 
-    pub fn start() -> ServerGuard {
-        let mut s = mockito::Server::new();
-        let accounts: Vec<Value> = (0..450)
-            .map(|i| {
-                json!({"id": format!("acc-{i:04}"), "platform": if i % 3 == 0 { "instagram" } else { "tiktok" },
-                       "username": format!("creator_{i}"), "name": format!("Creator {i}"), "is_active": true,
-                       "category": "lifestyle", "follower_count": 1_000 * (450 - i), "view_count": 90_000 * i,
-                       "like_count": 7_000 * i, "last_scrape_time": "2026-11-28T09:30:00Z"})
-            })
-            .collect();
-        let videos: Vec<Value> = (0..120)
-            .map(|i| {
-                json!({"id": format!("vid-{i:04}"), "platform": "instagram", "shortcode": format!("C{i:06}"),
-                       "account_username": "natgeo", "create_time": "2026-11-01T12:00:00Z",
-                       "view_count": 10_000 + i, "like_count": 900, "comment_count": 12, "share_count": 30,
-                       "description": "a caption, with \"quotes\""})
-            })
-            .collect();
-        let creators: Vec<Value> = (0..30)
-            .map(|i| {
-                json!({"id": format!("cre-{i:04}"), "name": format!("Creator group {i}"), "is_active": true,
-                       "metadata": {}, "accounts_summary": {"total": 2, "platforms": {"tiktok": 2},
-                       "total_followers": 50_000 * i}})
-            })
-            .collect();
-        serve(&mut s, "/v2/accounts", &accounts);
-        serve(&mut s, "/v2/videos", &videos);
-        serve(&mut s, "/v2/creators", &creators);
-        s
-    }
-
-    /// Serves `items` in pages of the requested `limit`, with offset cursors, filtered by
-    /// `platform` when asked. The cursor named by `EXPORT_DEMO_FAIL_AT` answers 503.
-    fn serve(s: &mut ServerGuard, path: &str, items: &[Value]) {
-        let items = items.to_vec();
-        if let Ok(at) = std::env::var("EXPORT_DEMO_FAIL_AT") {
-            s.mock("GET", path)
-                .match_query(Matcher::UrlEncoded("cursor".into(), at))
-                .with_status(503)
-                // Keep winning over the page mock below, on every retry.
-                .expect_at_most(usize::MAX)
-                .with_header("content-type", "application/problem+json")
-                .with_header("x-request-id", "req_demo_503")
-                .with_body(
-                    json!({"type": "urn:creatoraudit:error:service-unavailable", "title": "Service Unavailable",
-                           "status": 503, "detail": "Temporarily unavailable (demo).",
-                           "code": "SERVICE_UNAVAILABLE", "request_id": "req_demo_503"})
-                    .to_string(),
-                )
-                .create();
+    /// Starts the fake. With `EXPORT_DEMO_FAIL_AT=N`, every request for the resource after
+    /// the first `N` records (pages of `page_size`) answers `503 SERVICE_UNAVAILABLE`: an
+    /// interrupted export, to see its `--resume` line.
+    pub fn start(resource: &str, page_size: Option<u32>) -> FakeApi {
+        let fake = FakeApi::builder()
+            .accounts(450)
+            .videos(120)
+            .creators(30)
+            .start();
+        if let Some(at) = std::env::var("EXPORT_DEMO_FAIL_AT")
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok())
+        {
+            let pages_before = at / page_size.unwrap_or(200).max(1);
+            fake.inject(
+                Fault::new("GET", &format!("/{resource}"), 503)
+                    .after(pages_before)
+                    .always(),
+            );
         }
-        s.mock("GET", path)
-            .match_query(Matcher::Any)
-            .with_header("content-type", "application/json")
-            .with_header("x-ratelimit-limit", "600")
-            .with_header("x-ratelimit-remaining", "598")
-            .with_header("x-ratelimit-reset", "1893456000")
-            .with_body_from_request(move |req| {
-                let query = req.path_and_query().split_once('?').map_or("", |(_, q)| q);
-                let param = |name: &str| {
-                    query
-                        .split('&')
-                        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
-                        .and_then(|v| v.parse::<usize>().ok())
-                };
-                let platform = query
-                    .split('&')
-                    .find_map(|kv| kv.strip_prefix("platform="));
-                let items: Vec<&Value> = items
-                    .iter()
-                    .filter(|i| platform.is_none_or(|p| i["platform"] == p))
-                    .collect();
-                let limit = param("limit").unwrap_or(50).clamp(1, 200);
-                let start = param("cursor").unwrap_or(0).min(items.len());
-                let end = (start + limit).min(items.len());
-                let next = (end < items.len()).then(|| end.to_string());
-                json!({"data": items[start..end], "filters": {},
-                       "pagination": {"next_cursor": next, "has_next": next.is_some(), "limit": limit}})
-                .to_string()
-                .into_bytes()
-            })
-            .create();
+        fake
     }
 }

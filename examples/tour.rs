@@ -4,29 +4,25 @@
 //! cargo run --example tour
 //! ```
 //!
-//! Without `CREATORAUDIT_API_KEY` it starts a local mock of the API (no key, no network) and
-//! walks through: who am I, a listing across three pages, a create with its idempotency key,
-//! and a validation error handled by its code. With `CREATORAUDIT_API_KEY` set it runs the
-//! read-only part against the real API.
+//! Without `CREATORAUDIT_API_KEY` it starts the SDK's offline fake of the API
+//! (`creatoraudit::testing::FakeApi`: no key, no network) and walks through: who am I, a
+//! filtered listing across pages, a create with its idempotency key, and a validation error
+//! handled by its code. With `CREATORAUDIT_API_KEY` set it runs the read-only part against
+//! the real API.
 
+use creatoraudit::testing::FakeApi;
 use creatoraudit::{Client, ErrorCode, ListAccounts, NewAccount, Period, Platform};
-use mockito::{Matcher, ServerGuard};
-use serde_json::{Value, json};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let live = std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty());
-    // The mock server must outlive the client's calls, so it is kept here.
-    let (client, _mock) = if live {
+    // The fake must outlive the client's calls, so it is kept here.
+    let (client, _fake) = if live {
         println!("CREATORAUDIT_API_KEY is set: touring the real API (read-only calls).\n");
         (Client::from_env()?, None)
     } else {
-        println!("CREATORAUDIT_API_KEY is not set: touring a local mock of the API.\n");
-        let server = mock_api();
-        let client = Client::builder()
-            .api_key("ca_test_tour")
-            .base_url(format!("{}/v2", server.url()))
-            .build()?;
-        (client, Some(server))
+        println!("CREATORAUDIT_API_KEY is not set: touring the SDK's offline fake of the API.\n");
+        let fake = FakeApi::start();
+        (fake.client(), Some(fake))
     };
 
     println!("1. Who am I?   GET /whoami");
@@ -108,97 +104,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("\nDone. Set CREATORAUDIT_API_KEY to run the read-only part against the real API.");
     Ok(())
-}
-
-/// A local server that answers like the API.
-fn mock_api() -> ServerGuard {
-    let mut s = mockito::Server::new();
-    let rate = |m: mockito::Mock, left: u32| {
-        m.with_header("content-type", "application/json")
-            .with_header("x-ratelimit-limit", "600")
-            .with_header("x-ratelimit-remaining", &left.to_string())
-            .with_header("x-ratelimit-reset", "1893456000")
-    };
-    rate(s.mock("GET", "/v2/whoami"), 599)
-        .with_header("x-request-id", "req_7Hq2Zb")
-        .with_body(
-            json!({"data": {"type": "whoami", "organization_id": "2f6c1e0a-4b8d-4a52-9d1e-7c3b5a9e8f10",
-                   "api_key_name": "tour"}})
-            .to_string(),
-        )
-        .create();
-
-    let people = [
-        ("khaby.lame", 162_400_000u64),
-        ("charlidamelio", 155_100_000),
-        ("mrbeast", 104_300_000),
-        ("bellapoarch", 93_600_000),
-        ("addisonre", 88_700_000),
-    ];
-    let cursors = [None, Some("eyJvIjoyfQ"), Some("eyJvIjo0fQ")];
-    for (i, chunk) in people.chunks(2).enumerate() {
-        let items: Vec<Value> = chunk
-            .iter()
-            .enumerate()
-            .map(|(j, (name, followers))| {
-                json!({"id": format!("4f1c2d3e-0000-4000-8000-00000000000{}", i * 2 + j), "type": "account",
-                       "platform": "tiktok", "username": name, "follower_count": followers,
-                       "is_active": true, "added_at": "2026-06-14T09:30:00Z"})
-            })
-            .collect();
-        let next = cursors.get(i + 1).copied().flatten();
-        let query = match cursors[i] {
-            None => "platform=tiktok&limit=2".to_string(),
-            Some(c) => format!("platform=tiktok&limit=2&cursor={c}"),
-        };
-        rate(s.mock("GET", "/v2/accounts"), 598 - i as u32)
-            .match_query(Matcher::Exact(query))
-            .with_body(
-                json!({"data": items,
-                       "pagination": {"next_cursor": next, "has_next": next.is_some(), "limit": 2},
-                       "filters": {"platform": "tiktok"}})
-                .to_string(),
-            )
-            .create();
-    }
-
-    rate(s.mock("GET", "/v2/overview"), 590)
-        .match_query(Matcher::Exact("period=30d".into()))
-        .with_body(
-            json!({"data": {"type": "overview",
-                "current": {"total_views": 48_200_000, "engagement_rate": 5.4, "active_accounts": 5,
-                            "account_videos": 1_250, "tracked_videos": 12},
-                "previous": {"total_views": 41_000_000, "engagement_rate": 5.1, "active_accounts": 5,
-                             "account_videos": 1_180, "tracked_videos": 10},
-                "changes": {"total_views_pct": 17.6, "engagement_rate_pct": 5.9, "active_accounts_pct": 0.0,
-                            "account_videos_pct": 5.9, "tracked_videos_pct": 20.0}}})
-            .to_string(),
-        )
-        .create();
-
-    rate(s.mock("POST", "/v2/accounts"), 589)
-        .match_body(Matcher::PartialJson(json!({"platform": "tiktok"})))
-        .with_status(201)
-        .with_body(
-            json!({"data": {"id": "8a7b6c5d-1111-4222-8333-444455556666", "type": "account", "platform": "tiktok",
-                   "username": "khaby.lame", "category": "comedy", "scrape_interval_hours": 12,
-                   "added_at": "2026-11-29T10:00:00Z", "last_scrape_time": null}})
-            .to_string(),
-        )
-        .create();
-
-    rate(s.mock("POST", "/v2/accounts"), 588)
-        .match_body(Matcher::PartialJson(json!({"platform": "myspace"})))
-        .with_status(422)
-        .with_header("content-type", "application/problem+json")
-        .with_header("x-request-id", "req_Vx81Lm")
-        .with_body(
-            json!({"type": "urn:creatoraudit:error:validation-error", "title": "Unprocessable Entity",
-                   "status": 422, "detail": "Request failed validation.", "code": "VALIDATION_ERROR",
-                   "instance": "/v2/accounts", "request_id": "req_Vx81Lm",
-                   "errors": [{"field": "platform", "message": "must be one of: instagram, tiktok"}]})
-            .to_string(),
-        )
-        .create();
-    s
 }

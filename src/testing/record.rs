@@ -1,0 +1,183 @@
+//! [`RecordedRequest`]: what a client sent to [`MockApi`](super::MockApi) or
+//! [`FakeApi`](super::FakeApi).
+
+use serde_json::Value;
+
+/// One request as the kit's servers received it, for assertions on what your code sent.
+///
+/// The same type for [`MockApi::requests`](super::MockApi::requests) and
+/// [`FakeApi::requests`](super::FakeApi::requests), in the order the requests arrived.
+///
+/// ```
+/// # #[cfg(feature = "fake")]
+/// # fn main() -> creatoraudit::Result<()> {
+/// use creatoraudit::testing::FakeApi;
+/// use creatoraudit::{ListAccounts, Platform};
+///
+/// let fake = FakeApi::start();
+/// let first = fake.client().accounts().list(ListAccounts::new().platform(Platform::TikTok)).next();
+/// assert!(first.is_some());
+///
+/// let sent = &fake.requests()[0];
+/// assert_eq!((sent.method.as_str(), sent.path.as_str()), ("GET", "/v2/accounts"));
+/// assert_eq!(sent.query_param("platform"), Some("tiktok"));
+/// assert!(sent.header("accept").is_some_and(|a| a.contains("application/json")));
+/// assert!(sent.header("authorization").is_none(), "never recorded");
+/// # Ok(()) }
+/// # #[cfg(not(feature = "fake"))]
+/// # fn main() {}
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// The method, upper case: `"GET"`.
+    pub method: String,
+    /// The path as sent, without the query: `"/v2/accounts"`.
+    pub path: String,
+    /// The query parameters in the order sent, percent-decoded (`+` read as a space).
+    pub query: Vec<(String, String)>,
+    /// The body: `None` when the request had none, its JSON when it was JSON, else a JSON
+    /// string holding its text.
+    pub body: Option<Value>,
+    /// The headers in the order sent, names lower case. `Authorization` is never recorded,
+    /// so the API key does not end up in test output.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RecordedRequest {
+    /// Builds a record from the raw parts of a request. `target` is the path with its query.
+    pub(crate) fn from_parts<'a>(
+        method: &str,
+        target: &str,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+        body: &[u8],
+    ) -> Self {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        RecordedRequest {
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            query: parse_query(query),
+            body: body_value(body),
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+                .filter(|(name, _)| name != "authorization")
+                .collect(),
+        }
+    }
+
+    /// The first value of query parameter `name`.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `"GET /v2/accounts"`: method and path, as error messages name a request.
+    pub fn endpoint(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// The body as a JSON value: `None` when empty.
+fn body_value(body: &[u8]) -> Option<Value> {
+    if body.is_empty() {
+        return None;
+    }
+    Some(
+        serde_json::from_slice(body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned())),
+    )
+}
+
+/// Splits and decodes `a=1&b=x%20y`. A pair without `=` has an empty value.
+pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect()
+}
+
+/// Decodes `%XX` escapes and `+`; a malformed escape is kept as it is.
+pub(crate) fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_decoded() {
+        assert_eq!(
+            parse_query("q=a%20b+c&platform=tiktok&flag&bad=%zz%4"),
+            [
+                ("q".to_owned(), "a b c".to_owned()),
+                ("platform".to_owned(), "tiktok".to_owned()),
+                ("flag".to_owned(), String::new()),
+                ("bad".to_owned(), "%zz%4".to_owned()),
+            ]
+        );
+        assert_eq!(percent_decode("%C3%A9t%C3%A9"), "été");
+    }
+
+    #[test]
+    fn authorization_is_not_recorded() {
+        let r = RecordedRequest::from_parts(
+            "post",
+            "/v2/accounts?x=1",
+            [
+                ("Authorization", "Bearer secret"),
+                ("Content-Type", "application/json"),
+            ],
+            br#"{"a":1}"#,
+        );
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.path, "/v2/accounts");
+        assert_eq!(
+            r.headers,
+            [("content-type".to_owned(), "application/json".to_owned())]
+        );
+        assert_eq!(r.body, Some(serde_json::json!({"a": 1})));
+        assert!(!format!("{r:?}").contains("secret"));
+    }
+}

@@ -32,8 +32,8 @@ mod random;
 mod resources;
 mod response;
 mod retry;
-#[cfg(feature = "testing")]
-#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+#[cfg(any(feature = "testing", feature = "fake"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "testing", feature = "fake"))))]
 pub mod testing;
 mod transport;
 mod types;

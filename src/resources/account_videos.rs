@@ -302,7 +302,7 @@ pub struct AccountVideo {
 ///
 /// The ids are the `id`s of [`AccountVideo`](crate::AccountVideo)s (see
 /// [`AccountVideoId::as_u64`](crate::AccountVideoId::as_u64)); the period works as in
-/// [`VideoMetricsRequest`].
+/// [`VideoMetricsRequest`](crate::VideoMetricsRequest).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct AccountVideoMetricsRequest {

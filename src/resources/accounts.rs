@@ -421,7 +421,7 @@ pub struct Account {
 ///
 /// The API docs do not give this endpoint's body. The ids go in `account_ids`, a name
 /// inferred from the sibling endpoints (`video_ids`, `instagram_post_ids`); the period works as
-/// in [`VideoMetricsRequest`].
+/// in [`VideoMetricsRequest`](crate::VideoMetricsRequest).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub struct AccountMetricsRequest {

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::call::Call;
-use crate::params::non_blank;
+use crate::params::{Window, non_blank};
 use crate::{Client, Error, Result};
 
 /// The most ids sent in one batch request.
@@ -30,6 +30,27 @@ pub const BATCH_CHUNK_SIZE: usize = 200;
 pub(crate) trait Batch: DeserializeOwned {
     fn absorb(&mut self, next: Self);
 }
+
+/// `get(id)` and the merge of an answer shaped `{data: {id: T}, meta: BatchMeta}`: the
+/// chunks' `data` are united, their `meta` merged by [`BatchMeta::absorb`](crate::BatchMeta).
+macro_rules! keyed_batch {
+    ($answer:ty, $value:ty, $get_doc:literal) => {
+        impl $answer {
+            #[doc = $get_doc]
+            pub fn get(&self, id: &str) -> Option<&$value> {
+                self.data.get(id)
+            }
+        }
+
+        impl $crate::batch::Batch for $answer {
+            fn absorb(&mut self, next: Self) {
+                self.data.extend(next.data);
+                self.meta.absorb(next.meta);
+            }
+        }
+    };
+}
+pub(crate) use keyed_batch;
 
 /// Sends one read-only POST to `endpoint` per body, up to the client's
 /// [`batch_concurrency`](crate::ClientBuilder::batch_concurrency) at once on scoped threads,
@@ -109,6 +130,27 @@ fn concurrently<T: Send>(
         }
     }
     results
+}
+
+/// A windowed batch call (`{field: [ids], period…}`): checks and deduplicates `ids`, then
+/// [`run`]s one body per chunk, each with the window's members.
+///
+/// # Errors
+///
+/// As [`unique_ids`] and [`run`].
+pub(crate) fn run_windowed<T: Batch + Send>(
+    client: &Client,
+    endpoint: &'static str,
+    field: &'static str,
+    ids: &[String],
+    window: Window,
+) -> Result<T> {
+    let ids = unique_ids(field, ids)?;
+    run(
+        client,
+        endpoint,
+        chunked_bodies(field, &ids, |body| window.write_body(body)),
+    )
 }
 
 /// The bodies `{field: [≤ 200 ids], ..extra}`, one per chunk of `ids`.

@@ -229,6 +229,21 @@ impl Reply {
         self.json()
     }
 
+    /// The body as JSON, `null` when it is empty, and a JSON string holding the text of a
+    /// body that is not JSON: for an answer whose shape the docs do not give at all.
+    pub(crate) fn json_or_text(self) -> Response<Value> {
+        let value = if self.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&self.body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.body).into_owned()))
+        };
+        Response {
+            value,
+            meta: self.meta,
+        }
+    }
+
     /// Decodes `{"data": T}`, or reports a `304` to a conditional read as such.
     ///
     /// # Errors

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::batch::Batch;
+use crate::batch::keyed_batch;
 use crate::de::{ids_as_strings, lenient, lenient_map, lenient_or_default};
 use crate::types::Date;
 
@@ -118,23 +118,16 @@ pub struct MetricsBatch {
     pub meta: BatchMeta,
 }
 
-impl MetricsBatch {
-    /// The metrics of one id, if it was found.
-    pub fn get(&self, id: &str) -> Option<&MetricValues> {
-        self.data.get(id)
-    }
-}
-
-impl Batch for MetricsBatch {
-    fn absorb(&mut self, next: Self) {
-        self.data.extend(next.data);
-        self.meta.absorb(next.meta);
-    }
-}
+keyed_batch!(
+    MetricsBatch,
+    MetricValues,
+    "The metrics of one id, if it was found."
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::Batch;
 
     #[test]
     fn merge_sums_counts_and_keeps_the_first_period() {

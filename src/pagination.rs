@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::call::Call;
 use crate::page::Page;
+use crate::params::Query;
 use crate::{Client, Error, Result};
 
 /// The state shared by [`Paginator`] and [`Pages`]: where the walk is, and what it has seen.
@@ -155,13 +156,14 @@ impl<T: DeserializeOwned> Paginator<T> {
         }
     }
 
-    /// A walk over `call` with the query `query`, or one that yields the argument error
-    /// without a request when the query was refused.
-    pub(crate) fn start(client: Client, call: Call, query: Result<crate::params::Query>) -> Self {
-        match query {
-            Ok(query) => Paginator::new(client, call.query(query)),
+    /// A walk over the listing `endpoint` (a `GET` without ids) with `query`, or one that
+    /// yields the argument error without a request when the query was refused.
+    pub(crate) fn start(client: Client, endpoint: &'static str, query: Result<Query>) -> Self {
+        let call = Call::new(endpoint, &[]);
+        match query.and_then(|query| Ok(call?.query(query))) {
+            Ok(call) => Paginator::new(client, call),
             Err(e) => {
-                let mut p = Paginator::new(client, call);
+                let mut p = Paginator::new(client, Call::raw_get(""));
                 p.walk.state = State::Failing(e);
                 p
             }

@@ -236,56 +236,11 @@ macro_rules! api_enum {
                     $( $name::$variant => $wire ),+
                 }
             }
-
-            /// The value with this wire name (compared case-insensitively).
-            #[allow(dead_code)]
-            pub(crate) fn from_wire(s: &str) -> Option<Self> {
-                let s = s.trim();
-                $( if s.eq_ignore_ascii_case($wire) { return Some($name::$variant); } )+
-                None
-            }
-
-            /// The refusal of a value that is not a wire name.
-            #[allow(dead_code)]
-            pub(crate) fn unknown(s: &str) -> $crate::Error {
-                $crate::Error::InvalidInput(format!(
-                    "{}: expected {}, got {s:?}",
-                    $field,
-                    $crate::params::one_of(&[$($wire),+])
-                ))
-            }
         }
 
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
+        $crate::params::api_enum!(@common $name, $field, $( $variant = $wire ),+);
         $crate::params::api_enum!(@from_str $name $(, $manual)?);
     };
-    (@from_str $name:ident) => {
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::Error;
-
-            /// Parses the API's name of a value, case-insensitively.
-            ///
-            /// # Errors
-            ///
-            /// [`Error::InvalidInput`](crate::Error::InvalidInput) for any other text; the
-            /// message lists the accepted names.
-            fn from_str(s: &str) -> $crate::Result<Self> {
-                $name::from_wire(s).ok_or_else(|| $name::unknown(s))
-            }
-        }
-    };
-    (@from_str $name:ident, manual_from_str) => {};
     (
         $(#[$meta:meta])*
         pub enum $name:ident as $field:literal, open $other:ident {
@@ -308,12 +263,39 @@ macro_rules! api_enum {
                     $name::$other(s) => s,
                 }
             }
+        }
 
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str>>::deserialize(d)?;
+                // Exact wire names only: a server's value is taken as it is spelled.
+                $( if s == $wire { return Ok($name::$variant); } )+
+                Ok($name::$other(s.into_owned()))
+            }
+        }
+
+        $crate::params::api_enum!(@common $name, $field, $( $variant = $wire ),+);
+        $crate::params::api_enum!(@from_str $name);
+    };
+    // What every API enum has: lookup by wire name, the refusal message, Display, Serialize.
+    (@common $name:ident, $field:literal, $( $variant:ident = $wire:literal ),+) => {
+        impl $name {
             /// The known value with this wire name (compared case-insensitively).
+            #[allow(dead_code)]
             pub(crate) fn from_wire(s: &str) -> Option<Self> {
                 let s = s.trim();
                 $( if s.eq_ignore_ascii_case($wire) { return Some($name::$variant); } )+
                 None
+            }
+
+            /// The refusal of a text that is no known wire name; it lists the accepted ones.
+            #[allow(dead_code)]
+            pub(crate) fn unknown(s: &str) -> $crate::Error {
+                $crate::Error::InvalidInput(format!(
+                    "{}: expected {}, got {s:?}",
+                    $field,
+                    $crate::params::one_of(&[$($wire),+])
+                ))
             }
         }
 
@@ -328,35 +310,24 @@ macro_rules! api_enum {
                 s.serialize_str(self.as_str())
             }
         }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str>>::deserialize(d)?;
-                // Exact wire names only: a server's value is taken as it is spelled.
-                $( if s == $wire { return Ok($name::$variant); } )+
-                Ok($name::$other(s.into_owned()))
-            }
-        }
-
+    };
+    (@from_str $name:ident) => {
         impl ::std::str::FromStr for $name {
             type Err = $crate::Error;
 
-            /// Parses a known value's API name, case-insensitively, as a user would type it.
+            /// Parses the API's name of a known value, case-insensitively, as a user would
+            /// type it.
             ///
             /// # Errors
             ///
-            #[doc = concat!("[`Error::InvalidInput`](crate::Error::InvalidInput) for any other text: to send a value the SDK does not know yet, build [`", stringify!($name), "::", stringify!($other), "`] yourself.")]
+            /// [`Error::InvalidInput`](crate::Error::InvalidInput) for any other text; the
+            /// message lists the accepted names.
             fn from_str(s: &str) -> $crate::Result<Self> {
-                $name::from_wire(s).ok_or_else(|| {
-                    $crate::Error::InvalidInput(format!(
-                        "{}: expected {}, got {s:?}",
-                        $field,
-                        $crate::params::one_of(&[$($wire),+])
-                    ))
-                })
+                $name::from_wire(s).ok_or_else(|| $name::unknown(s))
             }
         }
     };
+    (@from_str $name:ident, manual_from_str) => {};
 }
 pub(crate) use api_enum;
 

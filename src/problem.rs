@@ -273,12 +273,27 @@ impl FieldError {
     }
 }
 
+impl Problem {
+    /// Whether this is a `409 CONFLICT` to a keyed create that was retried: the API
+    /// deduplicates keyed creates only best-effort, so the conflict may be with this very
+    /// call's earlier attempt.
+    pub fn may_conflict_with_an_earlier_attempt(&self) -> bool {
+        self.status == 409 && self.meta.attempts > 1 && self.meta.idempotency_key.is_some()
+    }
+}
+
 impl fmt::Display for Problem {
     /// `[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. (request id req_1)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{} {}] {}", self.status, self.code, self.title)?;
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
+        }
+        if self.may_conflict_with_an_earlier_attempt() {
+            f.write_str(
+                " (An earlier attempt of this call may have been processed: look the resource \
+                 up before creating it again.)",
+            )?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;

@@ -706,20 +706,6 @@ impl Failure {
         match self {
             Failure::Status(mut problem) => {
                 finish(&mut problem.meta);
-                if problem.status == 409
-                    && problem.meta.attempts > 1
-                    && req.idempotency_key.is_some()
-                {
-                    // The API deduplicates keyed creates only best-effort: the conflict may be
-                    // with this very call's earlier attempt.
-                    problem
-                        .detail
-                        .push_str(if problem.detail.is_empty() { "" } else { " " });
-                    problem.detail.push_str(
-                        "(An earlier attempt of this call may have been processed: look the \
-                         resource up before creating it again.)",
-                    );
-                }
                 Error::Api(problem)
             }
             Failure::Transport(mut t) => {

@@ -7,7 +7,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::batch::{self, BATCH_CHUNK_SIZE};
-use crate::call::Call;
 use crate::de::{lenient, string_or_number};
 use crate::metrics::MetricsBatch;
 use crate::pagination::Paginator;
@@ -49,8 +48,7 @@ impl AccountVideos<'_> {
     /// Invalid parameters (a `limit` outside 1–200, an empty filter) are reported by the
     /// first item, before any request is sent.
     pub fn list(&self, params: ListAccountVideos) -> Paginator<AccountVideo> {
-        let call = Call::new("GET /account-videos", &[]).expect("no ids to check");
-        Paginator::start(self.client.clone(), call, params.query())
+        Paginator::start(self.client.clone(), "GET /account-videos", params.query())
     }
 
     /// Windowed metrics of posts discovered from tracked accounts

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::batch::{self, Batch};
+use crate::batch::{self, keyed_batch};
 use crate::call::Call;
 use crate::de::{lenient_map, lenient_or_default, null_as_default};
 use crate::metrics::{BatchMeta, MetricValues};
@@ -52,8 +52,7 @@ impl Accounts<'_> {
     /// Invalid parameters (a `limit` outside 1–200, an empty filter) are reported by the
     /// first item, before any request is sent.
     pub fn list(&self, params: ListAccounts) -> Paginator<Account> {
-        let call = Call::new("GET /accounts", &[]).expect("no ids to check");
-        Paginator::start(self.client.clone(), call, params.query())
+        Paginator::start(self.client.clone(), "GET /accounts", params.query())
     }
 
     /// One tracked account (`GET /accounts/{id}`).
@@ -165,12 +164,15 @@ impl Accounts<'_> {
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) before any request for an empty id
     /// list (or an empty id); [`Error::Decode`](crate::Error::Decode) when the answer is not a
     /// `{data: {id: …}, meta}` object; otherwise as
-    /// [`Videos::metrics`](crate::Videos::metrics)(crate::Videos::metrics).
+    /// [`Videos::metrics`](crate::Videos::metrics).
     pub fn metrics(&self, request: &AccountMetricsRequest) -> Result<AccountMetricsBatch> {
-        let ids = batch::unique_ids("account_ids", &request.account_ids)?;
-        let window = request.window;
-        let bodies = batch::chunked_bodies("account_ids", &ids, |body| window.write_body(body));
-        batch::run(self.client, "POST /accounts/metrics", bodies)
+        batch::run_windowed(
+            self.client,
+            "POST /accounts/metrics",
+            "account_ids",
+            &request.account_ids,
+            request.window,
+        )
     }
 }
 
@@ -461,12 +463,13 @@ pub struct AccountMetricsBatch {
     pub meta: BatchMeta,
 }
 
-impl AccountMetricsBatch {
-    /// The raw metrics of one account, if it was found.
-    pub fn get(&self, id: &str) -> Option<&Value> {
-        self.data.get(id)
-    }
+keyed_batch!(
+    AccountMetricsBatch,
+    Value,
+    "The raw metrics of one account, if it was found."
+);
 
+impl AccountMetricsBatch {
     /// The metrics of one account read as [`MetricValues`] (the fields the video batches
     /// use; anything else is in [`MetricValues::extra`]). `None` when the account was not
     /// found or its value is not a JSON object.
@@ -475,12 +478,5 @@ impl AccountMetricsBatch {
             .get(id)
             .filter(|v| v.is_object())
             .and_then(|v| MetricValues::deserialize(v).ok())
-    }
-}
-
-impl Batch for AccountMetricsBatch {
-    fn absorb(&mut self, next: Self) {
-        self.data.extend(next.data);
-        self.meta.absorb(next.meta);
     }
 }

@@ -76,14 +76,11 @@ impl Client {
     /// [`Error::Transport`](crate::Error::Transport) when it does not answer.
     pub fn health(&self) -> Result<Health> {
         let reply = self.send(&Call::new("GET /health", &[])?.no_auth())?;
-        let status = reply.meta.status.unwrap_or_default();
-        // Any text is an answer here: a body that is not JSON is kept as a JSON string.
-        let text = String::from_utf8_lossy(&reply.body).into_owned();
-        let body = match reply.json_or_null() {
-            Ok(json) => json.value,
-            Err(_) => Value::String(text),
-        };
-        Ok(Health { status, body })
+        let Response { value: body, meta } = reply.json_or_text();
+        Ok(Health {
+            status: meta.status.unwrap_or_default(),
+            body,
+        })
     }
 
     /// The API's version and lifecycle document (`GET /meta`). Sends no API key.

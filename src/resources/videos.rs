@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::batch::{self, Batch};
+use crate::batch::{self, keyed_batch};
 use crate::call::Call;
 use crate::de::{lenient_map, lenient_or_default, null_as_default};
 use crate::metrics::{BatchMeta, MetricsBatch};
@@ -54,8 +54,7 @@ impl Videos<'_> {
     /// Invalid parameters (a `limit` outside 1–200, an empty filter) are reported by the
     /// first item, before any request is sent.
     pub fn list(&self, params: ListVideos) -> Paginator<Video> {
-        let call = Call::new("GET /videos", &[]).expect("no ids to check");
-        Paginator::start(self.client.clone(), call, params.query())
+        Paginator::start(self.client.clone(), "GET /videos", params.query())
     }
 
     /// Starts tracking one Instagram post or TikTok video (`POST /videos`), even when its
@@ -130,10 +129,13 @@ impl Videos<'_> {
     /// [common failures](crate::Error#common-failures). When one of several chunked
     /// requests fails, the call fails with that error and the other answers are dropped.
     pub fn metrics(&self, request: &VideoMetricsRequest) -> Result<MetricsBatch> {
-        let ids = batch::unique_ids("video_ids", &request.video_ids)?;
-        let window = request.window;
-        let bodies = batch::chunked_bodies("video_ids", &ids, |body| window.write_body(body));
-        batch::run(self.client, "POST /videos/metrics", bodies)
+        batch::run_windowed(
+            self.client,
+            "POST /videos/metrics",
+            "video_ids",
+            &request.video_ids,
+            request.window,
+        )
     }
 
     /// The change in view count of individually tracked videos over several look-back
@@ -534,19 +536,11 @@ pub struct DeltasBatch {
     pub meta: BatchMeta,
 }
 
-impl DeltasBatch {
-    /// The deltas of one video, if it was found.
-    pub fn get(&self, id: &str) -> Option<&Deltas> {
-        self.data.get(id)
-    }
-}
-
-impl Batch for DeltasBatch {
-    fn absorb(&mut self, next: Self) {
-        self.data.extend(next.data);
-        self.meta.absorb(next.meta);
-    }
-}
+keyed_batch!(
+    DeltasBatch,
+    Deltas,
+    "The deltas of one video, if it was found."
+);
 
 #[cfg(test)]
 mod tests {

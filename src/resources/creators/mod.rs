@@ -62,8 +62,7 @@ impl Creators<'_> {
     /// An invalid `limit` (outside 1–200) is reported by the first item, before any request
     /// is sent.
     pub fn list(&self, params: ListCreators) -> Paginator<Creator> {
-        let call = Call::new("GET /creators", &[]).expect("no ids to check");
-        Paginator::start(self.client.clone(), call, params.query())
+        Paginator::start(self.client.clone(), "GET /creators", params.query())
     }
 
     /// Creates a creator (`POST /creators`). Link accounts to it afterwards with

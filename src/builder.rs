@@ -58,6 +58,7 @@ pub struct ClientBuilder {
     pacing: Option<bool>,
     batch_concurrency: Option<usize>,
     cancel: Option<CancelToken>,
+    etag_cache: usize,
     network: Network,
 }
 
@@ -258,6 +259,35 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps the answers of up to `entries` single-document reads (`whoami`, `meta`,
+    /// `overview`, `search`, `accounts().get`, `creators().get`, `creators().top`,
+    /// `creators().analytics`, and [`Client::request`] `GET`s) with their `ETag`: the next
+    /// read of the same URL sends `If-None-Match`, and when the server answers
+    /// `304 Not Modified` (no body) the stored value is returned. Default 0: no cache.
+    ///
+    /// A stored value is never returned without the server's `304` to that request: every
+    /// read still goes to the server (and counts against the rate limit), it just does not
+    /// download or decode an unchanged body twice. A value served so has
+    /// [`ResponseMeta::status`](crate::ResponseMeta::status) `Some(304)`. The cache belongs
+    /// to this client and its clones (one API key); keys are the method and the full URL
+    /// with its query; past `entries`, the least recently used is dropped. Listing pages and
+    /// the `*_if_none_match` calls (which report the `304` to you) bypass it.
+    ///
+    /// ```
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// # let fake = creatoraudit::testing::FakeApi::start();
+    /// let client = fake.client_builder().etag_cache(100).build()?;
+    /// let first = client.whoami_with_meta()?;
+    /// let again = client.whoami_with_meta()?; // sent with If-None-Match: answered 304
+    /// assert_eq!(again.meta.status, Some(304));
+    /// assert_eq!(again.value, first.value);
+    /// # Ok(()) }
+    /// ```
+    pub fn etag_cache(mut self, entries: usize) -> Self {
+        self.etag_cache = entries;
+        self
+    }
+
     /// Replaces how the client waits between retries (by default `std::thread::sleep`).
     ///
     /// For tests: a no-op sleeper makes retry tests instant, and a recording one lets them
@@ -386,7 +416,12 @@ impl ClientBuilder {
             https: base_url.is_https(),
             network: self.network,
         })?;
-        Ok(Client::from_parts(base_url, transport, batch_concurrency))
+        Ok(Client::from_parts(
+            base_url,
+            transport,
+            batch_concurrency,
+            crate::etag_cache::EtagCache::new(self.etag_cache),
+        ))
     }
 }
 

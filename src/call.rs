@@ -36,6 +36,8 @@ pub(crate) struct Call {
     idempotency_key: Option<String>,
     if_none_match: Option<String>,
     read_only: bool,
+    /// A single-document `GET` the client's ETag cache may serve.
+    cacheable: bool,
 }
 
 impl Call {
@@ -102,6 +104,7 @@ impl Call {
             idempotency_key: None,
             if_none_match: None,
             read_only: false,
+            cacheable: false,
         }
     }
 
@@ -162,6 +165,19 @@ impl Call {
     pub(crate) fn if_none_match(mut self, etag: &str) -> Call {
         self.if_none_match = Some(etag.to_owned());
         self
+    }
+
+    /// Marks a `GET` of one document, which the client's ETag cache (when it has one) may
+    /// answer from a stored body after the server's `304`.
+    pub(crate) fn cacheable(mut self) -> Call {
+        self.cacheable = self.method == Method::Get;
+        self
+    }
+
+    /// Whether the client's ETag cache handles this call: a cacheable `GET` that does not
+    /// carry the caller's own `If-None-Match`.
+    pub(crate) fn is_cacheable(&self) -> bool {
+        self.cacheable && self.if_none_match.is_none()
     }
 
     /// The request the transport sends, with the URL under `base`.
@@ -255,10 +271,23 @@ impl Reply {
     ///
     /// [`Error::Decode`] when a `2xx` body is not such an envelope.
     pub(crate) fn conditional<T: DeserializeOwned>(self) -> Result<Conditional<T>> {
+        self.conditional_with(Reply::data)
+    }
+
+    /// Decodes a `2xx` with `decode` (the call's own decoder), or reports a `304` to a
+    /// conditional read as such: every `*_if_none_match` ends here.
+    ///
+    /// # Errors
+    ///
+    /// What `decode` returns.
+    pub(crate) fn conditional_with<T>(
+        self,
+        decode: impl FnOnce(Reply) -> Result<Response<T>>,
+    ) -> Result<Conditional<T>> {
         if self.is_not_modified() {
             return Ok(Conditional::NotModified { meta: self.meta });
         }
-        let Response { value, meta } = self.data()?;
+        let Response { value, meta } = decode(self)?;
         Ok(Conditional::Modified { value, meta })
     }
 

@@ -8,6 +8,7 @@ use crate::builder::ClientBuilder;
 use crate::call::Call;
 #[cfg(doc)]
 use crate::error::Error;
+use crate::etag_cache::EtagCache;
 use crate::response::RateLimit;
 use crate::transport::{Reply, Transport};
 use crate::url::BaseUrl;
@@ -38,6 +39,8 @@ struct Inner {
     base_url: BaseUrl,
     transport: Transport,
     batch_concurrency: usize,
+    /// The opt-in ETag cache (`ClientBuilder::etag_cache`).
+    etag_cache: Option<EtagCache>,
 }
 
 impl fmt::Debug for Client {
@@ -89,10 +92,32 @@ impl Client {
     }
 
     /// Sends a described call: the one road to the wire.
+    ///
+    /// With an ETag cache, a cacheable call sends the `ETag` stored for its URL as
+    /// `If-None-Match`; on the server's `304` the reply carries the stored body (and the
+    /// `304`'s own metadata), and a new `2xx` replaces what is stored. No lock is held while
+    /// the request is on the wire.
     pub(crate) fn send(&self, call: &Call) -> Result<Reply> {
-        self.inner
-            .transport
-            .send(&call.to_request(&self.inner.base_url))
+        let mut req = call.to_request(&self.inner.base_url);
+        let cache = match &self.inner.etag_cache {
+            Some(cache) if call.is_cacheable() => cache,
+            _ => return self.inner.transport.send(&req),
+        };
+        let key = format!("{} {}", req.method.as_str(), req.url);
+        let stored = cache.get(&key);
+        if let Some((etag, _)) = &stored {
+            req.if_none_match = Some(etag.clone());
+        }
+        let mut reply = self.inner.transport.send(&req)?;
+        match (reply.meta.status, stored) {
+            (Some(304), Some((_, body))) => reply.body = body.to_vec(),
+            (Some(200..=299), _) => match &reply.meta.etag {
+                Some(etag) => cache.put(&key, etag, &reply.body),
+                None => cache.remove(&key),
+            },
+            _ => {}
+        }
+        Ok(reply)
     }
 
     /// Assembles a client from checked parts (see [`ClientBuilder::build`]).
@@ -100,12 +125,14 @@ impl Client {
         base_url: BaseUrl,
         transport: Transport,
         batch_concurrency: usize,
+        etag_cache: Option<EtagCache>,
     ) -> Client {
         Client {
             inner: Arc::new(Inner {
                 base_url,
                 transport,
                 batch_concurrency,
+                etag_cache,
             }),
         }
     }

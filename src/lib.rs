@@ -22,6 +22,7 @@ mod checkpoint;
 mod client;
 mod de;
 mod error;
+mod etag_cache;
 mod metrics;
 mod network;
 mod pacing;

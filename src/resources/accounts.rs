@@ -191,7 +191,7 @@ impl Accounts<'_> {
 
 /// `GET /accounts/{id}`, the id checked.
 fn get_account(id: &str) -> Result<Call> {
-    Call::new("GET /accounts/{id}", &[("account_id", id)])
+    Ok(Call::new("GET /accounts/{id}", &[("account_id", id)])?.cacheable())
 }
 
 api_enum! {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::call::Call;
-use crate::response::Response;
+use crate::response::{Conditional, Response};
 use crate::{Client, Result};
 
 /// The identity behind an API key (`GET /whoami`).
@@ -98,7 +98,18 @@ impl Client {
     ///
     /// As [`meta`](Self::meta).
     pub fn meta_with_meta(&self) -> Result<Response<ApiMeta>> {
-        self.send(&Call::new("GET /meta", &[])?.no_auth())?.data()
+        self.send(&meta_call()?)?.data()
+    }
+
+    /// A conditional [`meta`](Self::meta): sends `If-None-Match: etag` (the
+    /// [`ResponseMeta::etag`](crate::ResponseMeta::etag) of an earlier answer) and returns
+    /// [`Conditional::NotModified`] (no body, no error) when the document has not changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`meta`](Self::meta).
+    pub fn meta_if_none_match(&self, etag: &str) -> Result<Conditional<ApiMeta>> {
+        self.send(&meta_call()?.if_none_match(etag))?.conditional()
     }
 
     /// Who the API key belongs to (`GET /whoami`): the standard way to check a key.
@@ -125,6 +136,25 @@ impl Client {
     ///
     /// As [`whoami`](Self::whoami).
     pub fn whoami_with_meta(&self) -> Result<Response<Whoami>> {
-        self.send(&Call::new("GET /whoami", &[])?)?.data()
+        self.send(&whoami_call()?)?.data()
     }
+
+    /// A conditional [`whoami`](Self::whoami): sends `If-None-Match: etag` and returns
+    /// [`Conditional::NotModified`] (no body, no error) when the answer has not changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`whoami`](Self::whoami).
+    pub fn whoami_if_none_match(&self, etag: &str) -> Result<Conditional<Whoami>> {
+        self.send(&whoami_call()?.if_none_match(etag))?
+            .conditional()
+    }
+}
+
+fn meta_call() -> Result<Call> {
+    Ok(Call::new("GET /meta", &[])?.no_auth().cacheable())
+}
+
+fn whoami_call() -> Result<Call> {
+    Ok(Call::new("GET /whoami", &[])?.cacheable())
 }

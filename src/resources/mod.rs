@@ -20,8 +20,11 @@
 //! - Each takes its required fields in `new(..)` and the rest through setters named after the
 //!   API's fields; ids are `&str`.
 //! - A call that returns one document has a `*_with_meta` twin returning
-//!   [`Response`](crate::Response); a call that reads one document by id can also be
-//!   conditional (`*_if_none_match`).
+//!   [`Response`](crate::Response); a `GET` of one document also has a `*_if_none_match`
+//!   twin (the same arguments and an `etag`) returning [`Conditional`](crate::Conditional),
+//!   and marks its [`Call`](crate::call::Call) `cacheable()` for the client's ETag cache.
+//!   Both twins share the call's builder and decoder (`Reply::conditional_with`).
+//! - A listing `list(..)` has a `resume(&Checkpoint)` twin.
 
 pub(crate) mod account_videos;
 pub(crate) mod accounts;

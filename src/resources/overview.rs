@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::call::Call;
 use crate::de::null_as_default;
 use crate::params::Query;
-use crate::response::Response;
+use crate::response::{Conditional, Response};
 use crate::types::Period;
 use crate::{Client, Result};
 
@@ -99,9 +99,28 @@ impl Client {
     ///
     /// As [`overview`](Self::overview).
     pub fn overview_with_meta(&self, period: Period) -> Result<Response<Overview>> {
-        let mut query = Query::new();
-        query.opt("period", Some(period));
-        self.send(&Call::new("GET /overview", &[])?.query(query))?
-            .data()
+        self.send(&overview_call(period)?)?.data()
     }
+
+    /// A conditional [`overview`](Self::overview): sends `If-None-Match: etag` (from an
+    /// earlier answer for the same period) and returns [`Conditional::NotModified`] (no
+    /// body, no error) when the numbers have not changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`overview`](Self::overview).
+    pub fn overview_if_none_match(
+        &self,
+        period: Period,
+        etag: &str,
+    ) -> Result<Conditional<Overview>> {
+        self.send(&overview_call(period)?.if_none_match(etag))?
+            .conditional()
+    }
+}
+
+fn overview_call(period: Period) -> Result<Call> {
+    let mut query = Query::new();
+    query.opt("period", Some(period));
+    Ok(Call::new("GET /overview", &[])?.query(query).cacheable())
 }

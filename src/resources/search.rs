@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::call::Call;
 use crate::de::{id_or_empty, lenient, lenient_items, lenient_or_default, string_or_number};
 use crate::params::Query;
-use crate::response::Response;
+use crate::response::{Conditional, Response};
+use crate::transport::Reply;
 use crate::types::Platform;
 use crate::{Client, Error, Result};
 
@@ -92,12 +93,34 @@ impl Client {
     ///
     /// As [`search`](Self::search).
     pub fn search_with_meta(&self, params: SearchParams) -> Result<Response<SearchResults>> {
-        let call = Call::new("GET /search", &[])?.query(params.query()?);
-        Ok(self
-            .send(&call)?
-            .json::<SearchBody>()?
-            .map(SearchBody::into_results))
+        decode_search(self.send(&search_call(&params)?)?)
     }
+
+    /// A conditional [`search`](Self::search): sends `If-None-Match: etag` (from an earlier
+    /// answer to the same search) and returns [`Conditional::NotModified`] (no body, no
+    /// error) when the results have not changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`search`](Self::search).
+    pub fn search_if_none_match(
+        &self,
+        params: SearchParams,
+        etag: &str,
+    ) -> Result<Conditional<SearchResults>> {
+        self.send(&search_call(&params)?.if_none_match(etag))?
+            .conditional_with(decode_search)
+    }
+}
+
+fn search_call(params: &SearchParams) -> Result<Call> {
+    Ok(Call::new("GET /search", &[])?
+        .query(params.query()?)
+        .cacheable())
+}
+
+fn decode_search(reply: Reply) -> Result<Response<SearchResults>> {
+    Ok(reply.json::<SearchBody>()?.map(SearchBody::into_results))
 }
 
 /// The body of `GET /search`: `{data: {accounts, creators, videos}, meta}`.

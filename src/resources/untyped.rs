@@ -45,7 +45,9 @@ impl Client {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<T> {
-        let mut call = Call::raw(method, path)?.query(Query::raw(query));
+        let mut call = Call::raw(method, path)?
+            .query(Query::raw(query))
+            .cacheable();
         if let Some(body) = body {
             call = call.json(body)?;
         }

@@ -9,6 +9,7 @@ mod support;
 mod account_videos;
 mod accounts;
 mod checkpoints;
+mod conditional;
 mod creators;
 mod errors;
 mod limits;

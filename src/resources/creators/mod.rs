@@ -19,6 +19,7 @@ use crate::de::split_data;
 use crate::pagination::Paginator;
 use crate::params::{DateRange, Query};
 use crate::response::{Conditional, Response};
+use crate::transport::Reply;
 use crate::{Client, Result};
 
 /// The `/creators` endpoints; from [`Client::creators`].
@@ -327,9 +328,24 @@ impl Creators<'_> {
     ///
     /// As [`top`](Self::top).
     pub fn top_with_meta(&self, params: TopCreatorsParams) -> Result<Response<Vec<TopCreator>>> {
-        let call = Call::new("GET /creators/top", &[])?.query(params.query()?);
-        let items: Response<Option<Vec<TopCreator>>> = self.client.send(&call)?.data()?;
-        Ok(items.map(Option::unwrap_or_default))
+        decode_top(self.client.send(&top_call(&params)?)?)
+    }
+
+    /// A conditional [`top`](Self::top): sends `If-None-Match: etag` (from an earlier
+    /// answer with the same parameters) and returns [`Conditional::NotModified`] (no body,
+    /// no error) when the leaderboard has not changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`top`](Self::top).
+    pub fn top_if_none_match(
+        &self,
+        params: TopCreatorsParams,
+        etag: &str,
+    ) -> Result<Conditional<Vec<TopCreator>>> {
+        self.client
+            .send(&top_call(&params)?.if_none_match(etag))?
+            .conditional_with(decode_top)
     }
 
     /// A creator's analytics over an inclusive range of dates (UTC)
@@ -368,11 +384,62 @@ impl Creators<'_> {
         id: &str,
         range: DateRange,
     ) -> Result<Response<CreatorAnalytics>> {
-        let mut query = Query::new();
-        range.write_query(&mut query);
-        let call = Call::new("GET /creators/{id}/analytics", &[("creator_id", id)])?.query(query);
-        let body = self.client.send(&call)?.json_or_null()?;
-        Ok(body.map(|body| {
+        decode_analytics(id, range)(self.client.send(&analytics_call(id, range)?)?)
+    }
+
+    /// A conditional [`analytics`](Self::analytics): sends `If-None-Match: etag` (from an
+    /// earlier answer for the same creator and dates) and returns
+    /// [`Conditional::NotModified`] (no body, no error) when the analytics have not changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`analytics`](Self::analytics).
+    pub fn analytics_if_none_match(
+        &self,
+        id: &str,
+        range: DateRange,
+        etag: &str,
+    ) -> Result<Conditional<CreatorAnalytics>> {
+        self.client
+            .send(&analytics_call(id, range)?.if_none_match(etag))?
+            .conditional_with(decode_analytics(id, range))
+    }
+}
+
+/// `GET /creators/{id}`, the id checked.
+fn get_creator(id: &str) -> Result<Call> {
+    Ok(Call::new("GET /creators/{id}", &[("creator_id", id)])?.cacheable())
+}
+
+/// `GET /creators/top` with its checked parameters.
+fn top_call(params: &TopCreatorsParams) -> Result<Call> {
+    Ok(Call::new("GET /creators/top", &[])?
+        .query(params.query()?)
+        .cacheable())
+}
+
+fn decode_top(reply: Reply) -> Result<Response<Vec<TopCreator>>> {
+    let items: Response<Option<Vec<TopCreator>>> = reply.data()?;
+    Ok(items.map(Option::unwrap_or_default))
+}
+
+/// `GET /creators/{id}/analytics` for the dates of `range`.
+fn analytics_call(id: &str, range: DateRange) -> Result<Call> {
+    let mut query = Query::new();
+    range.write_query(&mut query);
+    Ok(
+        Call::new("GET /creators/{id}/analytics", &[("creator_id", id)])?
+            .query(query)
+            .cacheable(),
+    )
+}
+
+fn decode_analytics(
+    id: &str,
+    range: DateRange,
+) -> impl FnOnce(Reply) -> Result<Response<CreatorAnalytics>> {
+    move |reply| {
+        Ok(reply.json_or_null()?.map(|body| {
             let (data, extra) = split_data(body);
             CreatorAnalytics {
                 creator_id: id.to_owned(),
@@ -383,9 +450,4 @@ impl Creators<'_> {
             }
         }))
     }
-}
-
-/// `GET /creators/{id}`, the id checked.
-fn get_creator(id: &str) -> Result<Call> {
-    Call::new("GET /creators/{id}", &[("creator_id", id)])
 }

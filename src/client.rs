@@ -137,6 +137,12 @@ impl Client {
         }
     }
 
+    /// Waits `wait` between the polls of a wait (through the test sleeper, or on the cancel
+    /// token); returns whether the client's token is (or got) cancelled.
+    pub(crate) fn pause(&self, wait: std::time::Duration) -> bool {
+        self.inner.transport.pause(wait)
+    }
+
     /// How many chunks of a batch call go at once.
     pub(crate) fn batch_concurrency(&self) -> usize {
         self.inner.batch_concurrency

@@ -73,6 +73,15 @@ pub enum Error {
     #[error("cancelled{}", CallSuffix(.0))]
     Cancelled(Box<ResponseMeta>),
 
+    /// A wait for the API to reach a state (such as
+    /// [`Accounts::wait_until_scraped`](crate::Accounts::wait_until_scraped), for an
+    /// account's first refresh) ran out of time: how long it waited, how many times it
+    /// looked and what it last saw are in the [`WaitTimeout`]; the last poll's error, when
+    /// the last poll failed, is its [`source`](std::error::Error::source).
+    /// [`is_timeout`](Error::is_timeout) is true for it.
+    #[error(transparent)]
+    WaitTimedOut(Box<WaitTimeout>),
+
     /// The server broke the pagination contract (`has_next` without a cursor, or a cursor
     /// it had already given), so the walk stopped instead of looping.
     #[error("pagination stopped: {0}")]
@@ -97,6 +106,7 @@ impl Error {
             Error::Transport(t) => Some(&t.meta),
             Error::Decode(d) => Some(&d.meta),
             Error::BodyTooLarge { meta, .. } | Error::Cancelled(meta) => Some(meta),
+            Error::WaitTimedOut(w) => Some(&w.meta),
             _ => None,
         }
     }
@@ -130,9 +140,16 @@ impl Error {
         }
     }
 
-    /// Whether the call's time ran out: an attempt's timeout or the call's deadline.
+    /// Whether time ran out: an attempt's timeout or the call's deadline
+    /// ([`Error::Transport`] with [`TransportErrorKind::Timeout`]), or the timeout of a wait
+    /// ([`Error::WaitTimedOut`]). Only the first is [retryable](Error::is_retryable) by the
+    /// client's own rule; a wait that timed out can of course be started again.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(t) if t.kind == TransportErrorKind::Timeout)
+        match self {
+            Error::Transport(t) => t.kind == TransportErrorKind::Timeout,
+            Error::WaitTimedOut(_) => true,
+            _ => false,
+        }
     }
 
     /// The problem document, for [`Error::Api`].
@@ -354,6 +371,66 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
+    }
+}
+
+/// What a wait that ran out of time saw: see [`Error::WaitTimedOut`].
+#[derive(Debug)]
+pub struct WaitTimeout {
+    pub(crate) waited: Duration,
+    pub(crate) polls: u32,
+    pub(crate) last_seen: String,
+    pub(crate) last_error: Option<Error>,
+    pub(crate) meta: ResponseMeta,
+}
+
+impl WaitTimeout {
+    /// How long it waited, from its start to giving up.
+    pub fn waited(&self) -> Duration {
+        self.waited
+    }
+
+    /// How many times it asked the API.
+    pub fn polls(&self) -> u32 {
+        self.polls
+    }
+
+    /// What it last saw, in words: e.g. `account 4f1c… (khaby.lame) has no last_scrape_time
+    /// yet`, or that the last poll failed.
+    pub fn last_seen(&self) -> &str {
+        &self.last_seen
+    }
+
+    /// The error of the last poll, when it failed (a retryable error: any other ends the
+    /// wait at once).
+    pub fn last_error(&self) -> Option<&Error> {
+        self.last_error.as_ref()
+    }
+
+    /// The record of the last poll (its endpoint, request id, status, ETag).
+    pub fn meta(&self) -> &ResponseMeta {
+        &self.meta
+    }
+}
+
+impl fmt::Display for WaitTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "gave up waiting after {:.1} s and {} poll{}: {}",
+            self.waited.as_secs_f64(),
+            self.polls,
+            if self.polls == 1 { "" } else { "s" },
+            self.last_seen
+        )
+    }
+}
+
+impl std::error::Error for WaitTimeout {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.last_error
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

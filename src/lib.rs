@@ -46,7 +46,7 @@ pub use builder::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL};
 pub use cancel::CancelToken;
 pub use checkpoint::Checkpoint;
 pub use client::Client;
-pub use error::{DecodeError, Error, Result, TransportError, TransportErrorKind};
+pub use error::{DecodeError, Error, Result, TransportError, TransportErrorKind, WaitTimeout};
 pub use metrics::{BatchMeta, MetricValues, MetricsBatch};
 pub use network::TlsBackend;
 pub use page::Page;

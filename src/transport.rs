@@ -499,6 +499,22 @@ impl Transport {
     }
 }
 
+/// Waits that are not a call's own (the polls of `wait_until_scraped`).
+impl Transport {
+    /// Waits `wait` the way retry waits do: through the test sleeper when there is one,
+    /// otherwise on the cancel token, waking at once on cancellation. Returns whether the
+    /// token is (or got) cancelled.
+    pub(crate) fn pause(&self, wait: Duration) -> bool {
+        match &self.sleeper {
+            Some(sleeper) => {
+                sleeper(wait);
+                self.cancel.is_cancelled()
+            }
+            None => self.cancel.sleep(wait),
+        }
+    }
+}
+
 type AgentConfig = ureq::config::ConfigBuilder<ureq::typestate::AgentScope>;
 
 /// The proxy to use, or `None`.

@@ -1,7 +1,9 @@
 //! Tracked accounts: `GET /accounts`, `POST /accounts`, `GET /accounts/{id}`, and their
 //! batch analytics, `POST /accounts/metrics`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -9,12 +11,18 @@ use serde_json::{Map, Value};
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
 use crate::de::{lenient_map, lenient_or_default, null_as_default};
+use crate::error::WaitTimeout;
 use crate::metrics::{BatchMeta, MetricValues};
 use crate::pagination::Paginator;
 use crate::params::{ListCommon, Query, Window, api_enum, list_setters, non_blank, window_setters};
-use crate::response::{Conditional, Response};
+use crate::response::{Conditional, Response, ResponseMeta};
 use crate::types::Platform;
-use crate::{Client, Result};
+use crate::{Client, Error, Result, random};
+
+/// The first wait between two polls of [`Accounts::wait_until_scraped`].
+const FIRST_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// The longest wait between two polls.
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The `/accounts` endpoints; from [`Client::accounts`].
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +107,100 @@ impl Accounts<'_> {
         self.client
             .send(&get_account(id)?.if_none_match(etag))?
             .conditional()
+    }
+
+    /// Waits until the account's first refresh has landed (`last_scrape_time` is set), and
+    /// returns the refreshed account: the docs' "track, then poll" flow after
+    /// [`create`](Self::create), since the API has no webhooks.
+    ///
+    /// It reads `GET /accounts/{id}` at once, then again after 2 s, and after a wait 1.5
+    /// times longer each time (each shortened by a random 0–25 %, at most 30 s), until the
+    /// account shows a `last_scrape_time` or `timeout` has passed (the last wait is cut so
+    /// that one poll falls at the timeout). From the second poll on it sends the `ETag` it
+    /// holds as `If-None-Match`, so an unchanged account costs an empty `304`. Every poll is
+    /// a normal call: it is paced under the rate limit and retried as configured. The waits
+    /// go through the client's [`CancelToken`](crate::CancelToken) (and the
+    /// [`retry_sleeper`](crate::ClientBuilder::retry_sleeper) when one is set); nothing
+    /// busy-waits. An account that is already refreshed is returned after one read.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use std::time::Duration;
+    /// use creatoraudit::{NewAccount, Platform};
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let accounts = client.accounts();
+    /// let tracked = accounts.create(&NewAccount::new(Platform::TikTok, "khaby.lame"))?;
+    /// let account = accounts.wait_until_scraped(&tracked.id, Duration::from_secs(600))?;
+    /// println!("{} has {:?} followers", account.username, account.follower_count);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty id; [`Error::WaitTimedOut`] when `timeout`
+    /// passed first (it says how long it waited, how many polls it made and what it last
+    /// saw); at once, [`Error::Api`] with `NOT_FOUND` when the account is not in your
+    /// organization, [`Error::Cancelled`] when the client's token is cancelled, and any
+    /// other error that is not [retryable](Error::is_retryable). A retryable error (a `503`,
+    /// a timeout, a rate limit past the wait cap) after the call's own retries does not end
+    /// the wait: the next poll comes after the next interval (or the `Retry-After`, when
+    /// longer), and [`WaitTimeout::last_error`] has it if the time runs out.
+    pub fn wait_until_scraped(&self, id: &str, timeout: Duration) -> Result<Account> {
+        get_account(id)?;
+        let started = Instant::now();
+        // What the waits added up to: with a test sleeper no time passes, so the timeout
+        // counts the waits as well as the clock.
+        let mut slept = Duration::ZERO;
+        let mut interval = FIRST_POLL_INTERVAL;
+        let mut polls = 0;
+        let mut last: Option<Response<Account>> = None;
+        loop {
+            polls += 1;
+            let etag = last.as_ref().and_then(|r| r.meta.etag.as_deref());
+            let outcome = match etag {
+                Some(etag) => self.get_if_none_match(id, etag),
+                None => self
+                    .get_with_meta(id)
+                    .map(|Response { value, meta }| Conditional::Modified { value, meta }),
+            };
+            let (last_error, at_least) = match outcome {
+                Ok(Conditional::Modified { value, meta }) => {
+                    if value.last_scrape_time.is_some() {
+                        return Ok(value);
+                    }
+                    last = Some(Response { value, meta });
+                    (None, Duration::ZERO)
+                }
+                Ok(Conditional::NotModified { meta }) => {
+                    if let Some(last) = &mut last {
+                        // The 304 may carry a newer record (request id, rate limit); keep the
+                        // ETag the account was read with if it does not repeat it.
+                        let etag = meta.etag.clone().or_else(|| last.meta.etag.take());
+                        last.meta = ResponseMeta { etag, ..meta };
+                    }
+                    (None, Duration::ZERO)
+                }
+                Err(e) if e.is_retryable() => {
+                    let hint = e.retry_after().unwrap_or_default();
+                    (Some(e), hint)
+                }
+                Err(e) => return Err(e),
+            };
+            let waited = started.elapsed().max(slept);
+            let left = timeout.saturating_sub(waited);
+            if left.is_zero() {
+                return Err(timed_out(id, waited, polls, last, last_error));
+            }
+            let jittered = interval.mul_f64(1.0 - 0.25 * random::unit_f64());
+            let wait = jittered.max(at_least).min(left);
+            if self.client.pause(wait) {
+                let meta = last.map_or_else(poll_meta, |r| r.meta);
+                return Err(Error::Cancelled(Box::new(meta)));
+            }
+            slept += wait;
+            interval = interval.mul_f64(1.5).min(MAX_POLL_INTERVAL);
+        }
     }
 
     /// Starts tracking an account (`POST /accounts`). Its profile is fetched in the
@@ -187,6 +289,51 @@ impl Accounts<'_> {
             request.window,
         )
     }
+}
+
+/// The record of a poll that has no response to show.
+fn poll_meta() -> ResponseMeta {
+    ResponseMeta {
+        endpoint: Cow::Borrowed("GET /accounts/{id}"),
+        ..ResponseMeta::default()
+    }
+}
+
+/// The error of a [`Accounts::wait_until_scraped`] whose time ran out.
+fn timed_out(
+    id: &str,
+    waited: Duration,
+    polls: u32,
+    last: Option<Response<Account>>,
+    last_error: Option<Error>,
+) -> Error {
+    let (last_seen, meta) = match (&last_error, last) {
+        (Some(e), _) => (
+            "the last poll failed".to_owned(),
+            e.meta().cloned().unwrap_or_else(poll_meta),
+        ),
+        (None, Some(Response { value, meta })) => {
+            let mut seen = format!(
+                "account {id} ({}) has no last_scrape_time yet",
+                value.username
+            );
+            if value.is_unavailable == Some(true) {
+                seen.push_str(" and is marked unavailable");
+            }
+            if value.is_active == Some(false) {
+                seen.push_str(" and is paused");
+            }
+            (seen, meta)
+        }
+        (None, None) => ("no poll was answered".to_owned(), poll_meta()),
+    };
+    Error::WaitTimedOut(Box::new(WaitTimeout {
+        waited,
+        polls,
+        last_seen,
+        last_error,
+        meta,
+    }))
 }
 
 /// `GET /accounts/{id}`, the id checked.

@@ -24,3 +24,4 @@ mod search;
 mod tls;
 mod transport_faults;
 mod videos;
+mod waiting;

@@ -10,6 +10,9 @@
 //! unexpected shape reads as `None` (or its default) instead of failing the call, because the
 //! SDK's types are an informed guess and one odd member must not lose the rest.
 //!
+//! Counts whose type the docs leave open (the `Overview` figures: the docs' example shows only
+//! `0`) are read with [`count`]: an integer, a float or a numeric string.
+//!
 //! A maintainer adding a field follows the model's rule; a new model follows the docs: a
 //! documented schema is strict, anything else lenient.
 
@@ -46,6 +49,28 @@ where
     T: DeserializeOwned + Default,
 {
     Ok(lenient(d)?.unwrap_or_default())
+}
+
+/// A count, whether the API sends it as an integer (`12`), a float (`12.0`, rounded) or a
+/// numeric string; `None` when it is missing, `null`, negative, not finite or of another
+/// shape, so that one odd member never fails a call.
+pub(crate) fn count<'de, D>(d: D) -> Result<Option<u64>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    // 2^64 as a float: every non-negative float below it rounds into a u64.
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    let float = |f: f64| (f.is_finite() && f >= 0.0 && f.round() < LIMIT).then(|| f.round() as u64);
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().and_then(float)),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            s.parse::<u64>()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().and_then(float))
+        }
+        _ => None,
+    })
 }
 
 /// A string, also when the API sends a number (`42` becomes `"42"`); `None` when missing,

@@ -26,23 +26,27 @@ pub struct Overview {
 }
 
 /// The headline numbers of one period.
+///
+/// The docs do not give the figures' types (their example shows `0` everywhere), so the
+/// counts are read from an integer, a float (`12.0`, rounded) or a numeric string; a count
+/// of any other shape, or a negative one, reads as `None` instead of failing the call.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OverviewStats {
     /// Views over the period.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::count")]
     pub total_views: Option<u64>,
     /// (likes + comments + shares) / views, as a percentage.
     #[serde(default)]
     pub engagement_rate: Option<f64>,
     /// Tracked accounts that are active.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::count")]
     pub active_accounts: Option<u64>,
     /// Posts discovered from tracked accounts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::count")]
     pub account_videos: Option<u64>,
     /// Individually tracked videos.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::count")]
     pub tracked_videos: Option<u64>,
 }
 
@@ -123,4 +127,30 @@ fn overview_call(period: Period) -> Result<Call> {
     let mut query = Query::new();
     query.opt("period", Some(period));
     Ok(Call::new("GET /overview", &[])?.query(query).cacheable())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_decode_from_integers_floats_and_numeric_strings() {
+        let o: Overview = serde_json::from_value(serde_json::json!({
+            "current": {"total_views": 12.0, "engagement_rate": 4, "active_accounts": 3,
+                        "account_videos": "7", "tracked_videos": 2.6},
+            "previous": {"total_views": -1, "active_accounts": "many", "account_videos": 1e30,
+                         "tracked_videos": null},
+            "changes": {}
+        }))
+        .unwrap();
+        assert_eq!(o.current.total_views, Some(12));
+        assert_eq!(o.current.engagement_rate, Some(4.0));
+        assert_eq!(o.current.active_accounts, Some(3));
+        assert_eq!(o.current.account_videos, Some(7));
+        assert_eq!(o.current.tracked_videos, Some(3));
+        assert_eq!(o.previous, OverviewStats::default());
+        let big: OverviewStats =
+            serde_json::from_str(r#"{"total_views": 18446744073709551615}"#).unwrap();
+        assert_eq!(big.total_views, Some(u64::MAX));
+    }
 }

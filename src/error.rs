@@ -127,6 +127,8 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(p) => Some(p.status),
+            // No response failed a wait: its last poll's error is `WaitTimeout::last_error`.
+            Error::WaitTimedOut(_) => None,
             _ => self.meta()?.status,
         }
     }

@@ -38,6 +38,9 @@ struct Walk<T> {
     /// Whether the walk ended because a page could not be fetched (so `cursor` and `skip`
     /// still name that page).
     fetch_failed: bool,
+    /// Whether the walk's parameters were refused before any request: its checkpoint names
+    /// no listing, so that no `resume` continues it without the filters.
+    refused: bool,
     /// Hashes of every cursor the server gave, to stop a server that cycles.
     seen: HashSet<u64>,
     hasher: RandomState,
@@ -139,7 +142,11 @@ impl<T> Walk<T> {
             }
         };
         Checkpoint::new(
-            self.call.endpoint(),
+            if self.refused {
+                ""
+            } else {
+                self.call.endpoint()
+            },
             self.call.query_ref(),
             cursor.as_deref(),
             position,
@@ -210,6 +217,7 @@ impl<T: DeserializeOwned> Paginator<T> {
                 page_cursor: None,
                 page_len: 0,
                 fetch_failed: false,
+                refused: false,
                 seen,
                 hasher,
                 state: State::Ready,
@@ -230,6 +238,7 @@ impl<T: DeserializeOwned> Paginator<T> {
             Err(e) => {
                 let mut p = Paginator::new(client, Call::raw_get(""));
                 p.walk.state = State::Failing(e);
+                p.walk.refused = true;
                 p
             }
         }
@@ -287,6 +296,9 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// one, such as a `503` or a rate limit past the wait cap: resuming continues with the
     /// item the failed page would have given), or after the last item
     /// ([`is_complete`](Checkpoint::is_complete): resuming yields nothing and sends nothing).
+    ///
+    /// The checkpoint of a walk whose parameters were refused (its first item was an
+    /// [`Error::InvalidInput`]) names no listing, and every `resume` refuses it.
     ///
     /// [`max_items`](Self::max_items) is not part of a checkpoint: it counts the items of
     /// one paginator, so a walk resumed from the checkpoint of a walk stopped by

@@ -1,6 +1,7 @@
 //! Fuzzes how creatoraudit reads responses: problem documents (any error status),
 //! single-resource envelopes (`{"data": T}`), list pages, `Retry-After` values and rate-limit
-//! snapshots. Nothing may panic, whatever the bytes.
+//! snapshots; and the checkpoint tokens a CLI takes back from its user. Nothing may panic,
+//! whatever the bytes.
 //!
 //! The first input byte picks the decoder (and, for problems, the HTTP status); the rest is
 //! the body. From the crate root:
@@ -15,7 +16,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use creatoraudit::__fuzz;
-use creatoraudit::{Account, ApiMeta, Error, Overview, RateLimit, Video, Whoami};
+use creatoraudit::{Account, ApiMeta, Checkpoint, Error, Overview, RateLimit, Video, Whoami};
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -90,13 +91,32 @@ fn headers(body: &[u8]) {
     }
 }
 
+/// A checkpoint token from the body's text, as is and behind the `ca1.` prefix, and the body
+/// as a checkpoint's JSON: an `InvalidInput` error, or a checkpoint whose token reads back
+/// as itself.
+fn checkpoint(body: &[u8]) {
+    let text = String::from_utf8_lossy(body);
+    for token in [text.to_string(), format!("ca1.{text}")] {
+        match token.parse::<Checkpoint>() {
+            Ok(cp) => assert_eq!(cp.to_string().parse::<Checkpoint>().ok(), Some(cp)),
+            Err(e) => assert!(matches!(e, Error::InvalidInput(_)), "{e:?}"),
+        }
+    }
+    if let Ok(cp) = serde_json::from_slice::<Checkpoint>(body) {
+        let _ = cp.to_string().parse::<Checkpoint>();
+    }
+}
+
 fuzz_target!(|input: &[u8]| {
     let Some((&selector, body)) = input.split_first() else {
         return;
     };
     match selector >> 4 {
         0..=4 => problem(STATUSES[usize::from(selector & 15)], body),
-        5 => headers(body),
+        5 => {
+            headers(body);
+            checkpoint(body);
+        }
         6 | 7 => envelope::<Account>(body),
         8 => envelope::<Video>(body),
         9 => envelope::<Whoami>(body),

@@ -16,7 +16,8 @@ impl Client {
     /// sent as given: encode any ids in it yourself. Query values are percent-encoded. The
     /// call is retried as the typed ones are, except that
     /// a POST gets no idempotency key: it is retried only on `429` (refused unprocessed), so
-    /// use the typed creates for their safe retries.
+    /// use the typed creates for their safe retries. A `GET` goes through the client's
+    /// [ETag cache](crate::ClientBuilder::etag_cache) when it has one.
     ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {

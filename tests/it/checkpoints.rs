@@ -278,6 +278,22 @@ fn a_checkpoint_of_another_listing_is_refused_before_any_request() {
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
+#[test]
+fn the_checkpoint_of_a_walk_with_refused_parameters_resumes_nothing() {
+    let fake = FakeApi::start();
+    let client = fake.client();
+    let mut walk = client.accounts().list(params().limit(0));
+    assert!(matches!(walk.next(), Some(Err(Error::InvalidInput(_)))));
+    let checkpoint = walk.checkpoint();
+    assert!(matches!(
+        client.accounts().resume(&checkpoint),
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(client.paginate_resume::<Value>(&checkpoint).is_err());
+    assert!(checkpoint.to_string().parse::<Checkpoint>().is_err());
+    assert!(fake.requests().is_empty());
+}
+
 /// A walk that fails on its third page with `fault`, then a new client resuming from the
 /// checkpoint taken after the error: every account once.
 fn resumes_after(fault: Fault, expect: impl Fn(&Error)) {

@@ -132,6 +132,7 @@ fn the_timeout_ends_the_wait_with_what_it_last_saw() {
     );
     assert_eq!(w.meta().endpoint(), "GET /accounts/{id}");
     assert!(e.is_timeout() && !e.is_retryable(), "{e}");
+    assert_eq!(e.status(), None, "no response failed the wait");
     assert_eq!(e.endpoint(), Some("GET /accounts/{id}"));
     let shown = e.to_string();
     assert!(

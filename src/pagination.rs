@@ -170,8 +170,8 @@ impl<T> Walk<T> {
 ///     match account {
 ///         Ok(account) => println!("{}", account.username),
 ///         Err(e) => {
-///             // Save this, and continue later with `.resume_from(cursor)`.
-///             eprintln!("stopped: {e}; resume from {:?}", accounts.resume_cursor());
+///             // Save this, and continue later with `client.accounts().resume(&checkpoint)`.
+///             eprintln!("stopped: {e}; resume from {}", accounts.checkpoint());
 ///             break;
 ///         }
 ///     }
@@ -333,7 +333,8 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// The cursor to pass to [`resume_from`](Self::resume_from) to continue this walk later
     /// without losing an item: the cursor of the page the next item comes from. When that
     /// page is partly consumed, a resumed walk repeats its first items, so handle items
-    /// idempotently (or walk [`pages`](Self::pages) for exact page boundaries).
+    /// idempotently, or save a [`checkpoint`](Self::checkpoint) instead (it also knows the
+    /// position in the page and the filters).
     ///
     /// `None` when the walk has not fetched a page yet (start over) or is complete.
     pub fn resume_cursor(&self) -> Option<&str> {

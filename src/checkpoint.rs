@@ -51,6 +51,11 @@ const MAX_TOKEN_LEN: usize = 64 * 1024;
 /// # Ok(()) }
 /// ```
 ///
+/// As JSON a checkpoint is an object: `{"v": 1, "endpoint": "GET /accounts", "query":
+/// [["platform", "tiktok"], ["limit", "200"]], "cursor": "…", "position": 17, "complete":
+/// false}` (`cursor` is `null` on the first page), so it can sit inside a state file of your
+/// own. The text token is the same JSON, encoded.
+///
 /// A checkpoint holds the cursor of the current page and a position inside it, so resuming
 /// refetches that page with the same cursor and skips the items already yielded: that is
 /// exact as long as the page reads the same (the API's cursors are bound to the filters and
@@ -308,6 +313,23 @@ mod tests {
         assert_eq!((back.position(), back.is_complete()), (2, false));
         let json = serde_json::to_string(&cp).unwrap();
         assert_eq!(serde_json::from_str::<Checkpoint>(&json).unwrap(), cp);
+    }
+
+    #[test]
+    fn the_json_form_is_the_documented_object() {
+        let json = serde_json::to_value(sample()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"v": 1, "endpoint": "GET /accounts",
+                "query": [["platform", "tiktok"], ["limit", "3"]],
+                "cursor": "c/2+=?&é", "position": 2, "complete": false})
+        );
+        let first: Checkpoint =
+            serde_json::from_value(serde_json::json!({"v": 1, "endpoint": "GET /videos"})).unwrap();
+        assert_eq!(
+            (first.cursor(), first.position(), first.query().len()),
+            (None, 0, 0)
+        );
     }
 
     #[test]

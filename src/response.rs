@@ -53,7 +53,9 @@ pub struct ResponseMeta {
     /// The endpoint, `"GET /accounts/{id}"`; see [`endpoint`](Self::endpoint).
     pub(crate) endpoint: Cow<'static, str>,
     /// The HTTP status of the final attempt; `None` when no response came (a transport
-    /// failure).
+    /// failure). `Some(304)` on a value the client's
+    /// [ETag cache](crate::ClientBuilder::etag_cache) returned after the server's
+    /// `304 Not Modified`.
     pub status: Option<u16>,
     /// The `X-Request-ID` of the final attempt: quote it when you contact support.
     pub request_id: Option<String>,

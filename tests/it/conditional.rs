@@ -324,3 +324,57 @@ fn clients_with_other_keys_do_not_share_stored_values() {
     assert_eq!(b.whoami().unwrap().organization_id, "org_b");
     org_b.assert();
 }
+
+#[test]
+fn no_lock_is_held_while_a_cached_read_is_on_the_wire() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    use crate::support::raw_server::{RawServer, response};
+
+    // `/whoami` answers after a second, `/meta` at once; both with an ETag.
+    let server = RawServer::custom(
+        |mut stream, _| {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head);
+            let body = if head.starts_with("GET /v2/whoami ") {
+                std::thread::sleep(Duration::from_secs(1));
+                data(fixtures::whoami("org_1"))
+            } else {
+                data(fixtures::api_meta())
+            };
+            let _ = stream.write_all(&response(200, &[("ETag", "\"e\"")], &body));
+        },
+        Duration::from_secs(20),
+    );
+    let client = server.builder().0.etag_cache(4).build().unwrap();
+    let slow_done = Arc::new(AtomicBool::new(false));
+    let slow = {
+        let (client, done) = (client.clone(), Arc::clone(&slow_done));
+        std::thread::spawn(move || {
+            let me = client.whoami();
+            done.store(true, Ordering::SeqCst);
+            me
+        })
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    let started = Instant::now();
+    assert_eq!(client.meta().unwrap().api_version.as_deref(), Some("v2"));
+    assert!(
+        !slow_done.load(Ordering::SeqCst),
+        "the fast read finished while the slow one was still on the wire"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(700),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(slow.join().unwrap().unwrap().organization_id, "org_1");
+}

@@ -23,6 +23,8 @@ use crate::{Client, Error, Result, random};
 const FIRST_POLL_INTERVAL: Duration = Duration::from_secs(2);
 /// The longest wait between two polls.
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(30);
+/// The longest a server's `Retry-After` stretches one wait between polls.
+const MAX_RETRY_AFTER_WAIT: Duration = Duration::from_secs(3600);
 
 /// The `/accounts` endpoints; from [`Client::accounts`].
 #[derive(Debug, Clone, Copy)]
@@ -145,7 +147,7 @@ impl Accounts<'_> {
     /// other error that is not [retryable](Error::is_retryable). A retryable error (a `503`,
     /// a timeout, a rate limit past the wait cap) after the call's own retries does not end
     /// the wait: the next poll comes after the next interval (or the `Retry-After`, when
-    /// longer), and [`WaitTimeout::last_error`] has it if the time runs out.
+    /// longer, up to an hour), and [`WaitTimeout::last_error`] has it if the time runs out.
     pub fn wait_until_scraped(&self, id: &str, timeout: Duration) -> Result<Account> {
         get_account(id)?;
         let started = Instant::now();
@@ -182,7 +184,10 @@ impl Accounts<'_> {
                     (None, Duration::ZERO)
                 }
                 Err(e) if e.is_retryable() => {
-                    let hint = e.retry_after().unwrap_or_default();
+                    let hint = e
+                        .retry_after()
+                        .unwrap_or_default()
+                        .min(MAX_RETRY_AFTER_WAIT);
                     (Some(e), hint)
                 }
                 Err(e) => return Err(e),
@@ -198,7 +203,7 @@ impl Accounts<'_> {
                 let meta = last.map_or_else(poll_meta, |r| r.meta);
                 return Err(Error::Cancelled(Box::new(meta)));
             }
-            slept += wait;
+            slept = slept.saturating_add(wait);
             interval = interval.mul_f64(1.5).min(MAX_POLL_INTERVAL);
         }
     }

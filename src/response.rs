@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::history::Step;
+
 /// 9999-12-31T23:59:59Z in Unix seconds: the latest reset [`RateLimit::reset_at`] reads.
 const LATEST_RESET: u64 = 253_402_300_799;
 
@@ -66,7 +68,10 @@ pub struct ResponseMeta {
     /// How many attempts the call made: 1, plus one per retry.
     pub attempts: u32,
     /// The delay waited before each retry, in order (empty when the call was not retried).
+    /// Pacing waits are not retries: they are in [`history`](Self::history).
     pub retry_delays: Vec<Duration>,
+    /// Every attempt and wait, in order; see [`history`](Self::history).
+    pub(crate) history: Vec<Step>,
 }
 
 impl ResponseMeta {
@@ -75,6 +80,26 @@ impl ResponseMeta {
     /// [`Client::request`](crate::Client::request), the method and the path as given.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// The story of the call: each attempt (its outcome, duration and request id) and each
+    /// wait (its length and [reason](crate::WaitReason)), in order. A call that went through
+    /// at once has one [`Step::Attempt`].
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::{Step, WaitReason};
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let me = client.whoami_with_meta()?;
+    /// let backed_off = me.meta.history().iter().any(|step| {
+    ///     matches!(step, Step::Wait(w) if w.reason == WaitReason::Backoff)
+    /// });
+    /// println!("{} attempts, backed off: {backed_off}", me.meta.attempts);
+    /// # Ok(()) }
+    /// ```
+    pub fn history(&self) -> &[Step] {
+        &self.history
     }
 }
 

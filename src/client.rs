@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::Result;
 use crate::builder::ClientBuilder;
 use crate::call::Call;
+use crate::curl::Preview;
 #[cfg(doc)]
 use crate::error::Error;
 use crate::response::RateLimit;
@@ -32,6 +33,8 @@ use crate::url::BaseUrl;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Set on the client [`Client::curl_of`] hands its closure: calls are recorded, not sent.
+    preview: Option<Arc<Preview>>,
 }
 
 struct Inner {
@@ -90,9 +93,19 @@ impl Client {
 
     /// Sends a described call: the one road to the wire.
     pub(crate) fn send(&self, call: &Call) -> Result<Reply> {
-        self.inner
-            .transport
-            .send(&call.to_request(&self.inner.base_url))
+        let request = call.to_request(&self.inner.base_url);
+        if let Some(preview) = &self.preview {
+            return Err(preview.capture(request));
+        }
+        self.inner.transport.send(&request)
+    }
+
+    /// A clone of this client whose calls are recorded in `preview` instead of sent.
+    pub(crate) fn previewing(&self, preview: Arc<Preview>) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            preview: Some(preview),
+        }
     }
 
     /// Assembles a client from checked parts (see [`ClientBuilder::build`]).
@@ -107,6 +120,7 @@ impl Client {
                 transport,
                 batch_concurrency,
             }),
+            preview: None,
         }
     }
 

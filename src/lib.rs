@@ -19,6 +19,7 @@ mod builder;
 mod call;
 mod cancel;
 mod client;
+mod curl;
 mod de;
 mod error;
 mod history;

@@ -23,6 +23,9 @@ use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
 use crate::url::Target;
 use crate::{Error, Result, log, random};
 
+/// The `Accept` header of every request.
+pub(crate) const ACCEPT: &str = "application/json, application/problem+json";
+
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
@@ -203,7 +206,7 @@ impl Transport {
             // an answer to report, not a place to send the key or a create to.
             .max_redirects(0)
             .user_agent(s.user_agent)
-            .accept("application/json, application/problem+json")
+            .accept(ACCEPT)
             .timeout_connect(Some(s.connect_timeout))
             .timeout_send_request(Some(s.timeout))
             .timeout_send_body(Some(s.timeout))

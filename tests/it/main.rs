@@ -9,6 +9,7 @@ mod support;
 mod account_videos;
 mod accounts;
 mod creators;
+mod curl;
 mod errors;
 mod limits;
 mod metrics;

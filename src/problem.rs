@@ -369,6 +369,10 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// The standard reason phrase of an HTTP status, or `"Error"` for one without a name.
 pub(crate) fn reason_phrase(status: u16) -> &'static str {
     match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
         301 => "Moved Permanently",
         302 => "Found",
         303 => "See Other",

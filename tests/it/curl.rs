@@ -27,21 +27,37 @@ fn previews_show_the_call_and_never_the_key_and_send_nothing() {
     );
 
     let update = c
-        .curl_of(|c| c.creators().update("cr_1", &UpdateCreator::new().name("Rock 'n' roll")))
+        .curl_of(|c| {
+            c.creators()
+                .update("cr_1", &UpdateCreator::new().name("Rock 'n' roll"))
+        })
         .unwrap();
-    assert!(update.starts_with(&format!("curl -X PATCH '{base}/creators/cr_1'")), "{update}");
+    assert!(
+        update.starts_with(&format!("curl -X PATCH '{base}/creators/cr_1'")),
+        "{update}"
+    );
     assert!(
         update.ends_with(r#"--data-raw '{"name":"Rock '\''n'\'' roll"}'"#),
         "a quote in a value is escaped for the shell: {update}"
     );
-    assert!(update.contains("-H 'Content-Type: application/json'"), "{update}");
+    assert!(
+        update.contains("-H 'Content-Type: application/json'"),
+        "{update}"
+    );
 
-    let link = c.curl_of(|c| c.creators().link_account("cr_1", "acc_2")).unwrap();
-    assert!(link.starts_with(&format!("curl -X PUT '{base}/creators/cr_1/accounts/acc_2'")));
+    let link = c
+        .curl_of(|c| c.creators().link_account("cr_1", "acc_2"))
+        .unwrap();
+    assert!(link.starts_with(&format!(
+        "curl -X PUT '{base}/creators/cr_1/accounts/acc_2'"
+    )));
 
     let new = NewAccount::new(Platform::TikTok, "khaby.lame").idempotency_key("import-row-17");
     let create = c.curl_of(|c| c.accounts().create(&new)).unwrap();
-    assert!(create.contains("-H 'Idempotency-Key: import-row-17'"), "{create}");
+    assert!(
+        create.contains("-H 'Idempotency-Key: import-row-17'"),
+        "{create}"
+    );
 
     let raw = c
         .curl(
@@ -51,7 +67,10 @@ fn previews_show_the_call_and_never_the_key_and_send_nothing() {
             Some(&json!({"platform": "tiktok", "identifier": "7301"})),
         )
         .unwrap();
-    assert!(raw.starts_with(&format!("curl -X POST '{base}/videos?dry=a%20b%26c'")), "{raw}");
+    assert!(
+        raw.starts_with(&format!("curl -X POST '{base}/videos?dry=a%20b%26c'")),
+        "{raw}"
+    );
 
     let list = c
         .curl_of(|c| {
@@ -64,7 +83,10 @@ fn previews_show_the_call_and_never_the_key_and_send_nothing() {
     assert!(list.contains("platform=instagram"), "{list}");
 
     let health = c.curl_of(|c| c.health()).unwrap();
-    assert!(!health.contains("Authorization"), "/health sends no key: {health}");
+    assert!(
+        !health.contains("Authorization"),
+        "/health sends no key: {health}"
+    );
 
     for shown in [&get, &update, &link, &create, &raw, &list, &health] {
         assert!(!shown.contains(KEY), "{shown}");
@@ -85,6 +107,8 @@ fn a_call_refused_before_sending_gives_its_own_error() {
     assert!(matches!(err, Error::InvalidInput(_)), "{err}");
     let err = c.curl("TRACE", "/x", &[], None).unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err}");
-    let lazy = c.curl_of(|c| Ok(c.accounts().list(ListAccounts::new()))).unwrap_err();
+    let lazy = c
+        .curl_of(|c| Ok(c.accounts().list(ListAccounts::new())))
+        .unwrap_err();
     assert!(lazy.to_string().contains("sent no request"), "{lazy}");
 }

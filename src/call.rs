@@ -327,9 +327,13 @@ mod tests {
     fn raw_calls_keep_the_callers_path_and_name_it() {
         let call = Call::raw("post", "/videos").unwrap();
         assert_eq!(call.endpoint(), "POST /videos");
-        let call = Call::raw("GET", "/search?q=secret+name").unwrap();
-        assert_eq!(call.endpoint(), "GET /search", "no query value in the name");
-        assert_eq!(url(&call), "https://x.test/v2/search?q=secret+name");
+        let search = Call::raw("GET", "/search?q=secret+name").unwrap();
+        assert_eq!(
+            search.endpoint(),
+            "GET /search",
+            "no query value in the name"
+        );
+        assert_eq!(url(&search), "https://x.test/v2/search?q=secret+name");
         assert_eq!(url(&call), "https://x.test/v2/videos");
         assert!(Call::raw("TRACE", "/x").is_err());
     }

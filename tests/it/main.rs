@@ -12,6 +12,7 @@ mod creators;
 mod curl;
 mod errors;
 mod limits;
+#[cfg(feature = "log")]
 mod logging;
 mod metrics;
 mod overview;

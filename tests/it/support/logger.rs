@@ -1,3 +1,4 @@
+#![cfg_attr(not(feature = "log"), allow(dead_code))]
 //! A capturing logger for the SDK's records (target `creatoraudit`), installed once for the
 //! whole test binary by every client helper, so that every test's calls are logged. It
 //! fails the test whose call logs the API key, and keeps the records for `logging::`.

@@ -35,7 +35,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// match client.accounts().get("4f1c…") {
 ///     Ok(account) => println!("{}", account.username),
 ///     Err(e) if e.code() == Some(&ErrorCode::NotFound) => println!("not tracked"),
-///     Err(e) if e.is_rate_limited() => println!("slow down: retry in {:?}", e.retry_after()),
+///     Err(e) if e.is_rate_limited() => {
+///         let wait = e.retry_after().unwrap_or_default().as_secs();
+///         println!("slow down: retry in {wait} s");
+///     }
 ///     Err(e) => return Err(e),
 /// }
 /// # Ok(()) }
@@ -223,7 +226,7 @@ impl Error {
     /// if let Err(e) = client.whoami() {
     ///     for step in e.history() {
     ///         if let Step::Wait(w) = step {
-    ///             eprintln!("waited {:?} ({})", w.duration, w.reason);
+    ///             eprintln!("waited {} ms ({})", w.duration.as_millis(), w.reason);
     ///         }
     ///     }
     /// }

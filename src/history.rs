@@ -18,8 +18,10 @@ use crate::error::TransportErrorKind;
 ///
 /// for step in meta.history() {
 ///     match step {
-///         Step::Attempt(a) => println!("attempt {}: {} in {:?}", a.number, a.outcome, a.elapsed),
-///         Step::Wait(w) => println!("waited {:?} ({})", w.duration, w.reason),
+///         Step::Attempt(a) => {
+///             println!("attempt {}: {} in {} ms", a.number, a.outcome, a.elapsed.as_millis())
+///         }
+///         Step::Wait(w) => println!("waited {} ms ({})", w.duration.as_millis(), w.reason),
 ///         _ => {}
 ///     }
 /// }

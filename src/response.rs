@@ -84,7 +84,8 @@ impl ResponseMeta {
 
     /// The story of the call: each attempt (its outcome, duration and request id) and each
     /// wait (its length and [reason](crate::WaitReason)), in order. A call that went through
-    /// at once has one [`Step::Attempt`].
+    /// at once has one [`Step::Attempt`]; a pacing wait comes before the attempt it delayed. A
+    /// call cancelled during a wait ends with that wait (cut short).
     ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {
@@ -109,7 +110,8 @@ impl ResponseMeta {
 /// # fn main() -> creatoraudit::Result<()> {
 /// let client = creatoraudit::Client::from_env()?;
 /// let me = client.whoami_with_meta()?;
-/// println!("org {} (request {:?})", me.value.organization_id, me.meta.request_id);
+/// let request_id = me.meta.request_id.as_deref().unwrap_or("-");
+/// println!("org {} (request {request_id})", me.value.organization_id);
 /// let whoami = me.into_inner();
 /// # let _ = whoami; Ok(()) }
 /// ```
@@ -148,7 +150,7 @@ impl<T> Response<T> {
 /// match client.accounts().get_if_none_match("4f1c…", &etag)? {
 ///     Conditional::NotModified { .. } => println!("unchanged"),
 ///     Conditional::Modified { value, meta } => {
-///         println!("{} changed (new etag {:?})", value.username, meta.etag)
+///         println!("{} changed (new etag {})", value.username, meta.etag.as_deref().unwrap_or("-"))
 ///     }
 /// }
 /// # Ok(()) }

@@ -16,7 +16,6 @@
 //! written to your organization.
 
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use creatoraudit::testing::FakeApi;
 use creatoraudit::{
@@ -37,7 +36,7 @@ fn creators() -> Fallible {
     if live {
         println!("CREATORAUDIT_API_KEY is set: read-only calls against the real API.\n");
         let client = Client::from_env()?;
-        let today = today_utc()?;
+        let today = Date::today();
         let first = list_creators(&client)?;
         let Some(id) = first else {
             println!("No creators in this organization yet: nothing more to read.");
@@ -45,7 +44,7 @@ fn creators() -> Fallible {
         };
         read_creator(&client, &id)?;
         leaderboard(&client)?;
-        analytics(&client, &id, days_before(today, 29)?, today)?;
+        analytics(&client, &id, today.add_days(-29)?, today)?;
         println!("\nDone. Unset CREATORAUDIT_API_KEY to see the writes against the offline fake.");
     } else {
         println!("CREATORAUDIT_API_KEY is not set: running against the SDK's offline fake.\n");
@@ -339,44 +338,4 @@ fn shown(value: &Value) -> String {
 /// A member of a JSON object for people, `-` when it is missing.
 fn field(record: &Value, name: &str) -> String {
     record.get(name).map_or_else(|| "-".into(), shown)
-}
-
-/// Today's date in UTC, from the system clock.
-fn today_utc() -> Fallible<Date> {
-    let days = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() / 86_400;
-    date_from_days(days as i64)
-}
-
-/// The date `n` days before `date`.
-fn days_before(date: Date, n: i64) -> Fallible<Date> {
-    date_from_days(days_from_date(date) - n)
-}
-
-/// Days since 1970-01-01 to a date (H. Hinnant's `days_from_civil`).
-fn days_from_date(d: Date) -> i64 {
-    let (m, day) = (i64::from(d.month()), i64::from(d.day()));
-    let y = i64::from(d.year()) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date `days` days after 1970-01-01 (H. Hinnant's `civil_from_days`).
-fn date_from_days(days: i64) -> Fallible<Date> {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Ok(Date::new(
-        u16::try_from(year)?,
-        u8::try_from(month)?,
-        u8::try_from(day)?,
-    )?)
 }

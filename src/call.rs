@@ -135,6 +135,20 @@ impl Call {
         Ok(self)
     }
 
+    /// A create (`POST /accounts`, `/videos`, `/creators`): `body` as JSON, with an
+    /// [`Idempotency-Key`](Self::idempotency_key) (the caller's, or a fresh one).
+    ///
+    /// # Errors
+    ///
+    /// As [`json`](Self::json).
+    pub(crate) fn create(
+        endpoint: &'static str,
+        body: &impl Serialize,
+        key: Option<&str>,
+    ) -> Result<Call> {
+        Ok(Call::new(endpoint, &[])?.json(body)?.idempotency_key(key))
+    }
+
     /// Sends `Idempotency-Key`, the caller's or a fresh random one, the same on every attempt:
     /// the create becomes safe to retry.
     pub(crate) fn idempotency_key(mut self, key: Option<&str>) -> Call {

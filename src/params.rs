@@ -10,7 +10,7 @@ use std::fmt::{self, Display};
 
 use serde_json::{Map, Value};
 
-use crate::types::{Date, OrderDirection, Period};
+use crate::types::{Date, OrderDirection, Period, Platform};
 use crate::{Error, Result};
 
 /// The largest page most listings accept, and the default page size of every walk.
@@ -98,12 +98,16 @@ impl Query {
     }
 }
 
-/// The parameters every listing shares: the `is_active` filter, the sort, `include_total` and
-/// the page size. Each `List*` type embeds one and gets its setters from [`list_setters!`],
-/// so the rules (and their messages) are written once. `O` is the endpoint's sort key;
-/// a listing without a sort uses [`NoOrder`].
+/// The parameters the listings share: the filters several of them take (`account_id`,
+/// `platform`, `q`), the `is_active` filter, the sort, `include_total` and the page size.
+/// Each `List*` type embeds one and gets its setters from [`list_setters!`] (a filter's
+/// setter only where the endpoint takes it), so the rules (and their messages) are written
+/// once. `O` is the endpoint's sort key; a listing without a sort uses [`NoOrder`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ListCommon<O> {
+    pub(crate) account_id: Option<String>,
+    pub(crate) platform: Option<Platform>,
+    pub(crate) q: Option<String>,
     pub(crate) is_active: Option<bool>,
     pub(crate) order_by: Option<O>,
     pub(crate) order_direction: Option<OrderDirection>,
@@ -114,6 +118,9 @@ pub(crate) struct ListCommon<O> {
 impl<O> Default for ListCommon<O> {
     fn default() -> Self {
         ListCommon {
+            account_id: None,
+            platform: None,
+            q: None,
             is_active: None,
             order_by: None,
             order_direction: None,
@@ -124,7 +131,7 @@ impl<O> Default for ListCommon<O> {
 }
 
 impl<O: Display> ListCommon<O> {
-    /// Adds the shared parameters after the endpoint's own filters, with `limit` defaulting
+    /// Adds the shared parameters (those set) after the endpoint's own filters, with `limit` defaulting
     /// to the largest page (the fewest requests).
     ///
     /// # Errors
@@ -145,7 +152,10 @@ impl<O: Display> ListCommon<O> {
     }
 
     fn write_with_limit(&self, q: &mut Query, limit: Option<u32>) -> Result<()> {
-        q.opt("is_active", self.is_active)
+        q.text("account_id", self.account_id.as_deref())?
+            .opt("platform", self.platform.as_ref())
+            .text("q", self.q.as_deref())?
+            .opt("is_active", self.is_active)
             .opt("order_by", self.order_by.as_ref())
             .opt("order_direction", self.order_direction)
             .opt("include_total", self.include_total)
@@ -165,11 +175,14 @@ impl Display for NoOrder {
 }
 
 /// The setters of [`ListCommon`] on a `List*` type with a `common` field: `is_active`,
-/// `include_total`, `limit`, and with a sort key also `order_by` and `order_direction`.
-/// Inherent methods, so no trait has to be imported.
+/// `include_total`, `limit`; the shared filters the endpoint takes (`filters: [account_id,
+/// platform, q]`, any of them); with a sort key (`order: Key`) also `order_by` and
+/// `order_direction`. `$what` names the items in the docs ("videos").
 macro_rules! list_setters {
-    ($list:ty, $what:literal) => {
+    ($list:ty, $what:literal $(, filters: [$($filter:ident),+])? $(, order: $order:ty)?) => {
         impl $list {
+            $($( $crate::params::list_setters!(@filter $what, $filter); )+)?
+
             #[doc = concat!("Only active (`true`) or paused (`false`) ", $what, ".")]
             pub fn is_active(mut self, active: bool) -> Self {
                 self.common.is_active = Some(active);
@@ -190,10 +203,8 @@ macro_rules! list_setters {
                 self
             }
         }
-    };
-    ($list:ty, $what:literal, order: $order:ty) => {
-        list_setters!($list, $what);
 
+        $(
         impl $list {
             /// Sort by this key.
             pub fn order_by(mut self, key: $order) -> Self {
@@ -207,6 +218,28 @@ macro_rules! list_setters {
                 self.common.order_direction = Some(direction);
                 self
             }
+        }
+        )?
+    };
+    (@filter $what:literal, account_id) => {
+        #[doc = concat!("Only ", $what, " of this tracked account (its id).")]
+        pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+            self.common.account_id = Some(account_id.into());
+            self
+        }
+    };
+    (@filter $what:literal, platform) => {
+        #[doc = concat!("Only ", $what, " on this platform.")]
+        pub fn platform(mut self, platform: $crate::Platform) -> Self {
+            self.common.platform = Some(platform);
+            self
+        }
+    };
+    (@filter $what:literal, q) => {
+        #[doc = concat!("Only ", $what, " matching this text (case-insensitive).")]
+        pub fn q(mut self, text: impl Into<String>) -> Self {
+            self.common.q = Some(text.into());
+            self
         }
     };
 }
@@ -417,8 +450,26 @@ impl Window {
     }
 }
 
-/// The `period` and `date_range` setters of a batch request with a `window` field.
+/// The `period` and `date_range` setters of a batch request with a `window` field; with
+/// `new(field): "doc"` also its constructor from any list of ids.
 macro_rules! window_setters {
+    ($request:ident, new($ids:ident): $doc:literal) => {
+        impl $request {
+            #[doc = $doc]
+            pub fn new<I, S>($ids: I) -> Self
+            where
+                I: IntoIterator<Item = S>,
+                S: Into<String>,
+            {
+                $request {
+                    $ids: $ids.into_iter().map(Into::into).collect(),
+                    window: $crate::params::Window::ApiDefault,
+                }
+            }
+        }
+
+        $crate::params::window_setters!($request);
+    };
     ($request:ty) => {
         impl $request {
             /// Over a preset period (`7d`, `30d`, `90d`). Replaces an earlier

@@ -145,6 +145,88 @@ impl Date {
     pub fn day(&self) -> u8 {
         self.day
     }
+
+    /// Today's date in UTC, by the system clock (1970-01-01 if the clock is set before it).
+    ///
+    /// ```
+    /// use creatoraudit::{Date, DateRange};
+    ///
+    /// let today = Date::today();
+    /// let last_two_weeks = DateRange::new(today.add_days(-13)?, today)?;
+    /// # let _ = last_two_weeks;
+    /// # Ok::<(), creatoraudit::Error>(())
+    /// ```
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX);
+        Date::from_days_since_epoch(days).unwrap_or(Date {
+            year: 9999,
+            month: 12,
+            day: 31,
+        })
+    }
+
+    /// The date `days` days later (earlier for a negative count).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the result is outside the years 1 to 9999.
+    pub fn add_days(self, days: i64) -> Result<Date> {
+        let total = self.days_since_epoch().checked_add(days);
+        total.map_or_else(|| Err(out_of_range(days)), Date::from_days_since_epoch)
+    }
+
+    /// The number of days since 1970-01-01 (negative before it).
+    pub fn days_since_epoch(self) -> i64 {
+        // H. Hinnant's `days_from_civil`.
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01 (before it for a negative count).
+    ///
+    /// ```
+    /// use creatoraudit::Date;
+    ///
+    /// assert_eq!(Date::from_days_since_epoch(20_619)?.to_string(), "2026-06-15");
+    /// assert_eq!(Date::new(2026, 6, 15)?.days_since_epoch(), 20_619);
+    /// # Ok::<(), creatoraudit::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the date is outside the years 1 to 9999.
+    pub fn from_days_since_epoch(days: i64) -> Result<Date> {
+        // 0001-01-01 and 9999-12-31.
+        if !(-719_162..=2_932_896).contains(&days) {
+            return Err(out_of_range(days));
+        }
+        // H. Hinnant's `civil_from_days`.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        // In range by the check above: each part fits.
+        Date::new(year as u16, month as u8, day as u8)
+    }
+}
+
+fn out_of_range(days: i64) -> Error {
+    Error::InvalidInput(format!(
+        "date: {days} days from 1970-01-01 is outside the years 1 to 9999"
+    ))
 }
 
 impl FromStr for Date {
@@ -195,6 +277,35 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_counts_round_trip_over_the_whole_range_and_refuse_beyond_it() {
+        let first = Date::new(1, 1, 1).unwrap();
+        let last = Date::new(9999, 12, 31).unwrap();
+        assert_eq!(
+            Date::from_days_since_epoch(first.days_since_epoch()).unwrap(),
+            first
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(last.days_since_epoch()).unwrap(),
+            last
+        );
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
+        for days in (-719_162..=2_932_896).step_by(997) {
+            let d = Date::from_days_since_epoch(days).unwrap();
+            assert_eq!(d.days_since_epoch(), days, "{d}");
+        }
+        let leap = Date::new(2024, 2, 28).unwrap();
+        assert_eq!(leap.add_days(1).unwrap().to_string(), "2024-02-29");
+        assert_eq!(leap.add_days(2).unwrap().to_string(), "2024-03-01");
+        assert_eq!(leap.add_days(-59).unwrap().to_string(), "2023-12-31");
+        assert!(last.add_days(1).is_err());
+        assert!(first.add_days(-1).is_err());
+        let e = last.add_days(i64::MAX).unwrap_err();
+        assert!(e.to_string().contains("outside the years 1 to 9999"), "{e}");
+        assert!(Date::from_days_since_epoch(i64::MIN).is_err());
+        assert!(Date::today() > Date::new(2020, 1, 1).unwrap());
+    }
 
     #[test]
     fn platform_round_trips_and_keeps_unknown_values() {

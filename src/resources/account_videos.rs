@@ -118,13 +118,10 @@ impl AccountVideos<'_> {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[must_use]
 pub struct ListAccountVideos {
-    account_id: Option<String>,
-    platform: Option<Platform>,
-    q: Option<String>,
     common: ListCommon<NoOrder>,
 }
 
-list_setters!(ListAccountVideos, "posts");
+list_setters!(ListAccountVideos, "posts", filters: [account_id, platform, q]);
 
 impl ListAccountVideos {
     /// No filters: every discovered post, in pages of the API's default size (the docs give
@@ -133,29 +130,8 @@ impl ListAccountVideos {
         Self::default()
     }
 
-    /// Only posts of this tracked account (its UUID).
-    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
-    }
-
-    /// Only posts on this platform.
-    pub fn platform(mut self, platform: Platform) -> Self {
-        self.platform = Some(platform);
-        self
-    }
-
-    /// Only posts matching this text (case-insensitive).
-    pub fn q(mut self, text: impl Into<String>) -> Self {
-        self.q = Some(text.into());
-        self
-    }
-
     fn query(&self) -> Result<Query> {
         let mut q = Query::new();
-        q.text("account_id", self.account_id.as_deref())?
-            .opt("platform", self.platform.as_ref())
-            .text("q", self.q.as_deref())?;
         self.common.write_without_default_limit(&mut q)?;
         Ok(q)
     }

@@ -126,10 +126,10 @@ impl Accounts<'_> {
     /// As [`create`](Self::create).
     pub fn create_with_meta(&self, new: &NewAccount) -> Result<Response<Account>> {
         non_blank("username", &new.username)?;
-        let call = Call::new("POST /accounts", &[])?
-            .json(new)?
-            .idempotency_key(new.idempotency_key.as_deref());
-        self.client.send(&call)?.data()
+        let key = new.idempotency_key.as_deref();
+        self.client
+            .send(&Call::create("POST /accounts", new, key)?)?
+            .data()
     }
 
     /// Windowed metrics of tracked accounts (`POST /accounts/metrics`).
@@ -202,35 +202,22 @@ api_enum! {
     }
 }
 
-/// Filters and sort for [`Accounts::list`]. Unset filters are not sent.
+/// Filters and sort for [`Accounts::list`]. Unset filters are not sent; `q` matches the
+/// username.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[must_use]
 pub struct ListAccounts {
-    platform: Option<Platform>,
-    q: Option<String>,
     category: Option<String>,
     creator_id: Option<String>,
     common: ListCommon<AccountOrder>,
 }
 
-list_setters!(ListAccounts, "accounts", order: AccountOrder);
+list_setters!(ListAccounts, "accounts", filters: [platform, q], order: AccountOrder);
 
 impl ListAccounts {
     /// No filters: every tracked account, 200 per page.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Only accounts on this platform.
-    pub fn platform(mut self, platform: Platform) -> Self {
-        self.platform = Some(platform);
-        self
-    }
-
-    /// Only accounts whose username contains this text (case-insensitive).
-    pub fn q(mut self, text: impl Into<String>) -> Self {
-        self.q = Some(text.into());
-        self
     }
 
     /// Only accounts in this category.
@@ -247,9 +234,7 @@ impl ListAccounts {
 
     fn query(&self) -> Result<Query> {
         let mut q = Query::new();
-        q.opt("platform", self.platform.as_ref())
-            .text("q", self.q.as_deref())?
-            .text("category", self.category.as_deref())?
+        q.text("category", self.category.as_deref())?
             .text("creator_id", self.creator_id.as_deref())?;
         self.common.write(&mut q)?;
         Ok(q)
@@ -431,21 +416,10 @@ pub struct AccountMetricsRequest {
     window: Window,
 }
 
-impl AccountMetricsRequest {
-    /// Metrics of these tracked accounts (their UUIDs), over the API's default period.
-    pub fn new<I, S>(account_ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        AccountMetricsRequest {
-            account_ids: account_ids.into_iter().map(Into::into).collect(),
-            window: Window::ApiDefault,
-        }
-    }
-}
-
-window_setters!(AccountMetricsRequest);
+window_setters!(
+    AccountMetricsRequest,
+    new(account_ids): "Metrics of these tracked accounts (their UUIDs), over the API's default period."
+);
 
 /// The answer of [`Accounts::metrics`]: each account's metrics as the API sent them, and
 /// [`BatchMeta`].

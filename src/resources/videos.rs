@@ -93,10 +93,10 @@ impl Videos<'_> {
     /// As [`create`](Self::create).
     pub fn create_with_meta(&self, new: &NewVideo) -> Result<Response<Video>> {
         non_blank("identifier", &new.identifier)?;
-        let call = Call::new("POST /videos", &[])?
-            .json(new)?
-            .idempotency_key(new.idempotency_key.as_deref());
-        self.client.send(&call)?.data()
+        let key = new.idempotency_key.as_deref();
+        self.client
+            .send(&Call::create("POST /videos", new, key)?)?
+            .data()
     }
 
     /// Windowed metrics (views, plays, likes, comments, shares, engagement) of individually
@@ -201,13 +201,10 @@ api_enum! {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[must_use]
 pub struct ListVideos {
-    account_id: Option<String>,
-    platform: Option<Platform>,
-    q: Option<String>,
     common: ListCommon<VideoOrder>,
 }
 
-list_setters!(ListVideos, "videos", order: VideoOrder);
+list_setters!(ListVideos, "videos", filters: [account_id, platform, q], order: VideoOrder);
 
 impl ListVideos {
     /// No filters: every tracked video, 200 per page.
@@ -215,29 +212,8 @@ impl ListVideos {
         Self::default()
     }
 
-    /// Only videos of this tracked account.
-    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
-    }
-
-    /// Only videos on this platform.
-    pub fn platform(mut self, platform: Platform) -> Self {
-        self.platform = Some(platform);
-        self
-    }
-
-    /// Only videos matching this text (case-insensitive).
-    pub fn q(mut self, text: impl Into<String>) -> Self {
-        self.q = Some(text.into());
-        self
-    }
-
     fn query(&self) -> Result<Query> {
         let mut q = Query::new();
-        q.text("account_id", self.account_id.as_deref())?
-            .opt("platform", self.platform.as_ref())
-            .text("q", self.q.as_deref())?;
         self.common.write(&mut q)?;
         Ok(q)
     }
@@ -413,22 +389,10 @@ pub struct VideoMetricsRequest {
     window: Window,
 }
 
-impl VideoMetricsRequest {
-    /// Metrics of these individually tracked videos (their UUIDs), over the API's default
-    /// period.
-    pub fn new<I, S>(video_ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        VideoMetricsRequest {
-            video_ids: video_ids.into_iter().map(Into::into).collect(),
-            window: Window::ApiDefault,
-        }
-    }
-}
-
-window_setters!(VideoMetricsRequest);
+window_setters!(
+    VideoMetricsRequest,
+    new(video_ids): "Metrics of these individually tracked videos (their UUIDs), over the API's default period."
+);
 
 /// What [`Videos::deltas`] sends: the video ids, and optionally the look-back windows.
 ///

@@ -103,10 +103,10 @@ impl Creators<'_> {
     /// As [`create`](Self::create).
     pub fn create_with_meta(&self, new: &NewCreator) -> Result<Response<Creator>> {
         new.check()?;
-        let call = Call::new("POST /creators", &[])?
-            .json(new)?
-            .idempotency_key(new.idempotency_key.as_deref());
-        self.client.send(&call)?.data()
+        let key = new.idempotency_key.as_deref();
+        self.client
+            .send(&Call::create("POST /creators", new, key)?)?
+            .data()
     }
 
     /// One creator (`GET /creators/{creator_id}`).

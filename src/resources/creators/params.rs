@@ -65,10 +65,8 @@ impl ListCreators {
 #[must_use]
 pub struct NewCreator {
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    is_active: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<Map<String, Value>>,
+    #[serde(flatten)]
+    shared: SharedFields,
     #[serde(skip)]
     pub(super) idempotency_key: Option<String>,
 }
@@ -78,28 +76,9 @@ impl NewCreator {
     pub fn new(name: impl Into<String>) -> Self {
         NewCreator {
             name: name.into(),
-            is_active: None,
-            metadata: None,
+            shared: SharedFields::default(),
             idempotency_key: None,
         }
-    }
-
-    /// Create it active (`true`, the API's default) or archived (`false`).
-    pub fn is_active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
-    }
-
-    /// Key/value tags of your own: at most 20 keys, each value at most 255 characters
-    /// (counted as Unicode scalar values; a value that is not a string counts as its JSON
-    /// text). Takes any list of pairs, e.g. `[("team", "growth")]`, a `HashMap` or a
-    /// [`serde_json::Map`]; replaces tags set by an earlier call.
-    pub fn metadata<K: Into<String>, V: Into<Value>>(
-        mut self,
-        tags: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        self.metadata = Some(collect_tags(tags));
-        self
     }
 
     /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create across
@@ -112,8 +91,19 @@ impl NewCreator {
     /// Refuses what the API would refuse.
     pub(super) fn check(&self) -> Result<()> {
         check_name(&self.name)?;
-        self.metadata.as_ref().map_or(Ok(()), check_metadata)
+        self.shared.check()
     }
+}
+
+shared_setters! {
+    NewCreator,
+    /// Create it active (`true`, the API's default) or archived (`false`).
+    is_active,
+    /// Key/value tags of your own: at most 20 keys, each value at most 255 characters
+    /// (counted as Unicode scalar values; a value that is not a string counts as its JSON
+    /// text). Takes any list of pairs, e.g. `[("team", "growth")]`, a `HashMap` or a
+    /// [`serde_json::Map`]; replaces tags set by an earlier call.
+    metadata,
 }
 
 /// The changes [`Creators::update`] sends. Only the fields you set are sent; at least one
@@ -135,10 +125,8 @@ impl NewCreator {
 pub struct UpdateCreator {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    is_active: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<Map<String, Value>>,
+    #[serde(flatten)]
+    shared: SharedFields,
 }
 
 impl UpdateCreator {
@@ -153,27 +141,9 @@ impl UpdateCreator {
         self
     }
 
-    /// Activate (`true`) or archive/pause (`false`) the creator. Pausing a creator pauses
-    /// all its accounts.
-    pub fn is_active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
-    }
-
-    /// **Replace** the creator's tags with these (an empty map removes them all). The limits
-    /// are those of [`NewCreator::metadata`]. Tags you leave out are deleted: to change one,
-    /// start from the creator's current [`metadata`](Creator::metadata).
-    pub fn metadata<K: Into<String>, V: Into<Value>>(
-        mut self,
-        tags: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        self.metadata = Some(collect_tags(tags));
-        self
-    }
-
     /// Whether no field is set (such an update is refused: it would change nothing).
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.is_active.is_none() && self.metadata.is_none()
+        self.name.is_none() && self.shared == SharedFields::default()
     }
 
     /// Refuses an empty update and what the API would refuse.
@@ -186,9 +156,62 @@ impl UpdateCreator {
         if let Some(name) = &self.name {
             check_name(name)?;
         }
+        self.shared.check()
+    }
+}
+
+shared_setters! {
+    UpdateCreator,
+    /// Activate (`true`) or archive/pause (`false`) the creator. Pausing a creator pauses
+    /// all its accounts.
+    is_active,
+    /// **Replace** the creator's tags with these (an empty map removes them all). The limits
+    /// are those of [`NewCreator::metadata`]. Tags you leave out are deleted: to change one,
+    /// start from the creator's current [`metadata`](Creator::metadata).
+    metadata,
+}
+
+/// The optional fields a create and an update of a creator both send.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct SharedFields {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_active: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<Map<String, Value>>,
+}
+
+impl SharedFields {
+    fn check(&self) -> Result<()> {
         self.metadata.as_ref().map_or(Ok(()), check_metadata)
     }
 }
+
+/// The setters of [`SharedFields`] on a body with a `shared` field, each with its own docs.
+macro_rules! shared_setters {
+    (
+        $body:ty,
+        $(#[$active_doc:meta])* is_active,
+        $(#[$metadata_doc:meta])* metadata $(,)?
+    ) => {
+        impl $body {
+            $(#[$active_doc])*
+            pub fn is_active(mut self, active: bool) -> Self {
+                self.shared.is_active = Some(active);
+                self
+            }
+
+            $(#[$metadata_doc])*
+            pub fn metadata<K: Into<String>, V: Into<Value>>(
+                mut self,
+                tags: impl IntoIterator<Item = (K, V)>,
+            ) -> Self {
+                self.shared.metadata = Some(collect_tags(tags));
+                self
+            }
+        }
+    };
+}
+use shared_setters;
 
 /// Parameters of [`Creators::top`]. Unset parameters are not sent (the API then uses its
 /// defaults: 10 creators, its own default period).

@@ -449,19 +449,9 @@ impl State {
     // Meta
 
     fn meta(&self) -> Response {
-        data_response(
-            200,
-            json!({
-                "type": "api_meta",
-                "api_version": "v2",
-                "status": "current",
-                "docs_url": "https://api.creatoraudit.com/v2/docs",
-                "openapi_url": "https://api.creatoraudit.com/v2/openapi.json",
-                "whoami_url": format!("{}/whoami", self.base_url),
-                "deprecation": null,
-                "sunset": null
-            }),
-        )
+        let mut meta = crate::testing::fixtures::api_meta();
+        meta["whoami_url"] = json!(format!("{}/whoami", self.base_url));
+        data_response(200, meta)
     }
 
     fn overview(&self, q: &Query) -> Reply {
@@ -646,38 +636,29 @@ impl State {
         self.scrape_due_accounts();
         let mut p = Params::new(q);
         let mut f = Map::new();
-        let platform = p.platform();
-        let text = p.get("q").map(str::to_lowercase);
-        let active = p.bool("is_active");
+        let orders = [
+            "added_at",
+            "username",
+            "last_scrape_time",
+            "follower_count",
+            "view_count",
+            "like_count",
+            "play_count",
+        ];
+        let shared = Filters::read(
+            &mut p,
+            &mut f,
+            &["platform", "q"],
+            (&orders, "added_at", true),
+        );
         let category = p.get("category").map(str::to_owned);
         let creator = p.get("creator_id").map(str::to_owned);
-        let (order, desc) = p.order(
-            &[
-                "added_at",
-                "username",
-                "last_scrape_time",
-                "follower_count",
-                "view_count",
-                "like_count",
-                "play_count",
-            ],
-            "added_at",
-            true,
-        );
-        echo(&mut f, "platform", platform.as_ref());
-        echo(&mut f, "q", p.get("q"));
-        echo(&mut f, "is_active", active.as_ref());
         echo(&mut f, "category", category.as_ref());
         echo(&mut f, "creator_id", creator.as_ref());
         let mut items: Vec<&Record> = self
             .accounts
             .iter()
-            .filter(|a| platform.as_deref().is_none_or(|v| a["platform"] == v))
-            .filter(|a| {
-                text.as_deref()
-                    .is_none_or(|t| str_of(a, "username").to_lowercase().contains(t))
-            })
-            .filter(|a| active.is_none_or(|v| a["is_active"] == v))
+            .filter(|a| shared.keep(a, &["username"]))
             .filter(|a| {
                 category
                     .as_deref()
@@ -685,12 +666,7 @@ impl State {
             })
             .filter(|a| creator.as_deref().is_none_or(|c| a["creator_id"] == c))
             .collect();
-        sort(&mut items, &order, desc);
-        f.insert("order_by".into(), json!(order));
-        f.insert(
-            "order_direction".into(),
-            json!(if desc { "desc" } else { "asc" }),
-        );
+        shared.sort(&mut items, &mut f);
         let items = items.into_iter().map(|a| self.render_account(a)).collect();
         self.page("/accounts", q, &mut p, items, f)
     }
@@ -702,110 +678,71 @@ impl State {
                 data::mark_video_scraped(v, now);
             }
         }
-        let mut p = Params::new(q);
-        let mut f = Map::new();
-        let platform = p.platform();
-        let text = p.get("q").map(str::to_lowercase);
-        let active = p.bool("is_active");
-        let account = p.get("account_id").map(str::to_owned);
-        let (order, desc) = p.order(
-            &[
-                "added_at",
-                "create_time",
-                "view_count",
-                "like_count",
-                "play_count",
-            ],
+        let orders = [
             "added_at",
-            true,
-        );
-        echo(&mut f, "platform", platform.as_ref());
-        echo(&mut f, "q", p.get("q"));
-        echo(&mut f, "is_active", active.as_ref());
-        echo(&mut f, "account_id", account.as_ref());
-        let mut items: Vec<&Record> = self
-            .videos
-            .iter()
-            .filter(|v| platform.as_deref().is_none_or(|x| v["platform"] == x))
-            .filter(|v| {
-                text.as_deref().is_none_or(|t| {
-                    str_of(v, "description").to_lowercase().contains(t)
-                        || str_of(v, "account_username").to_lowercase().contains(t)
-                })
-            })
-            .filter(|v| active.is_none_or(|x| v["is_active"] == x))
-            .filter(|v| account.as_deref().is_none_or(|x| v["account_id"] == x))
-            .collect();
-        sort(&mut items, &order, desc);
-        f.insert("order_by".into(), json!(order));
-        f.insert(
-            "order_direction".into(),
-            json!(if desc { "desc" } else { "asc" }),
-        );
-        let items = items
-            .into_iter()
-            .map(|v| Value::Object(v.clone()))
-            .collect();
-        self.page("/videos", q, &mut p, items, f)
+            "create_time",
+            "view_count",
+            "like_count",
+            "play_count",
+        ];
+        let text_fields = ["description", "account_username"];
+        self.list_records(
+            &self.videos,
+            "/videos",
+            q,
+            (&orders, "added_at"),
+            &text_fields,
+        )
     }
 
     fn list_account_videos(&self, q: &Query) -> Reply {
+        let orders = ["create_time", "view_count", "like_count", "play_count"];
+        let route = "/account-videos";
+        self.list_records(
+            &self.account_videos,
+            route,
+            q,
+            (&orders, "create_time"),
+            &["description"],
+        )
+    }
+
+    /// A listing of stored records with the filters videos and account videos share
+    /// (`account_id`, `platform`, `q` on `text_fields`, `is_active`), newest first by default.
+    fn list_records(
+        &self,
+        records: &[Record],
+        route: &str,
+        q: &Query,
+        (orders, default): (&[&str], &str),
+        text_fields: &[&str],
+    ) -> Reply {
         let mut p = Params::new(q);
         let mut f = Map::new();
-        let platform = p.platform();
-        let text = p.get("q").map(str::to_lowercase);
-        let active = p.bool("is_active");
-        let account = p.get("account_id").map(str::to_owned);
-        let (order, desc) = p.order(
-            &["create_time", "view_count", "like_count", "play_count"],
-            "create_time",
-            true,
-        );
-        echo(&mut f, "platform", platform.as_ref());
-        echo(&mut f, "q", p.get("q"));
-        echo(&mut f, "is_active", active.as_ref());
-        echo(&mut f, "account_id", account.as_ref());
-        let mut items: Vec<&Record> = self
-            .account_videos
+        let names = ["platform", "q", "account_id"];
+        let shared = Filters::read(&mut p, &mut f, &names, (orders, default, true));
+        let mut items: Vec<&Record> = records
             .iter()
-            .filter(|v| platform.as_deref().is_none_or(|x| v["platform"] == x))
-            .filter(|v| {
-                text.as_deref()
-                    .is_none_or(|t| str_of(v, "description").to_lowercase().contains(t))
-            })
-            .filter(|v| active.is_none_or(|x| v["is_active"] == x))
-            .filter(|v| account.as_deref().is_none_or(|x| v["account_id"] == x))
+            .filter(|r| shared.keep(r, text_fields))
             .collect();
-        sort(&mut items, &order, desc);
-        f.insert("order_by".into(), json!(order));
-        f.insert(
-            "order_direction".into(),
-            json!(if desc { "desc" } else { "asc" }),
-        );
+        shared.sort(&mut items, &mut f);
         let items = items
             .into_iter()
             .map(|v| Value::Object(v.clone()))
             .collect();
-        self.page("/account-videos", q, &mut p, items, f)
+        self.page(route, q, &mut p, items, f)
     }
 
     fn list_creators(&self, q: &Query) -> Reply {
         let mut p = Params::new(q);
         let mut f = Map::new();
-        let active = p.bool("is_active");
-        let (order, desc) = p.order(&["name"], "name", false);
-        echo(&mut f, "is_active", active.as_ref());
+        let shared = Filters::read(&mut p, &mut f, &[], (&["name"], "name", false));
         let mut items: Vec<&Record> = self
             .creators
             .iter()
-            .filter(|c| active.is_none_or(|x| c["is_active"] == x))
+            .filter(|c| shared.keep(c, &[]))
             .collect();
-        sort(&mut items, &order, desc);
-        f.insert("order_by".into(), json!(order));
-        f.insert(
-            "order_direction".into(),
-            json!(if desc { "desc" } else { "asc" }),
-        );
+        shared.sort(&mut items, &mut f);
         let items = items.into_iter().map(|c| self.render_creator(c)).collect();
         self.page("/creators", q, &mut p, items, f)
     }
@@ -862,7 +799,7 @@ impl State {
         let body = self.json_body(req)?;
         let mut v = Validator::default();
         let platform = v.platform(&body);
-        let username = v.required_str(&body, "username", 1, 64);
+        let username = v.text(&body, "username", true, 64);
         if let Some(u) = &username {
             if !u
                 .chars()
@@ -871,11 +808,9 @@ impl State {
                 v.error("username", "may contain only letters, digits, '.' and '_'");
             }
         }
-        let category = v.optional_str(&body, "category", 64);
-        let interval = v
-            .optional_int(&body, "scrape_interval_hours", 1, 168)
-            .unwrap_or(24);
-        let active = v.optional_bool(&body, "is_active").unwrap_or(true);
+        let category = v.text(&body, "category", false, 64);
+        let interval = v.interval(&body).unwrap_or(24);
+        let active = v.flag(&body, "is_active").unwrap_or(true);
         let metadata = v.metadata(&body);
         v.done(self)?;
         let (Some(platform), Some(username)) = (platform, username) else {
@@ -924,7 +859,7 @@ impl State {
         let body = self.json_body(req)?;
         let mut v = Validator::default();
         let platform = v.platform(&body);
-        let identifier = v.required_str(&body, "identifier", 1, 512);
+        let identifier = v.text(&body, "identifier", true, 512);
         let shortcode = identifier.as_deref().map(|i| {
             let i = i.split(['?', '#']).next().unwrap_or(i);
             i.rsplit('/')
@@ -941,10 +876,8 @@ impl State {
                 v.error("identifier", "must be a post URL, a shortcode or an id");
             }
         }
-        let active = v.optional_bool(&body, "is_active").unwrap_or(true);
-        let interval = v
-            .optional_int(&body, "scrape_interval_hours", 1, 168)
-            .unwrap_or(24);
+        let active = v.flag(&body, "is_active").unwrap_or(true);
+        let interval = v.interval(&body).unwrap_or(24);
         let metadata = v.metadata(&body);
         v.done(self)?;
         let (Some(platform), Some(shortcode)) = (platform, shortcode) else {
@@ -1000,6 +933,15 @@ impl State {
             .ok_or_else(|| self.not_found("Creator"))
     }
 
+    /// The index of `account` in the accounts, once both it and creator `id` are known.
+    fn link_indexes(&self, id: &str, account: &str) -> Result<usize, Response> {
+        self.creator_index(id)?;
+        self.accounts
+            .iter()
+            .position(|a| a["id"] == account)
+            .ok_or_else(|| self.not_found("Account"))
+    }
+
     fn get_creator(&self, id: &str) -> Reply {
         let i = self.creator_index(id)?;
         Ok(data_response(200, self.render_creator(&self.creators[i])))
@@ -1009,7 +951,7 @@ impl State {
         let body = self.json_body(req)?;
         let mut v = Validator::default();
         let name = v.name(&body, true);
-        let active = v.optional_bool(&body, "is_active").unwrap_or(true);
+        let active = v.flag(&body, "is_active").unwrap_or(true);
         let metadata = v.metadata(&body);
         v.done(self)?;
         let Some(name) = name else {
@@ -1029,7 +971,7 @@ impl State {
         let body = self.json_body(req)?;
         let mut v = Validator::default();
         let name = v.name(&body, false);
-        let active = v.optional_bool(&body, "is_active");
+        let active = v.flag(&body, "is_active");
         let metadata = body
             .get("metadata")
             .filter(|m| !m.is_null())
@@ -1065,12 +1007,7 @@ impl State {
     }
 
     fn link(&mut self, id: &str, account: &str) -> Reply {
-        self.creator_index(id)?;
-        let a = self
-            .accounts
-            .iter()
-            .position(|a| a["id"] == account)
-            .ok_or_else(|| self.not_found("Account"))?;
+        let a = self.link_indexes(id, account)?;
         let record = |at: u64| {
             json!({"type": "creator_account_link", "creator_id": id, "account_id": account,
                    "linked_at": iso(at)})
@@ -1102,12 +1039,7 @@ impl State {
     }
 
     fn unlink(&mut self, id: &str, account: &str) -> Reply {
-        self.creator_index(id)?;
-        let a = self
-            .accounts
-            .iter()
-            .position(|a| a["id"] == account)
-            .ok_or_else(|| self.not_found("Account"))?;
+        let a = self.link_indexes(id, account)?;
         if self.accounts[a]["creator_id"] != id {
             return Err(self.problem(
                 404,
@@ -1537,6 +1469,71 @@ fn window_metrics(r: &Record, days: u64) -> Value {
            "shares": shares, "engagement": likes + comments + shares})
 }
 
+/// The filters and the sort the listings share, read and validated once, and echoed in the
+/// page's `filters`.
+struct Filters {
+    platform: Option<String>,
+    text: Option<String>,
+    account: Option<String>,
+    active: Option<bool>,
+    order: String,
+    desc: bool,
+}
+
+impl Filters {
+    /// Reads `is_active`, the sort (`(allowed, default key, default descending)`), and those of
+    /// `platform`, `q` and `account_id` that `names` lists.
+    fn read(
+        p: &mut Params<'_>,
+        f: &mut Map<String, Value>,
+        names: &[&str],
+        (orders, default, default_desc): (&[&str], &str, bool),
+    ) -> Filters {
+        let takes = |name: &str| names.contains(&name);
+        let platform = if takes("platform") {
+            p.platform()
+        } else {
+            None
+        };
+        let text = p.get("q").filter(|_| takes("q"));
+        let account = p.get("account_id").filter(|_| takes("account_id"));
+        let active = p.bool("is_active");
+        let (order, desc) = p.order(orders, default, default_desc);
+        echo(f, "platform", platform.as_ref());
+        echo(f, "q", text);
+        echo(f, "account_id", account);
+        echo(f, "is_active", active.as_ref());
+        Filters {
+            platform,
+            text: text.map(str::to_lowercase),
+            account: account.map(str::to_owned),
+            active,
+            order,
+            desc,
+        }
+    }
+
+    /// Whether `r` passes the filters; `q` matches any of `text_fields`.
+    fn keep(&self, r: &Record, text_fields: &[&str]) -> bool {
+        self.platform.as_deref().is_none_or(|x| r["platform"] == x)
+            && self.active.is_none_or(|x| r["is_active"] == x)
+            && self.account.as_deref().is_none_or(|x| r["account_id"] == x)
+            && self.text.as_deref().is_none_or(|t| {
+                text_fields
+                    .iter()
+                    .any(|field| str_of(r, field).to_lowercase().contains(t))
+            })
+    }
+
+    /// Sorts `items` and echoes the sort used.
+    fn sort(&self, items: &mut [&Record], f: &mut Map<String, Value>) {
+        sort(items, &self.order, self.desc);
+        f.insert("order_by".into(), json!(self.order));
+        let direction = if self.desc { "desc" } else { "asc" };
+        f.insert("order_direction".into(), json!(direction));
+    }
+}
+
 /// Query parameters being validated; errors accumulate into one 422.
 struct Params<'a> {
     q: &'a Query,
@@ -1684,96 +1681,64 @@ impl Validator {
         self.errors.push((field.into(), message.into()));
     }
 
-    fn platform(&mut self, body: &Map<String, Value>) -> Option<String> {
-        match body.get("platform") {
-            None | Some(Value::Null) => {
-                self.error("platform", "is required");
-                None
-            }
-            Some(Value::String(p)) if p == "tiktok" || p == "instagram" => Some(p.clone()),
-            Some(_) => {
-                self.error("platform", "must be one of: instagram, tiktok");
-                None
-            }
-        }
-    }
-
-    fn required_str(
+    /// The value of `field` when it is present and not null, as `read` takes it; what `read`
+    /// refuses is recorded with its message. `required`: a missing value is refused too.
+    fn field<'b, T>(
         &mut self,
-        body: &Map<String, Value>,
+        body: &'b Map<String, Value>,
         field: &str,
-        min: usize,
-        max: usize,
-    ) -> Option<String> {
-        match body.get(field) {
-            None | Some(Value::Null) => {
+        required: bool,
+        read: impl FnOnce(&'b Value) -> Result<T, String>,
+    ) -> Option<T> {
+        let Some(value) = body.get(field).filter(|v| !v.is_null()) else {
+            if required {
                 self.error(field, "is required");
-                None
             }
-            Some(Value::String(s)) => {
-                let n = s.trim().chars().count();
-                if n < min || s.chars().count() > max {
-                    self.error(field, &format!("must be {min} to {max} characters"));
-                    None
-                } else {
-                    Some(s.trim().to_owned())
-                }
-            }
-            Some(_) => {
-                self.error(field, "must be a string");
-                None
-            }
-        }
+            return None;
+        };
+        read(value).map_err(|m| self.error(field, &m)).ok()
     }
 
-    fn optional_str(
+    fn platform(&mut self, body: &Map<String, Value>) -> Option<String> {
+        self.field(body, "platform", true, |v| match v.as_str() {
+            Some(p @ ("tiktok" | "instagram")) => Ok(p.to_owned()),
+            _ => Err("must be one of: instagram, tiktok".into()),
+        })
+    }
+
+    /// A string of at most `max` characters; `required`: present, and not blank once trimmed.
+    fn text(
         &mut self,
         body: &Map<String, Value>,
         field: &str,
+        required: bool,
         max: usize,
     ) -> Option<String> {
-        match body.get(field) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.chars().count() <= max => Some(s.clone()),
-            Some(Value::String(_)) => {
-                self.error(field, &format!("must be at most {max} characters"));
-                None
+        self.field(body, field, required, |v| {
+            let s = v.as_str().ok_or("must be a string")?;
+            let s = if required { s.trim() } else { s };
+            let n = s.chars().count();
+            match (required, n == 0 || n > max) {
+                (true, true) => Err(format!("must be 1 to {max} characters")),
+                (false, _) if n > max => Err(format!("must be at most {max} characters")),
+                _ => Ok(s.to_owned()),
             }
-            Some(_) => {
-                self.error(field, "must be a string");
-                None
-            }
-        }
+        })
     }
 
-    fn optional_int(
-        &mut self,
-        body: &Map<String, Value>,
-        field: &str,
-        min: u64,
-        max: u64,
-    ) -> Option<u64> {
-        match body.get(field) {
-            None | Some(Value::Null) => None,
-            Some(v) => match v.as_u64().filter(|n| (min..=max).contains(n)) {
-                Some(n) => Some(n),
-                None => {
-                    self.error(field, &format!("must be an integer from {min} to {max}"));
-                    None
-                }
-            },
-        }
+    /// `scrape_interval_hours`: 1 to 168 when present.
+    fn interval(&mut self, body: &Map<String, Value>) -> Option<u64> {
+        self.field(body, "scrape_interval_hours", false, |v| {
+            v.as_u64()
+                .filter(|n| (1..=168).contains(n))
+                .ok_or_else(|| "must be an integer from 1 to 168".into())
+        })
     }
 
-    fn optional_bool(&mut self, body: &Map<String, Value>, field: &str) -> Option<bool> {
-        match body.get(field) {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(_) => {
-                self.error(field, "must be true or false");
-                None
-            }
-        }
+    fn flag(&mut self, body: &Map<String, Value>, field: &str) -> Option<bool> {
+        self.field(body, field, false, |v| {
+            v.as_bool().ok_or_else(|| "must be true or false".into())
+        })
     }
 
     /// A creator name: 1 to 255 characters, not blank.
@@ -1781,7 +1746,7 @@ impl Validator {
         if !required && body.get("name").is_none_or(Value::is_null) {
             return None;
         }
-        self.required_str(body, "name", 1, 255)
+        self.text(body, "name", true, 255)
     }
 
     /// `metadata`: an object of at most 20 keys, string values at most 255 characters.

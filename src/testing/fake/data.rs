@@ -3,6 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::Date;
+use crate::testing::fixtures;
+
 /// A JSON object.
 pub(crate) type Record = Map<String, Value>;
 
@@ -84,10 +87,10 @@ pub(crate) fn fnv(text: &str) -> u64 {
 
 /// `2026-06-14T09:30:00Z` for a Unix time.
 pub(crate) fn iso(unix: u64) -> String {
-    let (y, m, d) = civil(unix / 86_400);
     let s = unix % 86_400;
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        "{}T{:02}:{:02}:{:02}Z",
+        date(unix),
         s / 3600,
         s / 60 % 60,
         s % 60
@@ -96,44 +99,16 @@ pub(crate) fn iso(unix: u64) -> String {
 
 /// `2026-06-14` for a Unix time.
 pub(crate) fn date(unix: u64) -> String {
-    let (y, m, d) = civil(unix / 86_400);
-    format!("{y:04}-{m:02}-{d:02}")
+    i64::try_from(unix / 86_400)
+        .ok()
+        .and_then(|days| Date::from_days_since_epoch(days).ok())
+        .map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string())
 }
 
-/// The days since 1970-01-01 of a `YYYY-MM-DD` date, if it is one.
+/// The days since 1970-01-01 of a `YYYY-MM-DD` date from 1970 on, if it is one.
 pub(crate) fn parse_date(text: &str) -> Option<u64> {
-    let mut it = text.split('-');
-    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1970 {
-        return None;
-    }
-    // H. Hinnant's days_from_civil.
-    let y2 = y - i64::from(m <= 2);
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = u64::try_from(era * 146_097 + doe - 719_468).ok()?;
-    // Reject 2026-02-31 and the like: the date must round-trip.
-    (civil(days) == (y as u64, m as u64, d as u64)).then_some(days)
-}
-
-/// (year, month, day) of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-fn civil(days: u64) -> (u64, u64, u64) {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as u64, m as u64, d as u64)
+    let days = text.parse::<Date>().ok()?.days_since_epoch();
+    u64::try_from(days).ok()
 }
 
 fn title(word: &str) -> String {
@@ -241,33 +216,22 @@ pub(crate) fn new_account(
     } else {
         "scontent.cdninstagram.com"
     };
-    let mut a = object(json!({
-        "id": id,
-        "type": "account",
+    // The kit's fixture has every documented field; the fake's own values replace its sample ones.
+    let mut a = object(fixtures::account(id, username));
+    let own = object(json!({
         "platform": platform,
-        "username": username,
         "name": name,
         "description": format!("{name} on {platform}"),
         "profile_pic_url": format!("https://cdn.creatoraudit.com/p/{id}.jpg"),
         "profile_pic_url_original": format!("https://{cdn}/{username}.jpg"),
         "is_verified": false,
         "is_active": is_active,
-        "is_unavailable": false,
-        "link_in_bio": null,
-        "creator_id": null,
-        "creator_name": null,
         "category": category,
         "metadata": metadata,
         "added_at": iso(added_at),
         "scrape_interval_hours": interval,
-        "fb_play_count": null,
-        "ig_play_count": null,
-        "fb_like_count": null,
-        "max_recent_posts_per_account": null,
-        "post_lookback_days": null,
-        "effective_max_recent_posts_per_account": 50,
-        "effective_post_lookback_days": 90
     }));
+    a.extend(own);
     mark_account_unscraped(&mut a);
     a
 }

@@ -69,8 +69,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when `CREATORAUDIT_API_KEY` is missing (the message names it) or
-    /// either value is unusable.
+    /// [`Error::Config`] when `CREATORAUDIT_API_KEY` is unset or empty (the message names
+    /// it, and says which) or either value is unusable (a base URL without its `/v2` path,
+    /// say).
     pub fn from_env() -> Result<Client> {
         Client::builder().read_env()?.build()
     }

@@ -955,3 +955,28 @@ fn is_lookup_failure(io: &std::io::Error) -> bool {
             .to_string()
             .starts_with("failed to lookup address information")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_system_resolvers_failure_is_told_from_other_io_errors() {
+        use std::io::{Error as IoError, ErrorKind};
+        use std::net::ToSocketAddrs;
+        // What std itself returns for a name that cannot resolve (`.invalid` never does).
+        if let Err(real) = "nonexistent.invalid:443".to_socket_addrs() {
+            assert!(is_lookup_failure(&real), "{real:?}");
+        }
+        let unix =
+            IoError::other("failed to lookup address information: Name or service not known");
+        assert!(is_lookup_failure(&unix));
+        for other in [
+            IoError::from(ErrorKind::ConnectionRefused),
+            IoError::from(ErrorKind::ConnectionReset),
+            IoError::other("connection closed"),
+        ] {
+            assert!(!is_lookup_failure(&other), "{other:?}");
+        }
+    }
+}

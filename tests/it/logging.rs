@@ -92,3 +92,36 @@ fn no_record_is_an_error_and_none_carries_the_key() {
         );
     }
 }
+
+#[test]
+fn a_pacing_wait_is_logged_at_info_before_the_attempt_it_delays() {
+    logger::install();
+    let mut s = server();
+    let reset = crate::support::time::unix_now() + 2;
+    let m = s
+        .mock("GET", "/v2/pacing-log")
+        .with_header("x-ratelimit-limit", "10")
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &reset.to_string())
+        .with_body(data(serde_json::json!({"ok": true})))
+        .expect(2)
+        .create();
+    let c = client(&s);
+    for _ in 0..2 {
+        let _: Value = c.request("GET", "/pacing-log", &[], None).unwrap();
+    }
+    m.assert();
+    let ours = logger::records(|r| r.message.starts_with("GET /pacing-log:"));
+    let levels: Vec<Level> = ours.iter().map(|r| r.level).collect();
+    assert_eq!(
+        levels,
+        [Level::Debug, Level::Info, Level::Debug],
+        "{ours:#?}"
+    );
+    let wait = &ours[1].message;
+    assert!(
+        wait.starts_with("GET /pacing-log: waiting ")
+            && wait.ends_with(" before sending (pacing: the rate-limit budget is spent)"),
+        "{wait}"
+    );
+}

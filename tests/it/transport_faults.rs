@@ -241,6 +241,11 @@ fn the_deadline_bounds_a_call_to_a_server_that_never_answers() {
     let seen = server.finish();
 
     assert!(matches!(&result, Err(e) if e.is_timeout()), "{result:?}");
+    let shown = result.unwrap_err().to_string();
+    assert!(
+        shown.starts_with("the call's deadline of 500 ms passed "),
+        "the deadline, not the 30 s timeout, ran out: {shown}"
+    );
     assert_took(elapsed, Duration::from_millis(450), Duration::from_secs(2));
     assert!((1..=3).contains(&seen.connections), "{}", seen.connections);
 }
@@ -318,6 +323,11 @@ fn a_trickling_body_is_bounded_by_the_timeout() {
     let seen = server.finish();
 
     assert!(matches!(&result, Err(e) if e.is_timeout()), "{result:?}");
+    let shown = result.unwrap_err().to_string();
+    assert!(
+        shown.starts_with("timed out reading the response body from 127.0.0.1 after 400 ms"),
+        "{shown}"
+    );
     assert_took(elapsed, Duration::from_millis(350), Duration::from_secs(3));
     assert_eq!(seen.connections, 1);
 }
@@ -338,6 +348,11 @@ fn a_trickling_body_is_bounded_by_the_deadline() {
     drop(server.finish());
 
     assert!(matches!(&result, Err(e) if e.is_timeout()), "{result:?}");
+    let shown = result.unwrap_err().to_string();
+    assert!(
+        shown.starts_with("the call's deadline of 600 ms passed "),
+        "{shown}"
+    );
     assert_took(elapsed, Duration::from_millis(550), Duration::from_secs(2));
 }
 

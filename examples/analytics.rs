@@ -12,16 +12,25 @@
 //! in one call each (the SDK splits the ids into requests of at most 200 and merges the
 //! answers), ranks them, and runs a search.
 
+use std::process::ExitCode;
+
 use creatoraudit::testing::FakeApi;
 use creatoraudit::{
     BATCH_CHUNK_SIZE, Client, ListVideos, Period, SearchParams, VideoDeltasRequest,
     VideoMetricsRequest,
 };
 
+mod common;
+use common::{Fallible, list, num, num_or_dash, or_dash, percent, signed};
+
 /// How many tracked videos the offline fake has.
 const OFFLINE_VIDEOS: usize = 230;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> ExitCode {
+    common::run(analytics)
+}
+
+fn analytics() -> Fallible {
     let live = std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty());
     // The fake must outlive the client's calls, so it is kept here.
     let (client, _fake) = if live {
@@ -40,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for video in client.videos().list(ListVideos::new()).max_items(1_000) {
         ids.push(video?.id);
     }
-    println!("   {} videos", ids.len());
+    println!("   {} videos", num(ids.len() as u64));
     if ids.is_empty() {
         println!("   Nothing to measure: track a video first (POST /videos).");
     } else {
@@ -58,22 +67,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .videos()
             .metrics(&VideoMetricsRequest::new(ids.iter()).period(Period::Last30Days))?;
         println!(
-            "   period {} ({} to {}), {} videos answered, not tracked: {:?}",
-            batch.meta.period.as_deref().unwrap_or("?"),
-            batch.meta.start_date.map_or("?".into(), |d| d.to_string()),
-            batch.meta.end_date.map_or("?".into(), |d| d.to_string()),
-            batch.data.len(),
-            batch.meta.not_found
+            "   period {} ({} to {}), {} videos answered, not tracked: {}",
+            or_dash(batch.meta.period.as_deref()),
+            or_dash(batch.meta.start_date),
+            or_dash(batch.meta.end_date),
+            num(batch.data.len() as u64),
+            list(&batch.meta.not_found)
         );
         let mut by_views: Vec<_> = batch.data.iter().collect();
         by_views.sort_by_key(|(_, m)| std::cmp::Reverse(m.views.unwrap_or(0)));
         println!("   most viewed:");
         for (id, m) in by_views.iter().take(5) {
             println!(
-                "     {id}  {:>10} views  {:>8} engagement  {:>5.2} %",
-                m.views.unwrap_or(0),
-                m.engagement.unwrap_or(0),
-                m.engagement_rate().unwrap_or(0.0)
+                "     {id}  {:>11} views  {:>9} engagement  {:>7}",
+                num_or_dash(m.views),
+                num_or_dash(m.engagement),
+                percent(m.engagement_rate())
             );
         }
 
@@ -84,9 +93,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .videos()
             .deltas(&VideoDeltasRequest::new(ids.iter()).windows([1, 7, 30]))?;
         println!(
-            "   windows {:?}, {} videos answered",
-            deltas.meta.windows,
-            deltas.meta.video_count.unwrap_or(deltas.data.len() as u64)
+            "   windows {} days, {} videos answered",
+            list(&deltas.meta.windows),
+            num(deltas.meta.video_count.unwrap_or(deltas.data.len() as u64))
         );
         let mut movers: Vec<_> = deltas.data.iter().collect();
         movers.sort_by_key(|(_, d)| std::cmp::Reverse(d.days(7).unwrap_or(i64::MIN)));
@@ -95,7 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let line: Vec<String> = d
                 .by_days()
                 .iter()
-                .map(|(days, delta)| format!("{days}d {delta:+}"))
+                .map(|(days, delta)| format!("{days}d {}", signed(*delta)))
                 .collect();
             println!("     {id}  {}", line.join("  "));
         }
@@ -106,25 +115,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for a in &found.accounts {
         println!(
             "   account  @{} on {} ({})",
-            a.username.as_deref().unwrap_or("?"),
-            a.platform.as_ref().map_or("?".into(), |p| p.to_string()),
-            a.display_name.as_deref().unwrap_or("-")
+            or_dash(a.username.as_deref()),
+            or_dash(a.platform.as_ref()),
+            or_dash(a.display_name.as_deref())
         );
     }
     for c in &found.creators {
-        println!("   creator  {}", c.name.as_deref().unwrap_or("?"));
+        println!("   creator  {}", or_dash(c.name.as_deref()));
     }
     for v in &found.videos {
         println!(
-            "   video    {:?} by @{}",
-            v.caption.as_deref().unwrap_or(""),
-            v.account_username.as_deref().unwrap_or("?")
+            "   video    {} by @{}",
+            or_dash(v.caption.as_deref()),
+            or_dash(v.account_username.as_deref())
         );
     }
     let caps = found.meta.effective_caps;
     println!(
-        "   caps applied per section: accounts {:?}, creators {:?}, videos {:?}",
-        caps.accounts, caps.creators, caps.videos
+        "   caps applied per section: accounts {}, creators {}, videos {}",
+        num_or_dash(caps.accounts),
+        num_or_dash(caps.creators),
+        num_or_dash(caps.videos)
     );
     println!("\nDone.");
     Ok(())

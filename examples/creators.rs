@@ -15,16 +15,23 @@
 //! the read-only calls against the real API: list, get, leaderboard and analytics. Nothing is
 //! written to your organization.
 
+use std::process::ExitCode;
+
 use creatoraudit::testing::FakeApi;
 use creatoraudit::{
     Client, Conditional, CreatorOrder, Date, DateRange, Error, ErrorCode, ListAccounts,
     ListCreators, NewCreator, OrderDirection, Period, Platform, TopCreatorsParams, UpdateCreator,
 };
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-type Fallible<T = ()> = Result<T, Box<dyn std::error::Error>>;
+mod common;
+use common::{Fallible, num_or_dash, or_dash, yes_no};
 
-fn main() -> Fallible {
+fn main() -> ExitCode {
+    common::run(creators)
+}
+
+fn creators() -> Fallible {
     let live = std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty());
     if live {
         println!("CREATORAUDIT_API_KEY is set: read-only calls against the real API.\n");
@@ -119,7 +126,10 @@ fn create_and_link(client: &Client, accounts: &Accounts) -> Fallible<String> {
         } else {
             "already linked to this creator (200 OK): nothing changed"
         };
-        println!("   {account}: {what}; link record {}", link.record);
+        println!(
+            "   {account}: {what}; linked at {}",
+            field(&link.record, "linked_at")
+        );
     }
     match creators.link_account(&id, &accounts.taken) {
         Err(Error::Api(p)) if p.code == ErrorCode::Conflict => println!(
@@ -130,7 +140,11 @@ fn create_and_link(client: &Client, accounts: &Accounts) -> Fallible<String> {
             p.detail
         ),
         Err(e) => return Err(e.into()),
-        Ok(link) => println!("   {}: linked ({:?})", accounts.taken, link.record),
+        Ok(link) => println!(
+            "   {}: linked at {}",
+            accounts.taken,
+            field(&link.record, "linked_at")
+        ),
     }
     Ok(id)
 }
@@ -141,15 +155,13 @@ fn read_creator(client: &Client, id: &str) -> Fallible {
     let creator = client.creators().get_with_meta(id)?;
     let summary = creator.value.accounts_summary.clone().unwrap_or_default();
     println!(
-        "   {:?}: active {:?}, {} linked accounts ({}), {} followers, tags {}",
+        "   {}: active {}, {} linked accounts ({}), {} followers, tags {}",
         creator.value.name,
-        creator.value.is_active,
-        summary.total.map_or("?".into(), |n| n.to_string()),
-        Value::Object(summary.platforms.clone()),
-        summary
-            .total_followers
-            .map_or("?".into(), |n| n.to_string()),
-        Value::Object(creator.value.metadata.clone()),
+        yes_no(creator.value.is_active),
+        num_or_dash(summary.total),
+        pairs(&summary.platforms, " "),
+        num_or_dash(summary.total_followers),
+        pairs(&creator.value.metadata, "="),
     );
     let Some(etag) = creator.meta.etag.clone() else {
         println!("   (no ETag: skipping the conditional read)");
@@ -161,7 +173,7 @@ fn read_creator(client: &Client, id: &str) -> Fallible {
         }
         Conditional::Modified { value, .. } => {
             println!(
-                "   again with If-None-Match {etag}: changed, now {:?}",
+                "   again with If-None-Match {etag}: changed, now {}",
                 value.name
             )
         }
@@ -178,7 +190,7 @@ fn merge_metadata(client: &Client, id: &str) -> Fallible {
     let mut tags = creators.get(id)?.metadata;
     tags.insert("tier".into(), "A".into());
     let updated = creators.update(id, &UpdateCreator::new().metadata(tags))?;
-    println!("   tags now {}", Value::Object(updated.metadata));
+    println!("   tags now {}", pairs(&updated.metadata, "="));
     Ok(())
 }
 
@@ -197,10 +209,9 @@ fn list_creators(client: &Client) -> Fallible<Option<String>> {
     for page in client.creators().list(params).max_items(10).pages() {
         let page = page?;
         println!(
-            "   page of {} (has_next: {}, next_cursor: {:?})",
+            "   page of {} (next cursor: {})",
             page.items.len(),
-            page.has_next,
-            page.next_cursor
+            or_dash(page.next_cursor.as_deref())
         );
         for creator in &page.items {
             n += 1;
@@ -210,14 +221,14 @@ fn list_creators(client: &Client) -> Fallible<Option<String>> {
                 "     {n}. {:<20} {} (accounts: {})",
                 creator.name,
                 creator.id,
-                accounts.map_or("?".into(), |a| a.to_string())
+                num_or_dash(accounts)
             );
         }
     }
     Ok(first)
 }
 
-/// The leaderboard. Its entries' fields are not documented, so they are printed whole.
+/// The leaderboard. Its entries' fields are not documented, so all of them are printed.
 fn leaderboard(client: &Client) -> Fallible {
     println!("\n-> Top creators over 30 days.   GET /creators/top?period=30d&limit=5");
     let top = client
@@ -227,17 +238,24 @@ fn leaderboard(client: &Client) -> Fallible {
         println!("   (no entries)");
     }
     for (rank, entry) in top.iter().enumerate() {
+        let rest = match &entry.raw {
+            Value::Object(fields) => {
+                let mut fields = fields.clone();
+                fields.remove("name");
+                pairs(&fields, " ")
+            }
+            other => shown(other),
+        };
         println!(
-            "   {}. {} {}",
+            "   {}. {}: {rest}",
             rank + 1,
             entry.name.as_deref().unwrap_or("(no name)"),
-            entry.raw
         );
     }
     Ok(())
 }
 
-/// One creator's analytics. Their shape is not documented, so they are printed as JSON.
+/// One creator's analytics. Their shape is not documented, so every field is printed.
 fn analytics(client: &Client, id: &str, start: Date, end: Date) -> Fallible {
     println!(
         "\n-> Analytics from {start} to {end}.   GET /creators/{id}/analytics?start_date={start}&end_date={end}"
@@ -245,12 +263,16 @@ fn analytics(client: &Client, id: &str, start: Date, end: Date) -> Fallible {
     let a = client
         .creators()
         .analytics(id, DateRange::new(start, end)?)?;
-    println!(
-        "   {}",
-        serde_json::to_string_pretty(&a.data)?.replace('\n', "\n   ")
-    );
+    match &a.data {
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                println!("   {name:<12} {}", shown(value));
+            }
+        }
+        other => println!("   {}", shown(other)),
+    }
     if let Some(views) = a.number("views") {
-        println!("   (\"views\" read as a number: {views})");
+        println!("   (views read as a number: {})", common::num(views as i64));
     }
     Ok(())
 }
@@ -284,4 +306,36 @@ fn refused_before_sending(client: &Client) {
     if let Err(e) = range {
         println!("   a range with start > end:  {e}");
     }
+}
+
+/// `team=growth, region=EU` (with `sep` between a key and its value), or `none`: a JSON
+/// object for people, strings without their quotes.
+fn pairs(map: &Map<String, Value>, sep: &str) -> String {
+    if map.is_empty() {
+        return "none".into();
+    }
+    let all: Vec<String> = map
+        .iter()
+        .map(|(k, v)| format!("{k}{sep}{}", shown(v)))
+        .collect();
+    all.join(", ")
+}
+
+/// A JSON value for people: a string without quotes, an integer with thousands separators,
+/// `-` for null.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => common::num(i),
+            None => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// A member of a JSON object for people, `-` when it is missing.
+fn field(record: &Value, name: &str) -> String {
+    record.get(name).map_or_else(|| "-".into(), shown)
 }

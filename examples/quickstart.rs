@@ -9,19 +9,29 @@
 //! creates write to your organization: pass `--read-only` to skip them.
 //! (`cargo run --example tour` runs without a key, against a local mock.)
 
+use std::process::ExitCode;
+
 use creatoraudit::{
     Client, Error, ErrorCode, ListAccounts, NewAccount, NewVideo, Period, Platform,
 };
 
-fn main() -> creatoraudit::Result<()> {
+mod common;
+use common::{Fallible, num_or_dash, or_dash, percent};
+
+fn main() -> ExitCode {
+    common::run(quickstart)
+}
+
+fn quickstart() -> Fallible {
     let read_only = std::env::args().any(|a| a == "--read-only");
     let client = Client::from_env()?;
 
     // GET /whoami: verify the key.
     let me = client.whoami()?;
     println!(
-        "organization {} (key {:?})",
-        me.organization_id, me.api_key_name
+        "organization {} (key {})",
+        me.organization_id,
+        or_dash(me.api_key_name.as_deref())
     );
 
     // GET /accounts?platform=tiktok, following next_cursor until has_next is false.
@@ -31,8 +41,9 @@ fn main() -> creatoraudit::Result<()> {
     {
         let account = account?;
         println!(
-            "@{} {:?} followers",
-            account.username, account.follower_count
+            "@{} {} followers",
+            account.username,
+            num_or_dash(account.follower_count)
         );
     }
 
@@ -59,8 +70,9 @@ fn main() -> creatoraudit::Result<()> {
     // GET /overview?period=30d
     let overview = client.overview(Period::Last30Days)?;
     println!(
-        "30-day views {:?}, engagement rate {:?} %",
-        overview.current.total_views, overview.current.engagement_rate
+        "30-day views {}, engagement rate {}",
+        num_or_dash(overview.current.total_views),
+        percent(overview.current.engagement_rate)
     );
 
     // Branching on the machine code of an API error.
@@ -74,8 +86,10 @@ fn main() -> creatoraudit::Result<()> {
                 eprintln!("invalid {}: {}", e.field, e.message);
             }
         }
-        Err(e) if e.is_not_found() => println!("no such account (request id {:?})", e.request_id()),
-        Err(e) => return Err(e),
+        Err(e) if e.is_not_found() => {
+            println!("no such account (request id {})", or_dash(e.request_id()))
+        }
+        Err(e) => return Err(e.into()),
     }
     Ok(())
 }

@@ -10,10 +10,19 @@
 //! handled by its code. With `CREATORAUDIT_API_KEY` set it runs the read-only part against
 //! the real API.
 
+use std::process::ExitCode;
+
 use creatoraudit::testing::FakeApi;
 use creatoraudit::{Client, ErrorCode, ListAccounts, NewAccount, Period, Platform};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+mod common;
+use common::{Fallible, change, num_or_dash, or_dash, percent};
+
+fn main() -> ExitCode {
+    common::run(tour)
+}
+
+fn tour() -> Fallible {
     let live = std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty());
     // The fake must outlive the client's calls, so it is kept here.
     let (client, _fake) = if live {
@@ -28,10 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("1. Who am I?   GET /whoami");
     let me = client.whoami_with_meta()?;
     println!(
-        "   organization {} via key {:?} (request id {:?})\n",
+        "   organization {} via key {} (request id {})\n",
         me.value.organization_id,
-        me.value.api_key_name.as_deref().unwrap_or("-"),
-        me.meta.request_id.as_deref().unwrap_or("-")
+        or_dash(me.value.api_key_name.as_deref()),
+        or_dash(me.meta.request_id.as_deref())
     );
 
     println!("2. Every TikTok account, page by page.   GET /accounts?platform=tiktok");
@@ -43,17 +52,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for page in pages {
         let page = page?;
         println!(
-            "   page of {} (has_next: {}, rate limit left: {:?})",
+            "   page of {} ({}, rate limit left: {})",
             page.items.len(),
-            page.has_next,
-            page.meta.rate_limit.map(|r| r.remaining)
+            if page.has_next {
+                "more to come"
+            } else {
+                "the last"
+            },
+            num_or_dash(page.meta.rate_limit.map(|r| r.remaining))
         );
         for account in &page.items {
             n += 1;
             println!(
                 "     {n}. @{:<16} {:>12} followers",
                 account.username,
-                account.follower_count.map_or("?".into(), |f| f.to_string())
+                num_or_dash(account.follower_count)
             );
         }
         if n >= 6 {
@@ -65,8 +78,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("3. Headline numbers.   GET /overview?period=30d");
     let o = client.overview(Period::Last30Days)?;
     println!(
-        "   views {:?} (change {:?} %), engagement rate {:?} %\n",
-        o.current.total_views, o.changes.total_views_pct, o.current.engagement_rate
+        "   views {} ({} on the previous period), engagement rate {}\n",
+        num_or_dash(o.current.total_views),
+        change(o.changes.total_views_pct),
+        percent(o.current.engagement_rate)
     );
 
     if live {
@@ -81,11 +96,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .scrape_interval_hours(12),
     )?;
     println!(
-        "   tracking @{} as {} (Idempotency-Key {}; first refresh pending: {})\n",
+        "   tracking @{} as {} (Idempotency-Key {}; first refresh {})\n",
         created.value.username,
         created.value.id,
-        created.meta.idempotency_key.as_deref().unwrap_or("-"),
-        created.value.last_scrape_time.is_none()
+        or_dash(created.meta.idempotency_key.as_deref()),
+        if created.value.last_scrape_time.is_none() {
+            "pending"
+        } else {
+            "done"
+        }
     );
 
     println!("5. A rejected create, handled by its error code.");
@@ -94,14 +113,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .create(&NewAccount::new(Platform::Other("myspace".into()), "tom"))
     {
         Err(e) if e.code() == Some(&ErrorCode::ValidationError) => {
-            println!("   {e}");
-            for field in &e.problem().expect("an API error").errors {
+            let p = e.problem().expect("an API error");
+            println!(
+                "   refused: {} (request id {})",
+                p.detail,
+                or_dash(p.request_id.as_deref())
+            );
+            for field in &p.errors {
                 println!("   - {}: {}", field.field, field.message);
             }
+            println!("   as one line, its Display: {e}");
         }
         Err(e) => return Err(e.into()),
         Ok(a) => println!("   unexpectedly created {}", a.id),
     }
+
+    println!("\n6. The same call for a support ticket: a curl line without the key.");
+    let curl = client.curl_of(|c| c.accounts().get(&created.value.id))?;
+    println!("   {}", curl.replace('\n', "\n   "));
     println!("\nDone. Set CREATORAUDIT_API_KEY to run the read-only part against the real API.");
     Ok(())
 }

@@ -308,12 +308,26 @@ impl ClientBuilder {
         self
     }
 
-    /// Fills what is not set yet from `CREATORAUDIT_API_KEY` and `CREATORAUDIT_BASE_URL`.
+    /// Fills what is not set yet from the environment: the key from `CREATORAUDIT_API_KEY`
+    /// (unless [`api_key`](Self::api_key) was called), the base URL from
+    /// `CREATORAUDIT_BASE_URL` (unless [`base_url`](Self::base_url) was called; an empty
+    /// value counts as unset). Settings made before or after it win over the environment.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use std::time::Duration;
+    ///
+    /// let client = creatoraudit::Client::builder()
+    ///     .read_env()?
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when no key is set and `CREATORAUDIT_API_KEY` is missing or not
-    /// Unicode, or `CREATORAUDIT_BASE_URL` is not Unicode.
+    /// [`Error::Config`] when no key is set and `CREATORAUDIT_API_KEY` is unset, empty or
+    /// not Unicode, or `CREATORAUDIT_BASE_URL` is not Unicode.
     pub fn read_env(self) -> Result<Self> {
         self.read_vars(|name| std::env::var_os(name))
     }
@@ -322,20 +336,29 @@ impl ClientBuilder {
     fn read_vars(mut self, var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self> {
         let read = |name: &str| match var(name) {
             None => Ok(None),
-            Some(v) if v.is_empty() => Ok(None),
             Some(v) => v.into_string().map(Some).map_err(|_| {
                 Error::Config(format!("environment variable {name} is not valid Unicode"))
             }),
         };
         if self.api_key.is_none() {
-            self.api_key = Some(read(API_KEY_ENV)?.ok_or_else(|| {
-                Error::Config(format!(
-                    "environment variable {API_KEY_ENV} is not set; set it to your API key"
-                ))
-            })?);
+            match read(API_KEY_ENV)? {
+                None => {
+                    return Err(Error::Config(format!(
+                        "environment variable {API_KEY_ENV} is not set: set it to your API key, \
+                         or pass the key with .api_key(..)"
+                    )));
+                }
+                Some(key) if key.trim().is_empty() => {
+                    return Err(Error::Config(format!(
+                        "environment variable {API_KEY_ENV} is set but empty: set it to your \
+                         API key, or pass the key with .api_key(..)"
+                    )));
+                }
+                Some(key) => self.api_key = Some(key),
+            }
         }
         if self.base_url.is_none() {
-            self.base_url = read(BASE_URL_ENV)?;
+            self.base_url = read(BASE_URL_ENV)?.filter(|url| !url.is_empty());
         }
         Ok(self)
     }
@@ -345,12 +368,15 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] when the key is missing, empty or cannot go in a header; the base
-    /// URL does not parse, or is plain `http://` to a host that is not loopback without
-    /// [`allow_insecure_http`](Self::allow_insecure_http); or a timeout or size is zero.
+    /// URL does not parse, has no path (`https://api.creatoraudit.com` instead of
+    /// `https://api.creatoraudit.com/v2`), or is plain `http://` to a host that is not
+    /// loopback without [`allow_insecure_http`](Self::allow_insecure_http); or a timeout or
+    /// size is zero.
     pub fn build(self) -> Result<Client> {
         let api_key = self.api_key.ok_or_else(|| {
             Error::Config(format!(
-                "no api_key: call ClientBuilder::api_key or set {API_KEY_ENV}"
+                "no API key: pass one with .api_key(..), or set {API_KEY_ENV} and use \
+                 Client::from_env() or .read_env()"
             ))
         })?;
         let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
@@ -525,11 +551,29 @@ mod tests {
             }
         };
         let err = Client::builder().read_vars(vars(&[])).unwrap_err();
-        assert!(err.to_string().contains(API_KEY_ENV), "{err}");
-        let err = Client::builder()
-            .read_vars(vars(&[(API_KEY_ENV, "")]))
-            .unwrap_err();
-        assert!(err.to_string().contains(API_KEY_ENV), "{err}");
+        assert!(
+            err.to_string()
+                .contains("CREATORAUDIT_API_KEY is not set: set it to your API key"),
+            "{err}"
+        );
+        for empty in ["", "  "] {
+            let lookup = move |name: &str| (name == API_KEY_ENV).then(|| OsString::from(empty));
+            let err = Client::builder().read_vars(lookup).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("CREATORAUDIT_API_KEY is set but empty"),
+                "{err}"
+            );
+        }
+        let err = Client::builder().build().unwrap_err();
+        for names in [
+            ".api_key(..)",
+            "Client::from_env()",
+            ".read_env()",
+            API_KEY_ENV,
+        ] {
+            assert!(err.to_string().contains(names), "{err}");
+        }
 
         let c = Client::builder()
             .read_vars(vars(&[

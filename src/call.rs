@@ -89,7 +89,9 @@ impl Call {
 
     fn raw_with(method: Method, path: &str) -> Call {
         let path = path.trim_start_matches('/');
-        let endpoint = format!("{} /{path}", method.as_str());
+        // Errors and logs name the path, never a query written into it.
+        let named = path.split(['?', '#']).next().unwrap_or_default();
+        let endpoint = format!("{} /{named}", method.as_str());
         Call::with_path(Cow::Owned(endpoint), method, path.to_owned())
     }
 
@@ -373,6 +375,13 @@ mod tests {
     fn raw_calls_keep_the_callers_path_and_name_it() {
         let call = Call::raw("post", "/videos").unwrap();
         assert_eq!(call.endpoint(), "POST /videos");
+        let search = Call::raw("GET", "/search?q=secret+name").unwrap();
+        assert_eq!(
+            search.endpoint(),
+            "GET /search",
+            "no query value in the name"
+        );
+        assert_eq!(url(&search), "https://x.test/v2/search?q=secret+name");
         assert_eq!(url(&call), "https://x.test/v2/videos");
         assert!(Call::raw("TRACE", "/x").is_err());
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::Result;
 use crate::builder::ClientBuilder;
 use crate::call::Call;
+use crate::curl::Preview;
 #[cfg(doc)]
 use crate::error::Error;
 use crate::etag_cache::EtagCache;
@@ -33,6 +34,8 @@ use crate::url::BaseUrl;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Set on the client [`Client::curl_of`] hands its closure: calls are recorded, not sent.
+    preview: Option<Arc<Preview>>,
 }
 
 struct Inner {
@@ -69,8 +72,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when `CREATORAUDIT_API_KEY` is missing (the message names it) or
-    /// either value is unusable.
+    /// [`Error::Config`] when `CREATORAUDIT_API_KEY` is unset or empty (the message names
+    /// it, and says which) or either value is unusable (a base URL without its `/v2` path,
+    /// say).
     pub fn from_env() -> Result<Client> {
         Client::builder().read_env()?.build()
     }
@@ -99,6 +103,10 @@ impl Client {
     /// the request is on the wire.
     pub(crate) fn send(&self, call: &Call) -> Result<Reply> {
         let mut req = call.to_request(&self.inner.base_url);
+        if let Some(preview) = &self.preview {
+            // A preview shows the call as described, without what a cache would add.
+            return Err(preview.capture(req));
+        }
         let cache = match &self.inner.etag_cache {
             Some(cache) if call.is_cacheable() => cache,
             _ => return self.inner.transport.send(&req),
@@ -120,6 +128,14 @@ impl Client {
         Ok(reply)
     }
 
+    /// A clone of this client whose calls are recorded in `preview` instead of sent.
+    pub(crate) fn previewing(&self, preview: Arc<Preview>) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            preview: Some(preview),
+        }
+    }
+
     /// Assembles a client from checked parts (see [`ClientBuilder::build`]).
     pub(crate) fn from_parts(
         base_url: BaseUrl,
@@ -134,12 +150,15 @@ impl Client {
                 batch_concurrency,
                 etag_cache,
             }),
+            preview: None,
         }
     }
 
-    /// Waits `wait` between the polls of a wait (through the test sleeper, or on the cancel
-    /// token); returns whether the client's token is (or got) cancelled.
-    pub(crate) fn pause(&self, wait: std::time::Duration) -> bool {
+    /// Waits `wait` between poll `poll` of `endpoint` and the next (through the test sleeper,
+    /// or on the cancel token), with a log record; returns whether the client's token is (or
+    /// got) cancelled.
+    pub(crate) fn pause(&self, endpoint: &str, wait: std::time::Duration, poll: u32) -> bool {
+        crate::log::poll_wait(endpoint, wait, poll);
         self.inner.transport.pause(wait)
     }
 

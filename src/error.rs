@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::history::{Step, Summary};
 use crate::problem::{ErrorCode, Problem};
 use crate::response::ResponseMeta;
 
@@ -34,7 +35,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// match client.accounts().get("4f1c…") {
 ///     Ok(account) => println!("{}", account.username),
 ///     Err(e) if e.code() == Some(&ErrorCode::NotFound) => println!("not tracked"),
-///     Err(e) if e.is_rate_limited() => println!("slow down: retry in {:?}", e.retry_after()),
+///     Err(e) if e.is_rate_limited() => {
+///         let wait = e.retry_after().unwrap_or_default().as_secs();
+///         println!("slow down: retry in {wait} s");
+///     }
 ///     Err(e) => return Err(e),
 /// }
 /// # Ok(()) }
@@ -59,7 +63,7 @@ pub enum Error {
 
     /// A response body larger than the client's limit
     /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
-    #[error("response body exceeds the {limit}-byte limit{}", RequestIdSuffix(&.meta.request_id))]
+    #[error("response body exceeds the {limit}-byte limit{}", CallContext::of(.meta))]
     BodyTooLarge {
         /// The limit in bytes.
         limit: u64,
@@ -70,7 +74,7 @@ pub enum Error {
     /// The call was cancelled through the client's
     /// [`CancelToken`](crate::CancelToken) before it could finish: during a wait, or before
     /// a request was sent. Carries the call's record (what it had done so far).
-    #[error("cancelled{}", CallSuffix(.0))]
+    #[error("cancelled{}", CallContext::of(.0))]
     Cancelled(Box<ResponseMeta>),
 
     /// A wait for the API to reach a state (such as
@@ -168,8 +172,12 @@ impl Error {
     }
 
     /// Whether the API said the resource does not exist (`404 NOT_FOUND`).
+    ///
+    /// A `404` whose body is a web page rather than a problem document did not come from
+    /// the API (the base URL points elsewhere) and is not "not found": its
+    /// [`code`](Self::code) is still `NOT_FOUND`, by the status table, but this is `false`.
     pub fn is_not_found(&self) -> bool {
-        self.code() == Some(&ErrorCode::NotFound)
+        self.code() == Some(&ErrorCode::NotFound) && self.problem().is_some_and(|p| !p.foreign)
     }
 
     /// Whether the call was refused by the rate limiter (`429`).
@@ -224,6 +232,28 @@ impl Error {
     pub fn attempts(&self) -> Option<u32> {
         self.meta().map(|m| m.attempts)
     }
+
+    /// The story of the call that failed: each attempt's outcome and each wait with its
+    /// reason, in order (see [`ResponseMeta::history`]). Empty for errors raised before any
+    /// request.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::Step;
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// if let Err(e) = client.whoami() {
+    ///     for step in e.history() {
+    ///         if let Step::Wait(w) = step {
+    ///             eprintln!("waited {} ms ({})", w.duration.as_millis(), w.reason);
+    ///         }
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn history(&self) -> &[Step] {
+        self.meta().map_or(&[], ResponseMeta::history)
+    }
 }
 
 /// Whether a response with this status is worth trying again: 408, 429, 500, 502, 503, 504.
@@ -243,14 +273,19 @@ impl From<Problem> for Error {
 pub enum TransportErrorKind {
     /// The host name could not be resolved.
     Dns,
-    /// The TCP connection could not be established.
+    /// The TCP connection could not be established for another reason than a refusal
+    /// (the network or host is unreachable, ...).
     Connect,
+    /// The server's host refused the connection: nothing listens on that port.
+    ConnectionRefused,
+    /// The connection was reset by the peer (or aborted) before the response was complete.
+    ConnectionReset,
     /// TLS setup or verification failed.
     Tls,
     /// An attempt's timeout or the call's deadline ran out.
     Timeout,
-    /// The connection broke while the request or response was on the wire (reset, body cut
-    /// short).
+    /// The connection broke while the request or response was on the wire in another way
+    /// than a reset: closed before the response, a body cut short.
     Io,
     /// What came back was not valid HTTP.
     Protocol,
@@ -267,30 +302,46 @@ impl TransportErrorKind {
             self,
             TransportErrorKind::Dns
                 | TransportErrorKind::Connect
+                | TransportErrorKind::ConnectionRefused
+                | TransportErrorKind::ConnectionReset
                 | TransportErrorKind::Timeout
                 | TransportErrorKind::Io
         )
     }
+}
 
-    fn describe(self) -> &'static str {
-        match self {
+impl fmt::Display for TransportErrorKind {
+    /// A few lowercase words: `host not found`, `connection refused`, `timeout`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
             TransportErrorKind::Dns => "host not found",
             TransportErrorKind::Connect => "connection failed",
+            TransportErrorKind::ConnectionRefused => "connection refused",
+            TransportErrorKind::ConnectionReset => "connection reset",
             TransportErrorKind::Tls => "tls failed",
-            TransportErrorKind::Timeout => "request timed out",
+            TransportErrorKind::Timeout => "timeout",
             TransportErrorKind::Io => "connection broke",
             TransportErrorKind::Protocol => "invalid http response",
             TransportErrorKind::Proxy => "proxy failed",
             TransportErrorKind::Other => "transport failed",
-        }
+        })
     }
 }
 
 /// A call that got no usable HTTP response. The underlying cause is its
 /// [`source`](std::error::Error::source).
+///
+/// Its `Display` says what failed in words that point at the fix, naming the host (never
+/// the key or a query): `could not resolve host api.example.test`, `connection refused by
+/// 127.0.0.1:9`, `timed out waiting for the response from api.creatoraudit.com after 30 s`,
+/// followed by the call's context (endpoint, attempts, waits).
 #[derive(Debug)]
 pub struct TransportError {
     pub(crate) kind: TransportErrorKind,
+    /// What failed, for people, e.g. `connection refused by 127.0.0.1:9`.
+    pub(crate) message: String,
+    /// The host the call went to (`api.creatoraudit.com`), when known.
+    pub(crate) host: Option<String>,
     pub(crate) meta: ResponseMeta,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -302,6 +353,8 @@ impl TransportError {
     ) -> Self {
         TransportError {
             kind,
+            message: kind.to_string(),
+            host: None,
             meta: ResponseMeta {
                 attempts: 1,
                 ..ResponseMeta::default()
@@ -315,6 +368,11 @@ impl TransportError {
         self.kind
     }
 
+    /// The host the call tried to reach, e.g. `api.creatoraudit.com` (without the port).
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
+
     /// The call's record (attempts, waits, idempotency key).
     pub fn meta(&self) -> &ResponseMeta {
         &self.meta
@@ -323,11 +381,7 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.describe())?;
-        if self.meta.attempts > 1 {
-            write!(f, " after {} attempts", self.meta.attempts)?;
-        }
-        Ok(())
+        write!(f, "{}{}", self.message, CallContext::of(&self.meta))
     }
 }
 
@@ -363,9 +417,9 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unexpected response body{}: {:?}",
-            RequestIdSuffix(&self.meta.request_id),
-            self.snippet
+            "unexpected response body: {:?}{}",
+            self.snippet,
+            CallContext::of(&self.meta)
         )
     }
 }
@@ -424,7 +478,12 @@ impl fmt::Display for WaitTimeout {
             self.polls,
             if self.polls == 1 { "" } else { "s" },
             self.last_seen
-        )
+        )?;
+        // The last poll's error, when there is one, is the source and names the call itself.
+        match self.last_error {
+            None => write!(f, "{}", CallContext::of(&self.meta)),
+            Some(_) => Ok(()),
+        }
     }
 }
 
@@ -436,27 +495,52 @@ impl std::error::Error for WaitTimeout {
     }
 }
 
-/// Formats `: the call` ( ` GET /accounts/{id}`) when the record names one.
-struct CallSuffix<'a>(&'a ResponseMeta);
+/// The context every call error ends with: ` (GET /accounts/{id}, request id req_7Hq2Zb,
+/// 3 attempts; waited 1.5 s for back-off)`. Nothing when there is nothing to say.
+pub(crate) struct CallContext<'a> {
+    meta: &'a ResponseMeta,
+    request_id: Option<&'a str>,
+}
 
-impl fmt::Display for CallSuffix<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.endpoint() {
-            "" => Ok(()),
-            endpoint => write!(f, " ({endpoint})"),
+impl<'a> CallContext<'a> {
+    /// The context of a call's record, with its request id.
+    pub(crate) fn of(meta: &'a ResponseMeta) -> Self {
+        CallContext {
+            meta,
+            request_id: meta.request_id.as_deref(),
         }
+    }
+
+    /// The context with another request id (a problem document's own).
+    pub(crate) fn with_request_id(meta: &'a ResponseMeta, request_id: Option<&'a str>) -> Self {
+        CallContext { meta, request_id }
     }
 }
 
-/// Formats ` (request id X)` when there is an id, nothing otherwise.
-struct RequestIdSuffix<'a>(&'a Option<String>);
-
-impl fmt::Display for RequestIdSuffix<'_> {
+impl fmt::Display for CallContext<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(id) => write!(f, " (request id {id})"),
-            None => Ok(()),
+        let summary = Summary {
+            attempts: self.meta.attempts,
+            history: self.meta.history(),
+        };
+        let endpoint = self.meta.endpoint();
+        if endpoint.is_empty() && self.request_id.is_none() && summary.is_empty() {
+            return Ok(());
         }
+        f.write_str(" (")?;
+        let mut sep = "";
+        if !endpoint.is_empty() {
+            f.write_str(endpoint)?;
+            sep = ", ";
+        }
+        if let Some(id) = self.request_id {
+            write!(f, "{sep}request id {id}")?;
+            sep = ", ";
+        }
+        if !summary.is_empty() {
+            write!(f, "{sep}{summary}")?;
+        }
+        f.write_str(")")
     }
 }
 
@@ -489,15 +573,15 @@ mod tests {
         assert_eq!(e.attempts(), Some(3));
         assert_eq!(
             e.to_string(),
-            "[429 RATE_LIMITED] Too Many Requests (request id req_9)"
+            "[429 RATE_LIMITED] Too Many Requests (request id req_9, 3 attempts)"
         );
 
-        let mut t = TransportError::new(TransportErrorKind::Connect, None);
+        let mut t = TransportError::new(TransportErrorKind::ConnectionRefused, None);
         t.meta.attempts = 3;
         let e = Error::Transport(Box::new(t));
         assert!(e.is_retryable());
         assert_eq!(e.status(), None);
-        assert_eq!(e.to_string(), "connection failed after 3 attempts");
+        assert_eq!(e.to_string(), "connection refused (3 attempts)");
 
         let e = Error::Transport(Box::new(TransportError::new(TransportErrorKind::Tls, None)));
         assert!(!e.is_retryable() && !e.is_timeout());

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::error::CallContext;
 use crate::response::ResponseMeta;
 
 /// How many characters of a non-JSON error body are kept as the problem's `detail`.
@@ -68,6 +69,9 @@ pub struct Problem {
     pub meta: ResponseMeta,
     /// Members of the problem document that this struct does not model.
     pub extensions: Map<String, Value>,
+    /// Whether the body was something else than a JSON object (an HTML page, text): the
+    /// answer of something in front of the API, or of another server.
+    pub(crate) foreign: bool,
 }
 
 /// One field-level validation error from a problem document's `errors` array.
@@ -207,6 +211,7 @@ impl Problem {
                 ..ResponseMeta::default()
             },
             extensions: Map::new(),
+            foreign: false,
         }
     }
 
@@ -221,7 +226,10 @@ impl Problem {
         let mut problem = Problem::new(status);
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(members)) => problem.read_members(members),
-            _ => problem.detail = snippet(body),
+            _ => {
+                problem.detail = snippet(body);
+                problem.foreign = !problem.detail.is_empty();
+            }
         }
         if problem.request_id.is_none() {
             problem.request_id = header_request_id.map(str::to_owned);
@@ -282,12 +290,38 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// Rewrites the detail of a `404` that is not a problem document: whatever answered is
+    /// not the API, and the likely cause is the base URL.
+    pub(crate) fn not_the_api(&mut self, host: &str) {
+        let page = std::mem::take(&mut self.detail);
+        self.detail = format!(
+            "the server at {host} does not look like the CreatorAudit API (it answered a page, \
+             not a problem document): check base_url, e.g. {}; it said: {page}",
+            crate::DEFAULT_BASE_URL
+        );
+    }
+}
+
 impl fmt::Display for Problem {
-    /// `[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. (request id req_1)`
+    /// `[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation.
+    /// [name: must not be blank] (POST /accounts, request id req_1)`: the status, code, title
+    /// and detail, the field errors in brackets, then the call (endpoint, request id,
+    /// attempts and waits) in parentheses.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{} {}] {}", self.status, self.code, self.title)?;
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
+        }
+        if !self.errors.is_empty() {
+            f.write_str(" [")?;
+            for (i, e) in self.errors.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{e}")?;
+            }
+            f.write_str("]")?;
         }
         if self.may_conflict_with_an_earlier_attempt() {
             f.write_str(
@@ -295,10 +329,11 @@ impl fmt::Display for Problem {
                  up before creating it again.)",
             )?;
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
-        }
-        Ok(())
+        write!(
+            f,
+            "{}",
+            CallContext::with_request_id(&self.meta, self.request_id.as_deref())
+        )
     }
 }
 
@@ -334,6 +369,10 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// The standard reason phrase of an HTTP status, or `"Error"` for one without a name.
 pub(crate) fn reason_phrase(status: u16) -> &'static str {
     match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
         301 => "Moved Permanently",
         302 => "Found",
         303 => "See Other",
@@ -408,8 +447,10 @@ mod tests {
         assert_eq!(p.extensions.get("trace"), Some(&Value::from("abc")));
         assert_eq!(
             p.to_string(),
-            "[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. (request id req_body)"
+            "[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. \
+             [platform: must be one of: instagram, tiktok] (request id req_body)"
         );
+        assert!(!p.foreign);
     }
 
     #[test]
@@ -438,6 +479,7 @@ mod tests {
         assert!(!p.detail.contains('\n'));
         assert_eq!(p.detail.chars().count(), SNIPPET_CHARS + 1);
         assert!(p.detail.ends_with('…'));
+        assert!(p.foreign, "a page, not a problem document");
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::history::Step;
+
 /// 9999-12-31T23:59:59Z in Unix seconds: the latest reset [`RateLimit::reset_at`] reads.
 const LATEST_RESET: u64 = 253_402_300_799;
 
@@ -68,7 +70,10 @@ pub struct ResponseMeta {
     /// How many attempts the call made: 1, plus one per retry.
     pub attempts: u32,
     /// The delay waited before each retry, in order (empty when the call was not retried).
+    /// Pacing waits are not retries: they are in [`history`](Self::history).
     pub retry_delays: Vec<Duration>,
+    /// Every attempt and wait, in order; see [`history`](Self::history).
+    pub(crate) history: Vec<Step>,
 }
 
 impl ResponseMeta {
@@ -78,6 +83,27 @@ impl ResponseMeta {
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
+
+    /// The story of the call: each attempt (its outcome, duration and request id) and each
+    /// wait (its length and [reason](crate::WaitReason)), in order. A call that went through
+    /// at once has one [`Step::Attempt`]; a pacing wait comes before the attempt it delayed. A
+    /// call cancelled during a wait ends with that wait (cut short).
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::{Step, WaitReason};
+    ///
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let me = client.whoami_with_meta()?;
+    /// let backed_off = me.meta.history().iter().any(|step| {
+    ///     matches!(step, Step::Wait(w) if w.reason == WaitReason::Backoff)
+    /// });
+    /// println!("{} attempts, backed off: {backed_off}", me.meta.attempts);
+    /// # Ok(()) }
+    /// ```
+    pub fn history(&self) -> &[Step] {
+        &self.history
+    }
 }
 
 /// A value together with the [`ResponseMeta`] of the call that returned it.
@@ -86,7 +112,8 @@ impl ResponseMeta {
 /// # fn main() -> creatoraudit::Result<()> {
 /// let client = creatoraudit::Client::from_env()?;
 /// let me = client.whoami_with_meta()?;
-/// println!("org {} (request {:?})", me.value.organization_id, me.meta.request_id);
+/// let request_id = me.meta.request_id.as_deref().unwrap_or("-");
+/// println!("org {} (request {request_id})", me.value.organization_id);
 /// let whoami = me.into_inner();
 /// # let _ = whoami; Ok(()) }
 /// ```
@@ -125,7 +152,7 @@ impl<T> Response<T> {
 /// match client.accounts().get_if_none_match("4f1c…", &etag)? {
 ///     Conditional::NotModified { .. } => println!("unchanged"),
 ///     Conditional::Modified { value, meta } => {
-///         println!("{} changed (new etag {:?})", value.username, meta.etag)
+///         println!("{} changed (new etag {})", value.username, meta.etag.as_deref().unwrap_or("-"))
 ///     }
 /// }
 /// # Ok(()) }

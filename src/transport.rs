@@ -14,12 +14,17 @@ use ureq::http::{self, HeaderMap, HeaderValue, header};
 
 use crate::cancel::CancelToken;
 use crate::error::{TransportError, TransportErrorKind};
+use crate::history::{Attempt, AttemptOutcome, Human, Step, Wait, WaitReason};
 use crate::network::{Network, ProxyChoice, TlsBackend};
 use crate::pacing::{Pacer, Permit};
 use crate::problem::{ErrorCode, Problem};
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
-use crate::{Error, Result, random};
+use crate::url::Target;
+use crate::{Error, Result, log, random};
+
+/// The `Accept` header of every request.
+pub(crate) const ACCEPT: &str = "application/json, application/problem+json";
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +141,8 @@ pub(crate) struct Transport {
     cancel: CancelToken,
     pacer: Pacer,
     last_rate_limit: Mutex<Option<RateLimit>>,
+    /// The proxy the agent uses, if any: connection failures are then the proxy's.
+    proxy: Option<ureq::Proxy>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -191,14 +198,15 @@ impl Transport {
         // resolve the host on a new thread for every request, pooled connection or not.
         let builder = ureq::Agent::config_builder();
         let builder = with_tls(builder, &s.network, s.https)?;
+        let proxy = proxy(&s.network.proxy)?;
         let config = builder
-            .proxy(proxy(&s.network.proxy)?)
+            .proxy(proxy.clone())
             .http_status_as_error(false)
             // The API does not redirect; a 3xx from a proxy or a misconfigured base URL is
             // an answer to report, not a place to send the key or a create to.
             .max_redirects(0)
             .user_agent(s.user_agent)
-            .accept("application/json, application/problem+json")
+            .accept(ACCEPT)
             .timeout_connect(Some(s.connect_timeout))
             .timeout_send_request(Some(s.timeout))
             .timeout_send_body(Some(s.timeout))
@@ -217,6 +225,7 @@ impl Transport {
             cancel: s.cancel.unwrap_or_default(),
             pacer: Pacer::new(s.pacing),
             last_rate_limit: Mutex::new(None),
+            proxy,
         })
     }
 
@@ -248,57 +257,80 @@ impl Transport {
     pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
         let started = Instant::now();
         let safe = req.is_retry_safe();
-        let mut delays: Vec<Duration> = Vec::new();
+        let mut story = Story::default();
         loop {
-            self.pace(req, started, &delays)?;
+            self.pace(req, started, &mut story)?;
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            let sent = Instant::now();
             let outcome = match time_left {
-                Some(Duration::ZERO) => Err(Failure::Transport(Box::new(TransportError::new(
-                    TransportErrorKind::Timeout,
-                    Some("the call's deadline passed".into()),
-                )))),
+                Some(Duration::ZERO) => {
+                    Err(Failure::Transport(Box::new(self.deadline_passed(req))))
+                }
                 _ => self.attempt(req, time_left),
             };
             if req.auth {
                 // Every request let go by the pacer reports back: its snapshot, or nothing.
                 match &outcome {
                     Ok(reply) => self.pacer.observe(reply.meta.rate_limit, SystemTime::now()),
-                    Err(Failure::Status(p)) => {
-                        self.pacer.observe(p.meta.rate_limit, SystemTime::now())
-                    }
+                    Err(Failure::Status { problem, .. }) => self
+                        .pacer
+                        .observe(problem.meta.rate_limit, SystemTime::now()),
                     Err(Failure::TooLarge { meta: Some(m), .. }) => {
                         self.pacer.observe(m.rate_limit, SystemTime::now())
                     }
                     Err(_) => self.pacer.abandon(),
                 }
             }
+            let (outcome_of, request_id) = match &outcome {
+                Ok(reply) => (
+                    AttemptOutcome::Status(reply.meta.status.unwrap_or_default()),
+                    reply.meta.request_id.as_deref(),
+                ),
+                Err(failure) => (failure.outcome(), failure.request_id()),
+            };
+            story.attempt(req, outcome_of, sent.elapsed(), request_id);
             let failure = match outcome {
                 Ok(mut reply) => {
-                    reply.meta.attempts = delays.len() as u32 + 1;
-                    reply.meta.retry_delays = delays;
+                    story.finish(&mut reply.meta);
                     return Ok(reply);
                 }
                 Err(failure) => failure,
             };
             let Some(retry_outcome) = failure.retry_outcome() else {
-                return Err(failure.into_error(req, delays));
+                return Err(failure.into_error(req, story));
             };
             let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             let decision = self.retry.decide(
                 retry_outcome,
-                delays.len() as u32,
+                story.retries(),
                 safe,
                 time_left,
                 random::unit_f64(),
             );
             match decision {
                 Decision::Retry(delay) => {
-                    self.sleep(delay, req, delays.len() as u32 + 1, &delays)?;
-                    delays.push(delay);
+                    story.wait(req, failure.wait_reason(), delay);
+                    self.sleep(delay, req, &story)?;
                 }
-                Decision::Stop => return Err(failure.into_error(req, delays)),
+                Decision::Stop => return Err(failure.into_error(req, story)),
             }
         }
+    }
+
+    /// The failure of an attempt that the call's deadline left no time for.
+    fn deadline_passed(&self, req: &Request) -> TransportError {
+        let mut t = TransportError::new(
+            TransportErrorKind::Timeout,
+            Some("the call's deadline passed".into()),
+        );
+        let target = Target::of(&req.url);
+        t.message = format!(
+            "the call's deadline of {} passed before it got an answer from {}",
+            Human(self.deadline.unwrap_or_default()),
+            target.host
+        );
+        t.host = Some(target.host.to_owned());
+        t
     }
 
     /// Waits until the shared rate-limit budget lets this request go. Unauthenticated
@@ -309,14 +341,10 @@ impl Transport {
     /// [`Error::Cancelled`] when the client's token is cancelled; a `429 RATE_LIMITED`
     /// [`Error::Api`], unsent, when the wait would pass `max_retry_wait` or the deadline
     /// (the error a capped 429 gives, so callers handle one case).
-    fn pace(&self, req: &Request, started: Instant, delays: &[Duration]) -> Result<()> {
-        // Every retry is preceded by its delay: so many attempts were made before this one.
-        let attempts = delays.len() as u32;
+    fn pace(&self, req: &Request, started: Instant, story: &mut Story) -> Result<()> {
         loop {
             if self.cancel.is_cancelled() {
-                return Err(Error::Cancelled(Box::new(meta_so_far(
-                    req, attempts, delays,
-                ))));
+                return Err(Error::Cancelled(Box::new(story.meta(req))));
             }
             if !req.auth {
                 return Ok(());
@@ -335,11 +363,12 @@ impl Transport {
                     wait.as_secs_f64().ceil()
                 );
                 problem.retry_after = Some(wait);
-                problem.meta = meta_so_far(req, attempts, delays);
+                problem.meta = story.meta(req);
                 problem.meta.status = None;
                 return Err(Error::Api(Box::new(problem)));
             }
-            self.sleep(wait, req, attempts, delays)?;
+            story.wait(req, WaitReason::Pacing, wait);
+            self.sleep(wait, req, story)?;
             self.pacer.waited(reset);
         }
     }
@@ -349,24 +378,9 @@ impl Transport {
     /// # Errors
     ///
     /// [`Error::Cancelled`] when the token is (or gets) cancelled.
-    fn sleep(
-        &self,
-        wait: Duration,
-        req: &Request,
-        attempts: u32,
-        delays: &[Duration],
-    ) -> Result<()> {
-        let cancelled = match &self.sleeper {
-            Some(sleeper) => {
-                sleeper(wait);
-                self.cancel.is_cancelled()
-            }
-            None => self.cancel.sleep(wait),
-        };
-        if cancelled {
-            return Err(Error::Cancelled(Box::new(meta_so_far(
-                req, attempts, delays,
-            ))));
+    fn sleep(&self, wait: Duration, req: &Request, story: &Story) -> Result<()> {
+        if self.pause(wait) {
+            return Err(Error::Cancelled(Box::new(story.meta(req))));
         }
         Ok(())
     }
@@ -395,7 +409,7 @@ impl Transport {
             }
             None => self.run(builder.body(()).map_err(Failure::from_http)?, time_left),
         };
-        let response = result.map_err(Failure::from_ureq)?;
+        let response = result.map_err(|e| self.classify(e, req, time_left))?;
         let (parts, body) = response.into_parts();
         let status = parts.status.as_u16();
         let meta = self.read_meta(status, &parts.headers, req);
@@ -417,25 +431,39 @@ impl Transport {
                     limit,
                     meta: Some(Box::new(meta)),
                 }),
-                Err(e) => Err(Failure::from_ureq(e)),
+                Err(e) => Err(self.classify(e, req, time_left)),
             };
         }
         // An error body that cannot be read in full still leaves the status to go on.
         let body = read.unwrap_or_default();
         let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
-        problem.retry_after = parts
+        if status == 404 && problem.foreign {
+            problem.not_the_api(Target::of(&req.url).host);
+        }
+        let header_wait = parts
             .headers
             .get(header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()))
-            .or_else(|| {
-                // A 429 without Retry-After: wait for the window to reset when it is used up.
-                meta.rate_limit
-                    .filter(|rl| status == 429 && rl.is_exhausted())
-                    .map(|rl| rl.resets_in())
-            });
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        // A 429 without Retry-After: wait for the window to reset when it is used up.
+        let reset_wait = || {
+            meta.rate_limit
+                .filter(|rl| status == 429 && rl.is_exhausted())
+                .map(|rl| rl.resets_in())
+        };
+        let (retry_after, asked) = match header_wait {
+            Some(wait) => (Some(wait), Some(WaitReason::RetryAfter)),
+            None => match reset_wait() {
+                Some(wait) => (Some(wait), Some(WaitReason::RateLimitReset)),
+                None => (None, None),
+            },
+        };
+        problem.retry_after = retry_after;
         problem.meta = meta;
-        Err(Failure::Status(Box::new(problem)))
+        Err(Failure::Status {
+            problem: Box::new(problem),
+            asked,
+        })
     }
 
     fn run<B: ureq::AsSendBody>(
@@ -499,11 +527,12 @@ impl Transport {
     }
 }
 
-/// Waits that are not a call's own (the polls of `wait_until_scraped`).
+/// The one way the SDK waits: a call's own waits (`sleep`) and the waits between the polls
+/// of `wait_until_scraped`.
 impl Transport {
-    /// Waits `wait` the way retry waits do: through the test sleeper when there is one,
-    /// otherwise on the cancel token, waking at once on cancellation. Returns whether the
-    /// token is (or got) cancelled.
+    /// Waits `wait`: through the test sleeper when there is one, otherwise on the cancel
+    /// token, waking at once on cancellation. Returns whether the token is (or got)
+    /// cancelled.
     pub(crate) fn pause(&self, wait: Duration) -> bool {
         match &self.sleeper {
             Some(sleeper) => {
@@ -627,7 +656,11 @@ fn tls_config(builder: AgentConfig, backend: TlsBackend, net: &Network) -> Resul
 
 /// How an attempt failed.
 enum Failure {
-    Status(Box<Problem>),
+    Status {
+        problem: Box<Problem>,
+        /// Why the server's wait (`problem.retry_after`) was asked, when it was.
+        asked: Option<WaitReason>,
+    },
     Transport(Box<TransportError>),
     TooLarge {
         limit: u64,
@@ -636,12 +669,73 @@ enum Failure {
     },
 }
 
-/// The record of a call interrupted after `attempts` attempts and these retry waits.
-fn meta_so_far(req: &Request, attempts: u32, delays: &[Duration]) -> ResponseMeta {
-    ResponseMeta {
-        attempts,
-        retry_delays: delays.to_vec(),
-        ..ResponseMeta::of(req)
+/// The story of one call so far: its attempts and waits, recorded (and logged) as they
+/// happen, in the one loop every call goes through.
+#[derive(Default)]
+struct Story {
+    steps: Vec<Step>,
+    attempts: u32,
+    retry_delays: Vec<Duration>,
+}
+
+impl Story {
+    /// Records an attempt that just ended.
+    fn attempt(
+        &mut self,
+        req: &Request,
+        outcome: AttemptOutcome,
+        elapsed: Duration,
+        request_id: Option<&str>,
+    ) {
+        self.attempts += 1;
+        log::attempt(&req.endpoint, self.attempts, outcome, elapsed, request_id);
+        self.steps.push(Step::Attempt(Attempt {
+            number: self.attempts,
+            outcome,
+            elapsed,
+            request_id: request_id.map(str::to_owned),
+        }));
+    }
+
+    /// Records a wait about to be taken (a cancellation may cut it short).
+    fn wait(&mut self, req: &Request, reason: WaitReason, duration: Duration) {
+        let after = self.steps.iter().rev().find_map(|s| match s {
+            Step::Attempt(a) => Some(a),
+            Step::Wait(_) => None,
+        });
+        log::wait(
+            &req.endpoint,
+            reason,
+            duration,
+            after.map(|a| a.outcome),
+            after.and_then(|a| a.request_id.as_deref()),
+        );
+        if reason.is_retry() {
+            self.retry_delays.push(duration);
+        }
+        self.steps.push(Step::Wait(Wait { reason, duration }));
+    }
+
+    /// How many retries were made (0 after the first attempt).
+    fn retries(&self) -> u32 {
+        self.retry_delays.len() as u32
+    }
+
+    /// The call's record so far, for an error raised between attempts.
+    fn meta(&self, req: &Request) -> ResponseMeta {
+        ResponseMeta {
+            attempts: self.attempts,
+            retry_delays: self.retry_delays.clone(),
+            history: self.steps.clone(),
+            ..ResponseMeta::of(req)
+        }
+    }
+
+    /// Moves the story into the call's record.
+    fn finish(self, meta: &mut ResponseMeta) {
+        meta.attempts = self.attempts;
+        meta.retry_delays = self.retry_delays;
+        meta.history = self.steps;
     }
 }
 
@@ -661,12 +755,41 @@ impl Failure {
     /// What the retry policy needs to know, or `None` for a failure that is never retried.
     fn retry_outcome(&self) -> Option<Outcome> {
         match self {
-            Failure::Status(p) => Some(Outcome::Status {
-                status: p.status,
-                retry_after: p.retry_after,
+            Failure::Status { problem, .. } => Some(Outcome::Status {
+                status: problem.status,
+                retry_after: problem.retry_after,
             }),
             Failure::Transport(t) => Some(Outcome::Transport(t.kind)),
             Failure::TooLarge { .. } => None,
+        }
+    }
+
+    /// How the attempt ended, for the call's history.
+    fn outcome(&self) -> AttemptOutcome {
+        match self {
+            Failure::Status { problem, .. } => AttemptOutcome::Status(problem.status),
+            Failure::Transport(t) => AttemptOutcome::Transport(t.kind),
+            Failure::TooLarge { .. } => AttemptOutcome::BodyTooLarge,
+        }
+    }
+
+    /// The request id of the response, when one came.
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            Failure::Status { problem, .. } => problem.request_id.as_deref(),
+            Failure::Transport(_) => None,
+            Failure::TooLarge { meta, .. } => meta.as_ref()?.request_id.as_deref(),
+        }
+    }
+
+    /// Why the retry after this failure waits: what the server asked, or back-off.
+    fn wait_reason(&self) -> WaitReason {
+        match self {
+            Failure::Status {
+                asked: Some(reason),
+                ..
+            } => *reason,
+            _ => WaitReason::Backoff,
         }
     }
 
@@ -677,63 +800,193 @@ impl Failure {
         )))
     }
 
-    fn from_ureq(e: ureq::Error) -> Self {
+    /// The error of the whole call: this last failure, with the call's record (what it
+    /// was, its attempts and waits) in the one place every error keeps it.
+    fn into_error(self, req: &Request, story: Story) -> Error {
+        match self {
+            Failure::Status { mut problem, .. } => {
+                story.finish(&mut problem.meta);
+                Error::Api(problem)
+            }
+            Failure::Transport(mut t) => {
+                t.meta = ResponseMeta::of(req);
+                story.finish(&mut t.meta);
+                Error::Transport(t)
+            }
+            Failure::TooLarge { limit, meta } => {
+                let mut meta = meta.unwrap_or_else(|| Box::new(ResponseMeta::of(req)));
+                story.finish(&mut meta);
+                Error::BodyTooLarge { limit, meta }
+            }
+        }
+    }
+}
+
+impl Transport {
+    /// Turns a ureq error into the attempt's failure: its kind, and a message that names
+    /// what failed and where (the host, or the proxy when the connection was the proxy's),
+    /// never the key or the query.
+    fn classify(&self, e: ureq::Error, req: &Request, time_left: Option<Duration>) -> Failure {
         use TransportErrorKind as K;
-        let kind = match &e {
+        use std::io::ErrorKind as Io;
+
+        let target = Target::of(&req.url);
+        let host = target.host;
+        // A connection that could not be made was the proxy's, when one is used.
+        let proxy = self
+            .proxy
+            .as_ref()
+            .filter(|p| http::Uri::try_from(req.url.as_str()).is_ok_and(|u| !p.is_no_proxy(&u)));
+        let peer = match proxy {
+            Some(p) => format!("proxy {}:{}", p.host(), p.port()),
+            None => format!("{host}:{}", target.port),
+        };
+        let resolving = match proxy {
+            Some(p) => format!("proxy host {}", p.host()),
+            None => format!("host {host}"),
+        };
+        let (kind, message) = match &e {
             ureq::Error::BodyExceedsLimit(limit) => {
                 return Failure::TooLarge {
                     limit: *limit,
                     meta: None,
                 };
             }
-            ureq::Error::Timeout(_) => K::Timeout,
-            ureq::Error::HostNotFound => K::Dns,
-            ureq::Error::ConnectionFailed => K::Connect,
+            ureq::Error::Timeout(phase) => (
+                K::Timeout,
+                self.timeout_message(*phase, &peer, host, time_left),
+            ),
+            ureq::Error::HostNotFound => (K::Dns, format!("could not resolve {resolving}")),
+            ureq::Error::ConnectionFailed => (K::Connect, format!("could not connect to {peer}")),
+            ureq::Error::Io(io) if is_lookup_failure(io) => {
+                (K::Dns, format!("could not resolve {resolving}"))
+            }
             ureq::Error::Io(io) => match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => K::Connect,
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => K::Timeout,
+                Io::ConnectionRefused => (
+                    K::ConnectionRefused,
+                    format!("connection refused by {peer}"),
+                ),
+                Io::ConnectionReset | Io::ConnectionAborted => (
+                    K::ConnectionReset,
+                    format!("connection reset by {host} before the response was complete"),
+                ),
+                Io::HostUnreachable
+                | Io::NetworkUnreachable
+                | Io::NetworkDown
+                | Io::AddrNotAvailable => (K::Connect, format!("could not reach {peer}: no route")),
+                Io::TimedOut | Io::WouldBlock => {
+                    (K::Timeout, format!("timed out talking to {host}"))
+                }
                 // rustls reports a refused handshake (unknown issuer, bad name...) as I/O
                 // with invalid data; nothing else on this path uses that kind.
-                std::io::ErrorKind::InvalidData => K::Tls,
-                _ => K::Io,
+                Io::InvalidData => (K::Tls, format!("tls with {host} failed")),
+                Io::UnexpectedEof => (
+                    K::Io,
+                    format!("{host} closed the connection before the response was complete"),
+                ),
+                Io::BrokenPipe => (
+                    K::Io,
+                    format!("{host} closed the connection while the request was sent"),
+                ),
+                _ => (K::Io, format!("the connection to {host} broke")),
             },
-            ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => K::Protocol,
-            ureq::Error::Tls(_) | ureq::Error::TlsRequired => K::Tls,
+            ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => (
+                K::Protocol,
+                format!("{host} did not answer with valid HTTP"),
+            ),
+            ureq::Error::Tls(_) | ureq::Error::TlsRequired => {
+                (K::Tls, format!("tls with {host} failed"))
+            }
             #[cfg(feature = "rustls")]
-            ureq::Error::Rustls(_) => K::Tls,
+            ureq::Error::Rustls(_) => (K::Tls, format!("tls with {host} failed")),
             #[cfg(feature = "native-tls")]
-            ureq::Error::NativeTls(_) | ureq::Error::Der(_) => K::Tls,
+            ureq::Error::NativeTls(_) | ureq::Error::Der(_) => {
+                (K::Tls, format!("tls with {host} failed"))
+            }
             #[cfg(any(feature = "rustls", feature = "native-tls"))]
-            ureq::Error::Pem(_) => K::Tls,
-            ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => K::Proxy,
-            ureq::Error::BodyStalled => K::Io,
-            _ => K::Other,
+            ureq::Error::Pem(_) => (K::Tls, format!("tls with {host} failed")),
+            ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => {
+                (K::Proxy, format!("the proxy would not connect to {host}"))
+            }
+            ureq::Error::BodyStalled => (K::Io, format!("the response body from {host} stalled")),
+            _ => (K::Other, format!("the request to {host} failed")),
         };
-        Failure::Transport(Box::new(TransportError::new(kind, Some(Box::new(e)))))
+        let mut t = TransportError::new(kind, Some(Box::new(e)));
+        t.message = message;
+        t.host = Some(host.to_owned());
+        Failure::Transport(Box::new(t))
     }
 
-    /// The error of the whole call: this last failure, with the call's metadata (what it
-    /// was, how many attempts it made, what it waited) in the one place every error keeps it.
-    fn into_error(self, req: &Request, retry_delays: Vec<Duration>) -> Error {
-        let finish = |meta: &mut ResponseMeta| {
-            meta.attempts = retry_delays.len() as u32 + 1;
-            meta.retry_delays = retry_delays;
-        };
-        match self {
-            Failure::Status(mut problem) => {
-                finish(&mut problem.meta);
-                Error::Api(problem)
+    /// What a timeout in `phase` means, with the limit that ran out.
+    fn timeout_message(
+        &self,
+        phase: ureq::Timeout,
+        peer: &str,
+        host: &str,
+        time_left: Option<Duration>,
+    ) -> String {
+        use ureq::Timeout as T;
+        let timeout = Human(self.timeout);
+        match phase {
+            T::Connect => format!(
+                "timed out connecting to {peer} after {}",
+                Human(self.connect_timeout)
+            ),
+            T::Resolve => format!("timed out resolving host {host}"),
+            T::SendRequest | T::SendBody | T::PerWrite => {
+                format!("timed out sending the request to {host} after {timeout}")
             }
-            Failure::Transport(mut t) => {
-                t.meta = ResponseMeta::of(req);
-                finish(&mut t.meta);
-                Error::Transport(t)
+            T::RecvResponse | T::PerRead => {
+                format!("timed out waiting for the response from {host} after {timeout}")
             }
-            Failure::TooLarge { limit, meta } => {
-                let mut meta = meta.unwrap_or_else(|| Box::new(ResponseMeta::of(req)));
-                finish(&mut meta);
-                Error::BodyTooLarge { limit, meta }
+            T::RecvBody => {
+                format!("timed out reading the response body from {host} after {timeout}")
             }
+            // The per-call budget is only set for a deadline: it is what ran out.
+            _ if time_left.is_some() => format!(
+                "the call's deadline of {} passed waiting for {host}",
+                Human(self.deadline.unwrap_or_default())
+            ),
+            _ => format!("timed out waiting for {host}"),
+        }
+    }
+}
+
+/// Whether an I/O error is the system resolver failing to find a host. ureq 3 passes the
+/// resolver's error through as I/O; `std` reports it, on Unix, as an uncategorized error
+/// reading "failed to lookup address information: ...", and on Windows as one of the
+/// `WSAHOST_NOT_FOUND` (11001) .. `WSANO_DATA` (11004) codes.
+fn is_lookup_failure(io: &std::io::Error) -> bool {
+    if cfg!(windows) && matches!(io.raw_os_error(), Some(11001..=11004)) {
+        return true;
+    }
+    io.raw_os_error().is_none()
+        && io
+            .to_string()
+            .starts_with("failed to lookup address information")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_system_resolvers_failure_is_told_from_other_io_errors() {
+        use std::io::{Error as IoError, ErrorKind};
+        use std::net::ToSocketAddrs;
+        // What std itself returns for a name that cannot resolve (`.invalid` never does).
+        if let Err(real) = "nonexistent.invalid:443".to_socket_addrs() {
+            assert!(is_lookup_failure(&real), "{real:?}");
+        }
+        let unix =
+            IoError::other("failed to lookup address information: Name or service not known");
+        assert!(is_lookup_failure(&unix));
+        for other in [
+            IoError::from(ErrorKind::ConnectionRefused),
+            IoError::from(ErrorKind::ConnectionReset),
+            IoError::other("connection closed"),
+        ] {
+            assert!(!is_lookup_failure(&other), "{other:?}");
         }
     }
 }

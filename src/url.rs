@@ -43,6 +43,13 @@ impl BaseUrl {
         let host = host_of(authority).ok_or_else(|| bad("the URL has no valid host"))?;
         let loopback = is_loopback(host);
         let path = path.trim_end_matches('/');
+        if path.is_empty() {
+            // Every call would reach the server's root and come back a 404 page.
+            return Err(bad(&format!(
+                "no path: the API lives under its version path, as in {}",
+                crate::DEFAULT_BASE_URL
+            )));
+        }
         let url = format!("{}://{authority}{path}", scheme.to_ascii_lowercase());
         Ok(BaseUrl {
             url,
@@ -90,6 +97,37 @@ impl BaseUrl {
             push_encoded(&mut url, v.as_ref());
         }
         url
+    }
+}
+
+/// Where a request URL goes: its host (without brackets for IPv6) and port (the scheme's
+/// default when the URL has none). For error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Target<'a> {
+    pub(crate) host: &'a str,
+    pub(crate) port: u16,
+}
+
+impl<'a> Target<'a> {
+    /// The target of an absolute URL built by [`BaseUrl::join`].
+    pub(crate) fn of(url: &'a str) -> Self {
+        let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+        let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let host = host_of(authority).unwrap_or(authority);
+        let after_host = match authority.rfind(']') {
+            Some(end) => &authority[end + 1..],
+            None => authority.get(host.len()..).unwrap_or_default(),
+        };
+        let default = if scheme.eq_ignore_ascii_case("http") {
+            80
+        } else {
+            443
+        };
+        let port = after_host
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(default);
+        Target { host, port }
     }
 }
 
@@ -149,11 +187,46 @@ mod tests {
                 );
             }
         }
-        let root = BaseUrl::parse("http://127.0.0.1:8080").unwrap();
+        let gateway = BaseUrl::parse("http://127.0.0.1:8080/creatoraudit/").unwrap();
         assert_eq!(
-            root.join("/whoami", NO_QUERY),
-            "http://127.0.0.1:8080/whoami"
+            gateway.join("/whoami", NO_QUERY),
+            "http://127.0.0.1:8080/creatoraudit/whoami"
         );
+    }
+
+    #[test]
+    fn a_base_url_without_a_path_names_the_expected_form() {
+        for root in [
+            "https://api.creatoraudit.com",
+            "https://api.creatoraudit.com/",
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080//",
+        ] {
+            let err = BaseUrl::parse(root).unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{root}");
+            assert!(
+                err.to_string()
+                    .contains("no path: the API lives under its version path, as in https://api.creatoraudit.com/v2"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn targets_name_the_host_and_the_port() {
+        for (url, host, port) in [
+            (
+                "https://api.creatoraudit.com/v2/whoami?x=1",
+                "api.creatoraudit.com",
+                443,
+            ),
+            ("http://127.0.0.1:9/v2/whoami", "127.0.0.1", 9),
+            ("http://localhost/v2", "localhost", 80),
+            ("http://[::1]:8080/v2", "::1", 8080),
+            ("https://[::1]/v2", "::1", 443),
+        ] {
+            assert_eq!(Target::of(url), Target { host, port }, "{url}");
+        }
     }
 
     #[test]
@@ -189,11 +262,15 @@ mod tests {
                 .unwrap()
                 .is_loopback()
         );
-        assert!(BaseUrl::parse("http://[::1]:3000").unwrap().is_loopback());
-        assert!(BaseUrl::parse("http://127.0.0.2").unwrap().is_loopback());
-        assert!(!BaseUrl::parse("http://10.0.0.1").unwrap().is_loopback());
         assert!(
-            !BaseUrl::parse("http://localhost.evil.com")
+            BaseUrl::parse("http://[::1]:3000/v2")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(BaseUrl::parse("http://127.0.0.2/v2").unwrap().is_loopback());
+        assert!(!BaseUrl::parse("http://10.0.0.1/v2").unwrap().is_loopback());
+        assert!(
+            !BaseUrl::parse("http://localhost.evil.com/v2")
                 .unwrap()
                 .is_loopback()
         );

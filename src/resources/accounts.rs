@@ -199,7 +199,7 @@ impl Accounts<'_> {
             }
             let jittered = interval.mul_f64(1.0 - 0.25 * random::unit_f64());
             let wait = jittered.max(at_least).min(left);
-            if self.client.pause(wait) {
+            if self.client.pause("GET /accounts/{id}", wait, polls) {
                 let meta = last.map_or_else(poll_meta, |r| r.meta);
                 return Err(Error::Cancelled(Box::new(meta)));
             }

@@ -39,10 +39,14 @@ fn validation_problem_with_field_errors() {
     assert_eq!(err.status(), Some(422));
     assert_eq!(err.request_id(), Some("req_body_1"), "the body's id wins");
     assert_eq!(err.code(), Some(&ErrorCode::ValidationError));
+    // The fixed beginning (DESIGN.md §1), the fields that failed, then the call.
     assert_eq!(
         err.to_string(),
-        "[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. (request id req_body_1)"
+        "[422 VALIDATION_ERROR] Unprocessable Entity: Request failed validation. \
+         [platform: must be one of: instagram, tiktok; username: is required] \
+         (POST /accounts, request id req_body_1)"
     );
+    assert_eq!(err.endpoint(), Some("POST /accounts"));
     let Error::Api(p) = err else {
         panic!("not an API error")
     };
@@ -75,7 +79,12 @@ fn request_id_falls_back_to_the_header() {
     assert_eq!(err.request_id(), Some("req_hdr"));
     assert_eq!(
         err.to_string(),
-        "[404 NOT_FOUND] Not Found: Account not found. (request id req_hdr)"
+        "[404 NOT_FOUND] Not Found: Account not found. (GET /accounts/{id}, request id req_hdr)"
+    );
+    assert_eq!(
+        err.endpoint(),
+        Some("GET /accounts/{id}"),
+        "the template, not the id"
     );
 }
 
@@ -115,7 +124,10 @@ fn empty_error_body_uses_the_status_table() {
     s.mock("GET", "/v2/whoami").with_status(401).create();
     let err = client(&s).whoami().unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::Unauthorized));
-    assert_eq!(err.to_string(), "[401 UNAUTHORIZED] Unauthorized");
+    assert_eq!(
+        err.to_string(),
+        "[401 UNAUTHORIZED] Unauthorized (GET /whoami)"
+    );
     assert_eq!(err.request_id(), None);
 }
 
@@ -147,10 +159,11 @@ fn success_body_that_does_not_decode_is_a_decode_error_with_context() {
     assert_eq!(d.meta().status, Some(200));
     assert!(d.snippet().contains("no organization id here"));
     assert_eq!(err.request_id(), Some("req_bad"));
+    let shown = err.to_string();
     assert!(
-        err.to_string()
-            .starts_with("unexpected response body (request id req_bad)"),
-        "{err}"
+        shown.starts_with("unexpected response body: \"")
+            && shown.ends_with("\" (GET /whoami, request id req_bad)"),
+        "{shown}"
     );
     assert!(std::error::Error::source(&err).is_some());
 }
@@ -185,4 +198,187 @@ fn connection_refused_is_a_transport_error_without_the_key() {
     assert_eq!(err.attempts(), Some(3));
     let all = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
     assert!(!all.contains(KEY), "{all}");
+}
+
+#[test]
+fn a_retried_error_tells_its_story() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/accounts/acc_1")
+        .with_status(503)
+        .with_header("content-type", PROBLEM_JSON)
+        .with_header("x-request-id", "req_503")
+        .with_header("retry-after", "2")
+        .with_body(problem(503, "SERVICE_UNAVAILABLE", "Try later.", "req_503"))
+        .expect(3)
+        .create();
+    let err = client(&s).accounts().get("acc_1").unwrap_err();
+    m.assert();
+    assert_eq!(
+        err.to_string(),
+        "[503 SERVICE_UNAVAILABLE] Service Unavailable: Try later. \
+         (GET /accounts/{id}, request id req_503, 3 attempts; waited 4 s for Retry-After)"
+    );
+    use creatoraudit::{AttemptOutcome, Step, WaitReason};
+    let history = err.history();
+    assert_eq!(history.len(), 5, "{history:?}");
+    for (i, step) in history.iter().enumerate() {
+        match step {
+            Step::Attempt(a) => {
+                assert_eq!(i % 2, 0);
+                assert_eq!(a.number as usize, i / 2 + 1);
+                assert_eq!(a.outcome, AttemptOutcome::Status(503));
+                assert_eq!(a.request_id.as_deref(), Some("req_503"));
+            }
+            Step::Wait(w) => {
+                assert_eq!(i % 2, 1);
+                assert_eq!(w.reason, WaitReason::RetryAfter);
+                assert_eq!(w.duration, std::time::Duration::from_secs(2));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(err.meta().unwrap().history(), history);
+}
+
+#[test]
+fn a_success_after_retries_keeps_its_history() {
+    use creatoraudit::testing::{MockApi, fixtures};
+    use creatoraudit::{AttemptOutcome, Step, WaitReason};
+    let mut api = MockApi::start();
+    api.mock_failures_then("GET", "/whoami", 502, 1, fixtures::whoami("org_1"))
+        .create();
+    let me = api.client().whoami_with_meta().unwrap();
+    let history = me.meta.history();
+    assert!(
+        matches!(
+            history,
+            [
+                Step::Attempt(first),
+                Step::Wait(wait),
+                Step::Attempt(second),
+            ] if first.outcome == AttemptOutcome::Status(502)
+                && wait.reason == WaitReason::Backoff
+                && second.outcome == AttemptOutcome::Status(200)
+                && second.number == 2
+        ),
+        "{history:?}"
+    );
+    assert_eq!(me.meta.retry_delays.len(), 1);
+}
+
+#[test]
+fn a_404_page_that_is_not_a_problem_says_to_check_the_base_url() {
+    let mut s = server();
+    s.mock("GET", "/v2/accounts/acc_1")
+        .with_status(404)
+        .with_header("content-type", "text/html")
+        .with_body("<html><body><h1>404 Not Found</h1><p>nginx</p></body></html>")
+        .create();
+    let err = client(&s).accounts().get("acc_1").unwrap_err();
+    let p = err.problem().expect("an API error");
+    assert_eq!(
+        p.code,
+        ErrorCode::NotFound,
+        "the code follows the status table"
+    );
+    assert!(
+        !err.is_not_found(),
+        "a web page is not the API saying the account does not exist"
+    );
+    assert!(
+        p.detail.starts_with(
+            "the server at 127.0.0.1 does not look like the CreatorAudit API (it answered a page, \
+             not a problem document): check base_url, e.g. https://api.creatoraudit.com/v2; \
+             it said: <html><body><h1>404 Not Found</h1>"
+        ),
+        "{}",
+        p.detail
+    );
+    // A problem document's 404 is the API's answer.
+    let mut s = server();
+    s.mock("GET", "/v2/accounts/acc_1")
+        .with_status(404)
+        .with_header("content-type", PROBLEM_JSON)
+        .with_body(problem(404, "NOT_FOUND", "Account not found.", "req_1"))
+        .create();
+    assert!(
+        client(&s)
+            .accounts()
+            .get("acc_1")
+            .unwrap_err()
+            .is_not_found()
+    );
+}
+
+#[test]
+fn a_base_url_without_a_path_is_refused_at_build() {
+    for root in [
+        "https://api.creatoraudit.com",
+        "http://127.0.0.1:8080",
+        "http://127.0.0.1:8080/",
+    ] {
+        let err = creatoraudit::Client::builder()
+            .api_key(KEY)
+            .base_url(root)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{root}: {err}");
+        assert!(
+            err.to_string().contains("https://api.creatoraudit.com/v2"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_host_that_does_not_resolve_is_a_dns_error_naming_the_host() {
+    let started = std::time::Instant::now();
+    let c = creatoraudit::Client::builder()
+        .api_key(KEY)
+        .base_url("https://nonexistent.invalid/v2")
+        .no_proxy()
+        .retry_sleeper(|_| {})
+        .build()
+        .unwrap();
+    let result = c.whoami();
+    assert_eq!(
+        crate::support::transport_kind(&result),
+        creatoraudit::TransportErrorKind::Dns
+    );
+    let err = result.unwrap_err();
+    assert!(err.is_retryable());
+    // The back-off is jittered: the total waited varies.
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(
+            "could not resolve host nonexistent.invalid (GET /whoami, 3 attempts; waited "
+        ) && shown.ends_with(" for back-off)"),
+        "{shown}"
+    );
+    let Error::Transport(t) = &err else {
+        unreachable!()
+    };
+    assert_eq!(t.host(), Some("nonexistent.invalid"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn a_silent_server_times_out_naming_the_host_and_the_limit() {
+    use crate::support::raw_server::{Conn, RawServer};
+    let server = RawServer::scripted(vec![Conn::Stall(Vec::new())]);
+    let client = server
+        .builder()
+        .0
+        .timeout(std::time::Duration::from_millis(300))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = client.whoami().unwrap_err();
+    drop(server.finish());
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "timed out waiting for the response from 127.0.0.1 after 300 ms (GET /whoami)"
+    );
 }

@@ -35,7 +35,7 @@ fn a_spent_budget_waits_for_the_reset_instead_of_collecting_a_429() {
     let (b, waits) = recording(builder(&s));
     let client = b.build().unwrap();
     client.whoami().unwrap();
-    client.whoami().unwrap();
+    let second = client.whoami_with_meta().unwrap();
     m.assert();
     let waits = waits.lock().unwrap().clone();
     assert_eq!(waits.len(), 1, "{waits:?}");
@@ -43,6 +43,19 @@ fn a_spent_budget_waits_for_the_reset_instead_of_collecting_a_429() {
         waits[0] > Duration::from_millis(900) && waits[0] <= Duration::from_millis(2_200),
         "{waits:?}"
     );
+    // The wait is in the second call's story, before its one attempt, and is no retry.
+    use creatoraudit::{Step, WaitReason};
+    assert!(
+        matches!(
+            second.meta.history(),
+            [Step::Wait(w), Step::Attempt(a)]
+                if w.reason == WaitReason::Pacing && w.duration == waits[0] && a.number == 1
+        ),
+        "{:?}",
+        second.meta.history()
+    );
+    assert!(second.meta.retry_delays.is_empty());
+    assert_eq!(second.meta.attempts, 1);
 }
 
 #[test]

@@ -11,8 +11,11 @@ mod accounts;
 mod checkpoints;
 mod conditional;
 mod creators;
+mod curl;
 mod errors;
 mod limits;
+#[cfg(feature = "log")]
+mod logging;
 mod metrics;
 mod overview;
 mod pagination;

@@ -30,13 +30,19 @@ fn a_reset_before_the_response_is_retried_then_reported() {
     let seen = server.finish();
 
     let kind = transport_kind(&result);
-    assert!(
-        matches!(kind, TransportErrorKind::Io | TransportErrorKind::Connect),
-        "{kind:?}"
-    );
+    assert_eq!(kind, TransportErrorKind::ConnectionReset);
     let err = result.unwrap_err();
     // The fault is what it claims to be: a reset, not a clean close.
     assert!(format!("{err:?}").contains("ConnectionReset"), "{err:?}");
+    // The back-off is jittered: the total waited varies.
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(
+            "connection reset by 127.0.0.1 before the response was complete \
+             (GET /whoami, 3 attempts; waited "
+        ) && shown.ends_with(" for back-off)"),
+        "{shown}"
+    );
     assert_eq!(err.attempts(), Some(3));
     assert!(err.is_retryable());
     assert_eq!(err.status(), None);
@@ -97,9 +103,19 @@ fn a_refused_connection_is_retried_then_reported_as_a_connect_failure() {
     );
     let client = builder.build().unwrap();
     let result = client.whoami();
-    assert_eq!(transport_kind(&result), TransportErrorKind::Connect);
-    assert_eq!(result.unwrap_err().attempts(), Some(3));
+    assert_eq!(
+        transport_kind(&result),
+        TransportErrorKind::ConnectionRefused
+    );
+    let err = result.unwrap_err();
+    assert_eq!(err.attempts(), Some(3));
     assert_eq!(waits.lock().unwrap().len(), 2);
+    assert!(
+        err.to_string().starts_with(&format!(
+            "connection refused by 127.0.0.1:{port} (GET /whoami, 3 attempts; waited "
+        )),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,6 +241,11 @@ fn the_deadline_bounds_a_call_to_a_server_that_never_answers() {
     let seen = server.finish();
 
     assert!(matches!(&result, Err(e) if e.is_timeout()), "{result:?}");
+    let shown = result.unwrap_err().to_string();
+    assert!(
+        shown.starts_with("the call's deadline of 500 ms passed "),
+        "the deadline, not the 30 s timeout, ran out: {shown}"
+    );
     assert_took(elapsed, Duration::from_millis(450), Duration::from_secs(2));
     assert!((1..=3).contains(&seen.connections), "{}", seen.connections);
 }
@@ -302,6 +323,11 @@ fn a_trickling_body_is_bounded_by_the_timeout() {
     let seen = server.finish();
 
     assert!(matches!(&result, Err(e) if e.is_timeout()), "{result:?}");
+    let shown = result.unwrap_err().to_string();
+    assert!(
+        shown.starts_with("timed out reading the response body from 127.0.0.1 after 400 ms"),
+        "{shown}"
+    );
     assert_took(elapsed, Duration::from_millis(350), Duration::from_secs(3));
     assert_eq!(seen.connections, 1);
 }
@@ -322,6 +348,11 @@ fn a_trickling_body_is_bounded_by_the_deadline() {
     drop(server.finish());
 
     assert!(matches!(&result, Err(e) if e.is_timeout()), "{result:?}");
+    let shown = result.unwrap_err().to_string();
+    assert!(
+        shown.starts_with("the call's deadline of 600 ms passed "),
+        "{shown}"
+    );
     assert_took(elapsed, Duration::from_millis(550), Duration::from_secs(2));
 }
 

@@ -23,6 +23,7 @@ pub fn client(server: &ServerGuard) -> Client {
 
 /// A builder for `server`'s `/v2`, whose retries never sleep.
 pub fn builder(server: &ServerGuard) -> ClientBuilder {
+    super::logger::install();
     Client::builder()
         .api_key(KEY)
         .base_url(format!("{}/v2", server.url()))
@@ -31,6 +32,7 @@ pub fn builder(server: &ServerGuard) -> ClientBuilder {
 
 /// `builder`, with its retry waits recorded instead of slept.
 pub fn recording(builder: ClientBuilder) -> (ClientBuilder, Waits) {
+    super::logger::install();
     let waits = Waits::default();
     let seen = Arc::clone(&waits);
     let builder = builder.retry_sleeper(move |d| seen.lock().unwrap().push(d));

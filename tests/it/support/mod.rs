@@ -8,6 +8,7 @@ pub mod clients;
 pub mod connect_proxy;
 pub mod fixtures;
 pub mod generators;
+pub mod logger;
 pub mod raw_server;
 pub mod rng;
 pub mod time;

@@ -255,6 +255,7 @@ impl RawServer {
 
     /// A client with `retries` retries that never sleeps and gives each attempt 10 s.
     pub fn client_with_retries(&self, retries: u32) -> Client {
+        super::logger::install();
         Client::builder()
             .api_key(KEY)
             .base_url(self.base_url())

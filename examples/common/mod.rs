@@ -1,0 +1,110 @@
+//! What the examples share: printing for people (numbers with thousands separators, `-` for
+//! an absent value, `17.6 %`), and a `main` that reports an error with its message, not a
+//! `Debug` dump. Each example declares `mod common;` and uses what it needs.
+
+// Each example uses a part of this.
+#![allow(dead_code)]
+
+use std::fmt::Display;
+use std::process::ExitCode;
+
+/// What an example's body returns.
+pub type Fallible<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+/// Runs an example's body: on failure, prints the error for people (see [`report`]) and
+/// exits with 75 (`EX_TEMPFAIL`) when trying later may work, 1 otherwise.
+pub fn run(body: impl FnOnce() -> Fallible) -> ExitCode {
+    match body() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(e.as_ref()),
+    }
+}
+
+/// Prints `error: ...` with the error's message (an API error's includes the fields that
+/// failed, the call and its request id), then each underlying cause, and a hint for the
+/// common set-up mistakes. Returns the exit code.
+pub fn report(err: &(dyn std::error::Error + 'static)) -> ExitCode {
+    eprintln!("error: {err}");
+    let mut source = err.source();
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+    let Some(e) = err.downcast_ref::<creatoraudit::Error>() else {
+        return ExitCode::FAILURE;
+    };
+    if e.status() == Some(401) {
+        eprintln!("hint: check CREATORAUDIT_API_KEY (or the key given to .api_key(..))");
+    }
+    if e.is_retryable() {
+        eprintln!("hint: this may work if tried again later");
+        return ExitCode::from(75);
+    }
+    ExitCode::FAILURE
+}
+
+/// `1,234,567`, `-42`.
+pub fn num(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// `+1,234`, `-56`, `0`: a change.
+pub fn signed(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    if n > 0 {
+        format!("+{}", num(n))
+    } else {
+        num(n)
+    }
+}
+
+/// [`num`], or `-` when the value is absent.
+pub fn num_or_dash<N: Into<i128>>(n: Option<N>) -> String {
+    n.map_or_else(|| "-".to_owned(), num)
+}
+
+/// A percentage with one decimal, `17.6 %`, or `-` when absent.
+pub fn percent(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_owned(), |p| format!("{p:.1} %"))
+}
+
+/// A percentage change with its sign, `+12.5 %`, or `-` when absent.
+pub fn change(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".to_owned(), |p| format!("{p:+.1} %"))
+}
+
+/// The value, or `-` when absent.
+pub fn or_dash<T: Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// `yes` or `no` (`-` when absent).
+pub fn yes_no(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "-",
+    }
+}
+
+/// Items joined with `, `, or `none`.
+pub fn list<T: Display>(items: impl IntoIterator<Item = T>) -> String {
+    let items: Vec<String> = items.into_iter().map(|i| i.to_string()).collect();
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}

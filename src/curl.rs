@@ -1,0 +1,167 @@
+//! Redacted `curl` previews of calls, for support tickets: [`Client::curl`] for the untyped
+//! request, [`Client::curl_of`] for any typed call.
+//!
+//! A preview goes down the same road as a real call (the resource method, `Call`,
+//! `Client::send`), so it shows exactly the URL, headers and body that call would send; at
+//! `Client::send` the request is recorded instead of handed to the transport. The key is
+//! never in a [`Request`] (the transport adds it), so a preview cannot contain it: the
+//! `Authorization` header reads `Bearer $CREATORAUDIT_API_KEY`, for the shell to fill in.
+
+use std::sync::{Mutex, PoisonError};
+
+use serde_json::Value;
+
+use crate::builder::API_KEY_ENV;
+use crate::response::ResponseMeta;
+use crate::transport::{ACCEPT, Request};
+use crate::{Client, Error, Result};
+
+/// Where a previewing client records the first request it would have sent.
+#[derive(Debug, Default)]
+pub(crate) struct Preview {
+    first: Mutex<Option<Request>>,
+}
+
+impl Preview {
+    /// Records `request` (the first one only) and returns the error that stops the caller:
+    /// the call was not sent, as if cancelled before it went.
+    pub(crate) fn capture(&self, request: Request) -> Error {
+        let meta = ResponseMeta {
+            endpoint: request.endpoint.clone(),
+            ..ResponseMeta::default()
+        };
+        let mut first = self.first.lock().unwrap_or_else(PoisonError::into_inner);
+        if first.is_none() {
+            *first = Some(request);
+        }
+        Error::Cancelled(Box::new(meta))
+    }
+}
+
+impl Client {
+    /// The `curl` command line equivalent to [`request`](Client::request) with these
+    /// arguments, without sending anything: to reproduce a call outside the SDK or attach it
+    /// to a support ticket. The key is written as `$CREATORAUDIT_API_KEY`, for the shell to
+    /// fill in; every other value is single-quoted for a POSIX shell.
+    ///
+    /// ```
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// let client = creatoraudit::Client::new("ca_live_secret")?;
+    /// let cmd = client.curl("GET", "/accounts", &[("platform", "tiktok")], None)?;
+    /// assert_eq!(
+    ///     cmd,
+    ///     "curl 'https://api.creatoraudit.com/v2/accounts?platform=tiktok' \\\n  \
+    ///      -H \"Authorization: Bearer $CREATORAUDIT_API_KEY\" \\\n  \
+    ///      -H 'Accept: application/json, application/problem+json'"
+    /// );
+    /// assert!(!cmd.contains("ca_live_secret"));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a method the API does not use.
+    pub fn curl(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<String> {
+        self.curl_of(|c| c.request::<Value>(method, path, query, body))
+    }
+
+    /// The `curl` command line of the first request `call` would send, without sending it:
+    /// works for every typed call, as it goes down the same road a real call does.
+    ///
+    /// `call` gets a client that records the request instead of sending it (the call then
+    /// returns an error, which is dropped). A listing sends nothing until it is iterated: ask
+    /// for its first item (`.next().transpose()`) to preview its first page; a batch call
+    /// previews its first chunk. A create's preview carries an `Idempotency-Key` made for
+    /// it: set one on the create (e.g. `NewAccount::idempotency_key`) to preview the key the
+    /// real call will send. Like [`curl`](Client::curl), the key is written as
+    /// `$CREATORAUDIT_API_KEY`.
+    ///
+    /// ```
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// use creatoraudit::{ListAccounts, Platform};
+    ///
+    /// let client = creatoraudit::Client::new("ca_live_secret")?;
+    /// let get = client.curl_of(|c| c.accounts().get("4f1c"))?;
+    /// assert!(get.starts_with("curl 'https://api.creatoraudit.com/v2/accounts/4f1c'"));
+    /// let list = client.curl_of(|c| {
+    ///     c.accounts().list(ListAccounts::new().platform(Platform::TikTok)).next().transpose()
+    /// })?;
+    /// assert!(list.contains("/v2/accounts?platform=tiktok&limit=200"), "{list}");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The error `call` returned when it failed before sending anything (an
+    /// [`Error::InvalidInput`] for an empty id, say); [`Error::InvalidInput`] when it sent
+    /// nothing at all.
+    pub fn curl_of<T>(&self, call: impl FnOnce(&Client) -> Result<T>) -> Result<String> {
+        let preview = std::sync::Arc::new(Preview::default());
+        let outcome = call(&self.previewing(std::sync::Arc::clone(&preview)));
+        let first = preview
+            .first
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        match (first, outcome) {
+            (Some(request), _) => Ok(render(&request)),
+            (None, Err(e)) => Err(e),
+            (None, Ok(_)) => Err(Error::InvalidInput(
+                "curl_of: the call sent no request (a listing sends when iterated: ask for its \
+                 first item)"
+                    .into(),
+            )),
+        }
+    }
+}
+
+/// The command line of a request: one option a line, every value single-quoted.
+fn render(req: &Request) -> String {
+    let mut lines = Vec::with_capacity(6);
+    lines.push(match req.method.as_str() {
+        "GET" => format!("curl {}", quote(&req.url)),
+        method => format!("curl -X {method} {}", quote(&req.url)),
+    });
+    if req.auth {
+        // Double quotes, so that the shell expands the variable: the key is never written.
+        lines.push(format!("-H \"Authorization: Bearer ${API_KEY_ENV}\""));
+    }
+    lines.push(format!("-H {}", quote(&format!("Accept: {ACCEPT}"))));
+    if let Some(key) = &req.idempotency_key {
+        lines.push(format!("-H {}", quote(&format!("Idempotency-Key: {key}"))));
+    }
+    if let Some(etag) = &req.if_none_match {
+        lines.push(format!("-H {}", quote(&format!("If-None-Match: {etag}"))));
+    }
+    if let Some(body) = &req.body {
+        lines.push(format!("-H {}", quote("Content-Type: application/json")));
+        lines.push(format!(
+            "--data-raw {}",
+            quote(&String::from_utf8_lossy(body))
+        ));
+    }
+    lines.join(" \\\n  ")
+}
+
+/// `s` in single quotes for a POSIX shell: nothing inside is expanded; a `'` is written as
+/// `'\''`.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_quotes_survive_the_shell() {
+        assert_eq!(quote("it's"), r"'it'\''s'");
+        assert_eq!(quote("$HOME `x`"), "'$HOME `x`'");
+    }
+}

@@ -1,0 +1,127 @@
+//! The SDK's log records (feature `log`): one `debug` per attempt, one `info` per wait,
+//! target `creatoraudit`, never the key, a query value or a body. The capturing logger is
+//! in `support::logger`; it is installed for every test and fails any whose call logs the
+//! key.
+
+use log::Level;
+use serde_json::Value;
+
+use crate::support::logger::{self, Captured};
+use crate::support::{KEY, PROBLEM_JSON, client, data, problem, server};
+
+#[test]
+fn a_retried_call_logs_every_attempt_and_wait_without_the_key() {
+    logger::install();
+    let mut s = server();
+    let failing = s
+        .mock("GET", "/v2/log-story")
+        .match_query(mockito::Matcher::Any)
+        .with_status(503)
+        .with_header("content-type", PROBLEM_JSON)
+        .with_header("x-request-id", "req_log_1")
+        .with_header("retry-after", "1")
+        .with_body(problem(
+            503,
+            "SERVICE_UNAVAILABLE",
+            "Try later.",
+            "req_log_1",
+        ))
+        .expect(1)
+        .create();
+    let ok = s
+        .mock("GET", "/v2/log-story")
+        .match_query(mockito::Matcher::Any)
+        .with_header("x-request-id", "req_log_2")
+        .with_body(data(serde_json::json!({"ok": true})))
+        .expect(1)
+        .create();
+    let _: Value = client(&s)
+        .request("GET", "/log-story", &[("q", "secret-query-value")], None)
+        .unwrap();
+    failing.assert();
+    ok.assert();
+
+    let ours = logger::records(|r| r.message.starts_with("GET /log-story:"));
+    let shown: Vec<(Level, &str)> = ours.iter().map(|r| (r.level, r.message.as_str())).collect();
+    assert_eq!(ours.len(), 3, "{shown:#?}");
+    for r in &ours {
+        assert_eq!(r.target, "creatoraudit");
+        assert!(!r.message.contains("secret-query-value"), "{}", r.message);
+        assert!(!r.message.contains(KEY), "{}", r.message);
+    }
+    let [first, wait, second] = [&ours[0], &ours[1], &ours[2]];
+    assert_eq!(first.level, Level::Debug);
+    assert!(
+        first
+            .message
+            .starts_with("GET /log-story: attempt 1 -> 503 Service Unavailable in ")
+            && first.message.ends_with(" (request id req_log_1)"),
+        "{}",
+        first.message
+    );
+    assert_eq!(wait.level, Level::Info);
+    assert_eq!(
+        wait.message,
+        "GET /log-story: retrying in 1 s (Retry-After) after 503, request id req_log_1"
+    );
+    assert_eq!(second.level, Level::Debug);
+    assert!(
+        second
+            .message
+            .starts_with("GET /log-story: attempt 2 -> 200 OK in ")
+            && second.message.ends_with(" (request id req_log_2)"),
+        "{}",
+        second.message
+    );
+}
+
+#[test]
+fn no_record_is_an_error_and_none_carries_the_key() {
+    logger::install();
+    let mut s = server();
+    s.mock("GET", "/v2/whoami").with_status(401).create();
+    let _ = client(&s).whoami().unwrap_err();
+    let all: Vec<Captured> = logger::records(|_| true);
+    assert!(!all.is_empty());
+    for r in &all {
+        assert!(matches!(r.level, Level::Debug | Level::Info), "{r:?}");
+        assert!(!r.message.contains(KEY), "{r:?}");
+        assert!(
+            !r.message.to_ascii_lowercase().contains("authorization"),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn a_pacing_wait_is_logged_at_info_before_the_attempt_it_delays() {
+    logger::install();
+    let mut s = server();
+    let reset = crate::support::time::unix_now() + 2;
+    let m = s
+        .mock("GET", "/v2/pacing-log")
+        .with_header("x-ratelimit-limit", "10")
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &reset.to_string())
+        .with_body(data(serde_json::json!({"ok": true})))
+        .expect(2)
+        .create();
+    let c = client(&s);
+    for _ in 0..2 {
+        let _: Value = c.request("GET", "/pacing-log", &[], None).unwrap();
+    }
+    m.assert();
+    let ours = logger::records(|r| r.message.starts_with("GET /pacing-log:"));
+    let levels: Vec<Level> = ours.iter().map(|r| r.level).collect();
+    assert_eq!(
+        levels,
+        [Level::Debug, Level::Info, Level::Debug],
+        "{ours:#?}"
+    );
+    let wait = &ours[1].message;
+    assert!(
+        wait.starts_with("GET /pacing-log: waiting ")
+            && wait.ends_with(" before sending (pacing: the rate-limit budget is spent)"),
+        "{wait}"
+    );
+}

@@ -125,3 +125,38 @@ fn a_pacing_wait_is_logged_at_info_before_the_attempt_it_delays() {
         "{wait}"
     );
 }
+
+#[test]
+fn the_waits_between_polls_are_logged_at_info() {
+    use creatoraudit::testing::FakeApi;
+
+    logger::install();
+    let fake = FakeApi::start();
+    let id = fake.account_ids()[9].clone();
+    fake.scrape_after(&id, 2);
+    fake.client()
+        .accounts()
+        .wait_until_scraped(&id, std::time::Duration::from_secs(600))
+        .unwrap();
+    for poll in [1, 2] {
+        let tail = format!(" (after poll {poll}: not there yet)");
+        let found = logger::records(|r| {
+            r.message
+                .starts_with("GET /accounts/{id}: polling again in ")
+                && r.message.ends_with(&tail)
+        });
+        assert!(
+            !found.is_empty(),
+            "no record for the wait after poll {poll}"
+        );
+        assert!(
+            found
+                .iter()
+                .all(|r| r.level == Level::Info && r.target == "creatoraudit")
+        );
+        assert!(
+            found.iter().all(|r| !r.message.contains(&id)),
+            "no id in a record"
+        );
+    }
+}

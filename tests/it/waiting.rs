@@ -136,6 +136,13 @@ fn the_timeout_ends_the_wait_with_what_it_last_saw() {
     assert_eq!(e.endpoint(), Some("GET /accounts/{id}"));
     let shown = e.to_string();
     assert!(
+        shown.ends_with(&format!(
+            "has no last_scrape_time yet (GET /accounts/{{id}}, request id {})",
+            w.meta().request_id.as_deref().unwrap()
+        )),
+        "the last poll names the call: {shown}"
+    );
+    assert!(
         shown.starts_with(&format!(
             "gave up waiting after 180.0 s and {} polls: account {id} (",
             w.polls()

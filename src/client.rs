@@ -167,7 +167,7 @@ impl Client {
         self.inner.batch_concurrency
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, any(feature = "rustls", feature = "native-tls")))]
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
     }

@@ -229,12 +229,12 @@ impl Transport {
         })
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, any(feature = "rustls", feature = "native-tls")))]
     pub(crate) fn retry_policy(&self) -> RetryPolicy {
         self.retry
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, any(feature = "rustls", feature = "native-tls")))]
     pub(crate) fn timeout(&self) -> Duration {
         self.timeout
     }

@@ -46,7 +46,8 @@ impl Videos<'_> {
     /// let client = creatoraudit::Client::from_env()?;
     /// for video in client.videos().list(ListVideos::new().order_by(VideoOrder::ViewCount)) {
     ///     let video = video?;
-    ///     println!("{:?} {}", video.view_count, video.id);
+    ///     let views = video.view_count.map_or("-".to_owned(), |n| n.to_string());
+    ///     println!("{views} {}", video.id);
     /// }
     /// # Ok(()) }
     /// ```

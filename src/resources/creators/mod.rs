@@ -54,8 +54,8 @@ impl Creators<'_> {
     ///     .order_direction(OrderDirection::Desc);
     /// for creator in client.creators().list(params) {
     ///     let creator = creator?;
-    ///     let accounts = creator.accounts_summary.as_ref().and_then(|s| s.total);
-    ///     println!("{} {} ({accounts:?} accounts)", creator.id, creator.name);
+    ///     let accounts = creator.accounts_summary.as_ref().and_then(|s| s.total).unwrap_or(0);
+    ///     println!("{} {} ({accounts} accounts)", creator.id, creator.name);
     /// }
     /// # Ok(()) }
     /// ```

@@ -134,7 +134,7 @@ impl Accounts<'_> {
     /// let accounts = client.accounts();
     /// let tracked = accounts.create(&NewAccount::new(Platform::TikTok, "khaby.lame"))?;
     /// let account = accounts.wait_until_scraped(&tracked.id, Duration::from_secs(600))?;
-    /// println!("{} has {:?} followers", account.username, account.follower_count);
+    /// println!("{} has {} followers", account.username, account.follower_count.unwrap_or(0));
     /// # Ok(()) }
     /// ```
     ///

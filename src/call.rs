@@ -116,6 +116,11 @@ impl Call {
         self
     }
 
+    /// The query.
+    pub(crate) fn query_ref(&self) -> &Query {
+        &self.query
+    }
+
     /// The query, to change a parameter between the pages of a walk.
     pub(crate) fn query_mut(&mut self) -> &mut Query {
         &mut self.query

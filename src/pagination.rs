@@ -4,6 +4,9 @@
 //! same filters and sort (the API binds a cursor to them) and adds the previous page's
 //! `next_cursor`, verbatim. The walk ends when `has_next` is false, and ends with an error
 //! rather than looping when the server breaks that contract.
+//!
+//! Where a walk is can be saved as a [`Checkpoint`] (the listing, its query, the cursor of the
+//! current page and the position in it) and continued from there by another process.
 
 use std::collections::HashSet;
 use std::collections::hash_map::RandomState;
@@ -13,6 +16,7 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 
 use crate::call::Call;
+use crate::checkpoint::Checkpoint;
 use crate::page::Page;
 use crate::params::Query;
 use crate::{Client, Error, Result};
@@ -24,6 +28,16 @@ struct Walk<T> {
     call: Call,
     /// The cursor of the next page to fetch; `None` before the first page.
     cursor: Option<String>,
+    /// Items to drop from the front of the next page fetched: the ones a resumed walk had
+    /// already yielded from it.
+    skip: u64,
+    /// The cursor the last page fetched was asked for with (`None`: the first page).
+    page_cursor: Option<String>,
+    /// How many items that page had, as the server sent it (before any `skip`).
+    page_len: u64,
+    /// Whether the walk ended because a page could not be fetched (so `cursor` and `skip`
+    /// still name that page).
+    fetch_failed: bool,
     /// Hashes of every cursor the server gave, to stop a server that cycles.
     seen: HashSet<u64>,
     hasher: RandomState,
@@ -54,10 +68,21 @@ impl<T: DeserializeOwned> Walk<T> {
             State::Failing(e) => return Some(Err(e)),
             State::Failed => return None,
         }
-        let page = match self.fetch() {
+        let asked_with = self.cursor.clone();
+        let mut page = match self.fetch() {
             Ok(page) => page,
-            Err(e) => return Some(Err(e)),
+            Err(e) => {
+                self.fetch_failed = true;
+                return Some(Err(e));
+            }
         };
+        self.page_cursor = asked_with;
+        self.page_len = page.items.len() as u64;
+        let skip = std::mem::take(&mut self.skip);
+        if skip > 0 {
+            let n = usize::try_from(skip).map_or(page.items.len(), |n| n.min(page.items.len()));
+            page.items.drain(..n);
+        }
         self.state = self.check(&page);
         if matches!(self.state, State::Ready) {
             self.cursor = page.next_cursor.clone();
@@ -91,6 +116,38 @@ impl<T: DeserializeOwned> Walk<T> {
     }
 }
 
+impl<T> Walk<T> {
+    /// The checkpoint after the last item handed out, when `remaining` items of the last
+    /// page fetched have not been.
+    fn checkpoint(&self, remaining: usize) -> Checkpoint {
+        let remaining = remaining as u64;
+        let (cursor, position, complete) = if remaining > 0 {
+            (
+                &self.page_cursor,
+                self.page_len.saturating_sub(remaining),
+                false,
+            )
+        } else {
+            match self.state {
+                State::Done => (&self.page_cursor, self.page_len, true),
+                // Nothing of the next page was handed out yet: that page, from where the
+                // walk would start it (a resumed walk's skip included).
+                State::Ready => (&self.cursor, self.skip, false),
+                _ if self.fetch_failed => (&self.cursor, self.skip, false),
+                // A broken contract after this page: after its last item.
+                _ => (&self.page_cursor, self.page_len, false),
+            }
+        };
+        Checkpoint::new(
+            self.call.endpoint(),
+            self.call.query_ref(),
+            cursor.as_deref(),
+            position,
+            complete,
+        )
+    }
+}
+
 /// A lazy walk over every item of a listing.
 ///
 /// Nothing is requested until the first item is asked for; then one page at a time is
@@ -119,8 +176,6 @@ pub struct Paginator<T> {
     walk: Walk<T>,
     /// The current page's remaining items.
     buffer: std::vec::IntoIter<T>,
-    /// The cursor of the page `buffer` came from, for resuming without losing items.
-    buffer_cursor: Option<String>,
     max_items: Option<u64>,
     yielded: u64,
 }
@@ -137,20 +192,30 @@ impl<T> std::fmt::Debug for Paginator<T> {
 }
 
 impl<T: DeserializeOwned> Paginator<T> {
-    /// A walk over the listing `call` describes, with its frozen filters and sort.
-    pub(crate) fn new(client: Client, call: Call) -> Self {
+    /// A walk over the listing `call` describes, with its frozen filters and sort. A
+    /// `cursor` in its query (the caller's, through `Client::paginate`) is where it starts.
+    pub(crate) fn new(client: Client, mut call: Call) -> Self {
+        let cursor = call.query_mut().take("cursor").filter(|c| !c.is_empty());
+        let mut seen = HashSet::new();
+        let hasher = RandomState::new();
+        if let Some(c) = &cursor {
+            seen.insert(hasher.hash_one(c));
+        }
         Paginator {
             walk: Walk {
                 client,
                 call,
-                cursor: None,
-                seen: HashSet::new(),
-                hasher: RandomState::new(),
+                cursor,
+                skip: 0,
+                page_cursor: None,
+                page_len: 0,
+                fetch_failed: false,
+                seen,
+                hasher,
                 state: State::Ready,
                 _items: PhantomData,
             },
             buffer: Vec::new().into_iter(),
-            buffer_cursor: None,
             max_items: None,
             yielded: 0,
         }
@@ -170,13 +235,81 @@ impl<T: DeserializeOwned> Paginator<T> {
         }
     }
 
+    /// A walk that continues from `checkpoint`, which must have been taken on `endpoint`
+    /// (a listing's `GET`), or on any `GET` listing when `endpoint` is `None` (the generic
+    /// walk). Nothing is sent yet.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a checkpoint of another listing.
+    pub(crate) fn resume(
+        client: Client,
+        endpoint: Option<&'static str>,
+        checkpoint: &Checkpoint,
+    ) -> Result<Self> {
+        checkpoint.check(endpoint)?;
+        let call = match endpoint {
+            Some(endpoint) => Call::new(endpoint, &[])?,
+            None => Call::raw_get(checkpoint.endpoint().trim_start_matches("GET ")),
+        };
+        let mut p = Paginator::new(client, call.query(Query::owned(checkpoint.query())));
+        if checkpoint.is_complete() {
+            p.walk.state = State::Done;
+            return Ok(p);
+        }
+        if let Some(cursor) = checkpoint.cursor() {
+            p = p.resume_from(cursor);
+        }
+        p.walk.skip = checkpoint.position();
+        Ok(p)
+    }
+
     /// Starts (or continues) the walk at a cursor saved from an earlier walk over the same
-    /// listing with the same filters.
+    /// listing with the same filters. For a saved position that also knows the filters and
+    /// the place inside a page, use [`checkpoint`](Self::checkpoint) and the listing's
+    /// `resume`.
     pub fn resume_from(mut self, cursor: impl Into<String>) -> Self {
         let cursor = cursor.into();
         self.walk.seen.insert(self.walk.hasher.hash_one(&cursor));
         self.walk.cursor = Some(cursor);
+        self.walk.skip = 0;
         self
+    }
+
+    /// Where this walk is: the listing, its filters and sort, the cursor of the current page
+    /// and how many of its items were yielded. A walk resumed from it (with the listing's
+    /// `resume`, e.g. [`Accounts::resume`](crate::Accounts::resume), in this process or
+    /// another, with this client or a new one) yields exactly the items this one has not
+    /// yielded yet: none lost, none repeated, also when the checkpoint falls inside a page.
+    ///
+    /// Take it at any moment: before the first item (the walk from the start), between
+    /// items, after the walk ended with an error (a [retryable](crate::Error::is_retryable)
+    /// one, such as a `503` or a rate limit past the wait cap: resuming continues with the
+    /// item the failed page would have given), or after the last item
+    /// ([`is_complete`](Checkpoint::is_complete): resuming yields nothing and sends nothing).
+    ///
+    /// [`max_items`](Self::max_items) is not part of a checkpoint: it counts the items of
+    /// one paginator, so a walk resumed from the checkpoint of a walk stopped by
+    /// `max_items(n)` continues with item `n + 1` and has no cap unless you set one again.
+    ///
+    /// ```
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// # let fake = creatoraudit::testing::FakeApi::start();
+    /// # let client = fake.client();
+    /// use creatoraudit::{Checkpoint, ListAccounts};
+    ///
+    /// let mut walk = client.accounts().list(ListAccounts::new().limit(10));
+    /// let first: Vec<_> = walk.by_ref().take(15).collect::<creatoraudit::Result<_>>()?;
+    /// let token = walk.checkpoint().to_string();
+    ///
+    /// let checkpoint: Checkpoint = token.parse()?;
+    /// let rest: Vec<_> = client.accounts().resume(&checkpoint)?.collect::<creatoraudit::Result<_>>()?;
+    /// assert_eq!(first.len() + rest.len(), 48);
+    /// assert_ne!(first.last().map(|a| &a.id), rest.first().map(|a| &a.id));
+    /// # Ok(()) }
+    /// ```
+    pub fn checkpoint(&self) -> Checkpoint {
+        self.walk.checkpoint(self.buffer.len())
     }
 
     /// Stops after `n` items, without fetching pages it does not need.
@@ -193,7 +326,7 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// `None` when the walk has not fetched a page yet (start over) or is complete.
     pub fn resume_cursor(&self) -> Option<&str> {
         if self.buffer.len() > 0 {
-            self.buffer_cursor.as_deref()
+            self.walk.page_cursor.as_deref()
         } else if matches!(self.walk.state, State::Done) {
             None
         } else {
@@ -223,12 +356,8 @@ impl<T: DeserializeOwned> Iterator for Paginator<T> {
                 self.yielded += 1;
                 return Some(Ok(item));
             }
-            let cursor = self.walk.cursor.clone();
             match self.walk.next_page()? {
-                Ok(page) => {
-                    self.buffer_cursor = cursor;
-                    self.buffer = page.items.into_iter();
-                }
+                Ok(page) => self.buffer = page.items.into_iter(),
                 Err(e) => return Some(Err(e)),
             }
         }
@@ -265,6 +394,12 @@ impl<T> Pages<T> {
             State::Done => None,
             _ => self.walk.cursor.as_deref(),
         }
+    }
+
+    /// Where this walk is, after the last page it yielded: see [`Paginator::checkpoint`].
+    /// A page resumed from a checkpoint inside it yields only the items after that point.
+    pub fn checkpoint(&self) -> Checkpoint {
+        self.walk.checkpoint(0)
     }
 }
 

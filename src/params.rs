@@ -77,6 +77,23 @@ impl Query {
         )
     }
 
+    /// A query of owned pairs, as given (a resumed walk's).
+    pub(crate) fn owned(pairs: &[(String, String)]) -> Self {
+        Query(
+            pairs
+                .iter()
+                .map(|(k, v)| (Cow::Owned(k.clone()), v.clone()))
+                .collect(),
+        )
+    }
+
+    /// Removes every `name` and returns the first value it had.
+    pub(crate) fn take(&mut self, name: &str) -> Option<String> {
+        let first = self.get(name).map(str::to_owned);
+        self.0.retain(|(k, _)| k != name);
+        first
+    }
+
     /// Sets `name`, replacing any earlier value (the paginator's cursor).
     pub(crate) fn set(&mut self, name: &'static str, value: &str) {
         match self.0.iter_mut().find(|(k, _)| k == name) {

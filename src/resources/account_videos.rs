@@ -51,6 +51,19 @@ impl AccountVideos<'_> {
         Paginator::start(self.client.clone(), "GET /account-videos", params.query())
     }
 
+    /// Continues a walk over `/account-videos` from a [`Checkpoint`](crate::Checkpoint)
+    /// taken with [`Paginator::checkpoint`] (in this process or an earlier one): the same
+    /// filters and sort, from the item after the last one yielded. See
+    /// [`Paginator::checkpoint`] for what is exact and what `max_items` does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput), before any request, for a
+    /// checkpoint of another listing (or of a format this version does not read).
+    pub fn resume(&self, checkpoint: &crate::Checkpoint) -> Result<Paginator<AccountVideo>> {
+        Paginator::resume(self.client.clone(), Some("GET /account-videos"), checkpoint)
+    }
+
     /// Windowed metrics of posts discovered from tracked accounts
     /// (`POST /account-videos/metrics`), addressed by their integer internal ids.
     ///

@@ -55,6 +55,19 @@ impl Accounts<'_> {
         Paginator::start(self.client.clone(), "GET /accounts", params.query())
     }
 
+    /// Continues a walk over `/accounts` from a [`Checkpoint`](crate::Checkpoint)
+    /// taken with [`Paginator::checkpoint`] (in this process or an earlier one): the same
+    /// filters and sort, from the item after the last one yielded. See
+    /// [`Paginator::checkpoint`] for what is exact and what `max_items` does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput), before any request, for a
+    /// checkpoint of another listing (or of a format this version does not read).
+    pub fn resume(&self, checkpoint: &crate::Checkpoint) -> Result<Paginator<Account>> {
+        Paginator::resume(self.client.clone(), Some("GET /accounts"), checkpoint)
+    }
+
     /// One tracked account (`GET /accounts/{id}`).
     ///
     /// # Errors

@@ -77,4 +77,32 @@ impl Client {
         }
         Paginator::new(self.clone(), Call::raw_get(path).query(query))
     }
+
+    /// Continues a [`paginate`](Self::paginate) walk (or any listing's walk) from a
+    /// [`Checkpoint`](crate::Checkpoint): the same path and query, from the item after the
+    /// last one yielded, with items read as `T`. See
+    /// [`Paginator::checkpoint`](crate::Paginator::checkpoint).
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let mut walk = client.paginate::<serde_json::Value>("/account-videos", &[]);
+    /// let _first = walk.next();
+    /// let token = walk.checkpoint().to_string();
+    /// for video in client.paginate_resume::<serde_json::Value>(&token.parse()?)? {
+    ///     println!("{}", video?["id"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput), before any request, for a
+    /// checkpoint that is not of a `GET` listing (or of a format this version does not read).
+    pub fn paginate_resume<T: DeserializeOwned>(
+        &self,
+        checkpoint: &crate::Checkpoint,
+    ) -> Result<Paginator<T>> {
+        Paginator::resume(self.clone(), None, checkpoint)
+    }
 }

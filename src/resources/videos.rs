@@ -57,6 +57,19 @@ impl Videos<'_> {
         Paginator::start(self.client.clone(), "GET /videos", params.query())
     }
 
+    /// Continues a walk over `/videos` from a [`Checkpoint`](crate::Checkpoint)
+    /// taken with [`Paginator::checkpoint`] (in this process or an earlier one): the same
+    /// filters and sort, from the item after the last one yielded. See
+    /// [`Paginator::checkpoint`] for what is exact and what `max_items` does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput), before any request, for a
+    /// checkpoint of another listing (or of a format this version does not read).
+    pub fn resume(&self, checkpoint: &crate::Checkpoint) -> Result<Paginator<Video>> {
+        Paginator::resume(self.client.clone(), Some("GET /videos"), checkpoint)
+    }
+
     /// Starts tracking one Instagram post or TikTok video (`POST /videos`), even when its
     /// account is not tracked.
     ///

@@ -8,6 +8,7 @@ mod support;
 
 mod account_videos;
 mod accounts;
+mod checkpoints;
 mod creators;
 mod errors;
 mod limits;

@@ -65,6 +65,19 @@ impl Creators<'_> {
         Paginator::start(self.client.clone(), "GET /creators", params.query())
     }
 
+    /// Continues a walk over `/creators` from a [`Checkpoint`](crate::Checkpoint)
+    /// taken with [`Paginator::checkpoint`] (in this process or an earlier one): the same
+    /// filters and sort, from the item after the last one yielded. See
+    /// [`Paginator::checkpoint`] for what is exact and what `max_items` does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput), before any request, for a
+    /// checkpoint of another listing (or of a format this version does not read).
+    pub fn resume(&self, checkpoint: &crate::Checkpoint) -> Result<Paginator<Creator>> {
+        Paginator::resume(self.client.clone(), Some("GET /creators"), checkpoint)
+    }
+
     /// Creates a creator (`POST /creators`). Link accounts to it afterwards with
     /// [`link_account`](Self::link_account).
     ///

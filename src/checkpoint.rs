@@ -1,0 +1,366 @@
+//! [`Checkpoint`]: where a walk over a listing is, in a form that outlives the process.
+//!
+//! A checkpoint names the listing (its endpoint), the filters and sort the walk sends (its
+//! query without `cursor`), the cursor of the page the next item comes from, and how many
+//! items of that page were already yielded. Its text form ([`Display`](fmt::Display) /
+//! [`FromStr`]) is `ca1.` followed by the compact JSON in unpadded base64url: one word, safe
+//! in a shell, a file name or a URL.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::params::Query;
+use crate::{Error, Result};
+
+/// The prefix of a checkpoint token, with the format's version.
+const TOKEN_PREFIX: &str = "ca1.";
+
+/// The longest token [`Checkpoint::from_str`] decodes: far above any real one (a cursor and a
+/// few filters), low enough that a hostile input cannot make it allocate much.
+const MAX_TOKEN_LEN: usize = 64 * 1024;
+
+/// Where a walk over a listing is: everything needed to continue it, in another process
+/// with another client, exactly after the last item it yielded.
+///
+/// Take one with [`Paginator::checkpoint`](crate::Paginator::checkpoint) (or
+/// [`Pages::checkpoint`](crate::Pages::checkpoint)), store it as JSON (it is `Serialize` +
+/// `Deserialize`) or as a text token (`to_string()` / `parse()`), and continue with the
+/// listing's `resume`: [`Accounts::resume`](crate::Accounts::resume),
+/// [`Videos::resume`](crate::Videos::resume), [`Creators::resume`](crate::Creators::resume),
+/// [`AccountVideos::resume`](crate::AccountVideos::resume) or, for
+/// [`Client::paginate`](crate::Client::paginate), [`Client::paginate_resume`](crate::Client::paginate_resume).
+///
+/// ```no_run
+/// # fn main() -> creatoraudit::Result<()> {
+/// use creatoraudit::{Checkpoint, ListAccounts, Platform};
+///
+/// let client = creatoraudit::Client::from_env()?;
+/// let mut walk = client.accounts().list(ListAccounts::new().platform(Platform::TikTok));
+/// for account in walk.by_ref().take(250) {
+///     println!("{}", account?.username);
+/// }
+/// let token = walk.checkpoint().to_string(); // "ca1.eyJ2Ijox…": print it, save it
+///
+/// // Later, in another process:
+/// let checkpoint: Checkpoint = token.parse()?;
+/// for account in client.accounts().resume(&checkpoint)? {
+///     println!("{}", account?.username); // the 251st account on
+/// }
+/// # Ok(()) }
+/// ```
+///
+/// A checkpoint holds the cursor of the current page and a position inside it, so resuming
+/// refetches that page with the same cursor and skips the items already yielded: that is
+/// exact as long as the page reads the same (the API's cursors are bound to the filters and
+/// sort, and the walk resends them). A checkpoint carries no API key and no base URL: resume
+/// it with a client for the same organization.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The format's version: 1.
+    v: u32,
+    /// The listing, `"GET /accounts"` (for `Client::paginate`, `"GET /"` and the path).
+    endpoint: String,
+    /// The filters, sort and page size the walk sends, in order, without `cursor`.
+    #[serde(default)]
+    query: Vec<(String, String)>,
+    /// The cursor of the page the next item comes from; `None` for the first page.
+    #[serde(default)]
+    cursor: Option<String>,
+    /// How many items of that page were already yielded.
+    #[serde(default)]
+    position: u64,
+    /// Whether the walk had yielded its last item.
+    #[serde(default)]
+    complete: bool,
+}
+
+impl Checkpoint {
+    /// A checkpoint of the walk `endpoint` + `query` (its `cursor`, if any, is left out) at
+    /// item `position` of the page `cursor` names.
+    pub(crate) fn new(
+        endpoint: &str,
+        query: &Query,
+        cursor: Option<&str>,
+        position: u64,
+        complete: bool,
+    ) -> Checkpoint {
+        Checkpoint {
+            v: 1,
+            endpoint: endpoint.to_owned(),
+            query: query
+                .pairs()
+                .iter()
+                .filter(|(k, _)| k != "cursor")
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            cursor: cursor.map(str::to_owned),
+            position,
+            complete,
+        }
+    }
+
+    /// The listing, as errors name it: `"GET /accounts"`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The filters, sort and page size the walk sends with every page, in order (without
+    /// `cursor`).
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The cursor of the page the next item comes from; `None` for the first page (or
+    /// after the last).
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// How many items of the page [`cursor`](Self::cursor) names were already yielded; a
+    /// resumed walk skips them.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Whether the walk had yielded every item: resuming yields nothing, and sends nothing.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// Checks that this is a checkpoint of the listing `endpoint` (for the generic walk,
+    /// `None`: any `GET`), in a format this version reads.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] naming what does not fit.
+    pub(crate) fn check(&self, endpoint: Option<&str>) -> Result<()> {
+        let bad = |why: String| Err(Error::InvalidInput(format!("checkpoint: {why}")));
+        if self.v != 1 {
+            return bad(format!(
+                "format version {} is not supported (this SDK reads version 1)",
+                self.v
+            ));
+        }
+        match endpoint {
+            Some(expected) if self.endpoint != expected => bad(format!(
+                "it was taken on {:?}, not on {expected:?}",
+                self.endpoint
+            )),
+            None if !self.endpoint.starts_with("GET /") => bad(format!(
+                "{:?} is not a listing (expected \"GET /path\")",
+                self.endpoint
+            )),
+            _ if self.cursor.as_deref() == Some("") => bad("the cursor is empty".into()),
+            _ if self
+                .query
+                .iter()
+                .any(|(k, _)| k.is_empty() || k == "cursor") =>
+            {
+                bad("its query has an empty or a cursor parameter".into())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The compact text token: `ca1.` and the JSON in unpadded base64url.
+impl fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let json = serde_json::to_vec(self).map_err(|_| fmt::Error)?;
+        f.write_str(TOKEN_PREFIX)?;
+        f.write_str(&base64url_encode(&json))
+    }
+}
+
+/// Reads the token [`Display`](fmt::Display) writes. Surrounding white space is ignored.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for anything that is not such a token.
+impl FromStr for Checkpoint {
+    type Err = Error;
+
+    fn from_str(token: &str) -> Result<Checkpoint> {
+        let bad = |why: &str| Error::InvalidInput(format!("checkpoint token: {why}"));
+        let token = token.trim();
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(bad("too long"));
+        }
+        let body = token
+            .strip_prefix(TOKEN_PREFIX)
+            .ok_or_else(|| bad("expected a token starting with \"ca1.\""))?;
+        let json = base64url_decode(body).ok_or_else(|| bad("not base64url"))?;
+        let checkpoint: Checkpoint =
+            serde_json::from_slice(&json).map_err(|_| bad("does not hold a checkpoint"))?;
+        checkpoint.check(None)?;
+        Ok(checkpoint)
+    }
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Unpadded base64url (RFC 4648 §5).
+fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes unpadded base64url; `None` for any other character, an impossible length or
+/// non-zero trailing bits (so every token has one spelling).
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        }))
+    }
+    let text = text.as_bytes();
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    for chunk in text.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        let keep = chunk.len() - 1;
+        if bytes[keep..].iter().any(|&b| b != 0) {
+            return None;
+        }
+        out.extend_from_slice(&bytes[..keep]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Checkpoint {
+        let mut q = Query::new();
+        q.opt("platform", Some("tiktok"))
+            .opt("limit", Some(3))
+            .opt("cursor", Some("dropped"));
+        Checkpoint::new("GET /accounts", &q, Some("c/2+=?&é"), 2, false)
+    }
+
+    #[test]
+    fn base64url_round_trips_every_length() {
+        for len in 0..40u8 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| i.wrapping_mul(97).wrapping_add(len))
+                .collect();
+            let text = base64url_encode(&bytes);
+            assert!(!text.contains('='), "{text}");
+            assert_eq!(
+                base64url_decode(&text).as_deref(),
+                Some(&bytes[..]),
+                "{len}"
+            );
+        }
+        assert_eq!(base64url_encode(b"hello"), "aGVsbG8");
+        assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
+        for bad in ["a", "aGVsbG8=", "aGV sbG8", "aGVsbG9", "é"] {
+            assert_eq!(base64url_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn tokens_round_trip_and_leave_the_cursor_out_of_the_query() {
+        let cp = sample();
+        assert_eq!(
+            cp.query(),
+            [
+                ("platform".into(), "tiktok".into()),
+                ("limit".into(), "3".into())
+            ]
+        );
+        let token = cp.to_string();
+        assert!(token.starts_with("ca1."), "{token}");
+        assert!(
+            token[4..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "{token}"
+        );
+        let back: Checkpoint = format!("  {token}\n").parse().unwrap();
+        assert_eq!(back, cp);
+        assert_eq!(back.cursor(), Some("c/2+=?&é"));
+        assert_eq!((back.position(), back.is_complete()), (2, false));
+        let json = serde_json::to_string(&cp).unwrap();
+        assert_eq!(serde_json::from_str::<Checkpoint>(&json).unwrap(), cp);
+    }
+
+    #[test]
+    fn bad_tokens_are_invalid_input_never_a_panic() {
+        let token = sample().to_string();
+        let json_token = |json: &str| format!("ca1.{}", base64url_encode(json.as_bytes()));
+        let cases = [
+            String::new(),
+            "ca1.".into(),
+            "ca2.eyJ9".into(),
+            token.replacen("ca1.", "", 1),
+            format!("{token}="),
+            format!("{token}!"),
+            token[..token.len() - 1].to_owned(),
+            json_token("null"),
+            json_token("{}"),
+            json_token(r#"{"v":2,"endpoint":"GET /accounts"}"#),
+            json_token(r#"{"v":1,"endpoint":"POST /accounts"}"#),
+            json_token(r#"{"v":1,"endpoint":"GET /accounts","cursor":""}"#),
+            json_token(r#"{"v":1,"endpoint":"GET /accounts","query":[["cursor","x"]]}"#),
+            json_token(r#"{"v":1,"endpoint":"GET /accounts","position":-1}"#),
+            format!("ca1.{}", "A".repeat(MAX_TOKEN_LEN)),
+        ];
+        for case in &cases {
+            match case.parse::<Checkpoint>() {
+                Err(Error::InvalidInput(msg)) => assert!(msg.starts_with("checkpoint"), "{msg}"),
+                other => panic!("{case:?}: {other:?}"),
+            }
+        }
+        // Every prefix and every one-byte change of a real token: an error or a checkpoint,
+        // never a panic.
+        for end in 0..token.len() {
+            let _ = token[..end].parse::<Checkpoint>();
+        }
+        let bytes = token.as_bytes();
+        for i in 0..bytes.len() {
+            for b in [b'A', b'z', b'-', b'_', b'.', 0xff] {
+                let mut changed = bytes.to_vec();
+                changed[i] = b;
+                let _ = String::from_utf8_lossy(&changed).parse::<Checkpoint>();
+            }
+        }
+    }
+
+    #[test]
+    fn check_refuses_another_listing() {
+        let cp = sample();
+        assert!(cp.check(Some("GET /accounts")).is_ok());
+        assert!(cp.check(None).is_ok());
+        let e = cp.check(Some("GET /videos")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid argument: checkpoint: it was taken on \"GET /accounts\", not on \"GET /videos\""
+        );
+    }
+}

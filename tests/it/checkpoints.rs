@@ -1,0 +1,380 @@
+//! Checkpoints: a walk saved after any item (or after an error) and resumed by a new client
+//! yields exactly the rest, none lost, none repeated.
+
+use std::time::Duration;
+
+use creatoraudit::testing::{FakeApi, Fault};
+use creatoraudit::{
+    AccountOrder, Checkpoint, Error, ListAccountVideos, ListAccounts, ListCreators, ListVideos,
+    OrderDirection, Platform,
+};
+use serde_json::Value;
+
+use crate::support::fixtures::page;
+use crate::support::raw_server::{Conn, RawServer, response};
+
+/// 24 TikTok accounts, 5 a page: pages of 5, 5, 5, 5 and 4.
+fn params() -> ListAccounts {
+    ListAccounts::new()
+        .platform(Platform::TikTok)
+        .order_by(AccountOrder::Username)
+        .order_direction(OrderDirection::Asc)
+        .limit(5)
+}
+
+fn ids(fake: &FakeApi) -> Vec<String> {
+    fake.client()
+        .accounts()
+        .list(params())
+        .map(|a| a.unwrap().id)
+        .collect()
+}
+
+#[test]
+fn a_checkpoint_after_any_item_resumes_with_exactly_the_rest() {
+    let fake = FakeApi::start();
+    let all = ids(&fake);
+    assert_eq!(all.len(), 24);
+    for k in 0..=all.len() {
+        let mut walk = fake.client().accounts().list(params());
+        let first: Vec<String> = walk.by_ref().take(k).map(|a| a.unwrap().id).collect();
+        assert_eq!(first, all[..k]);
+        let token = walk.checkpoint().to_string();
+        drop(walk);
+
+        // A new process: a new client, the checkpoint only as text.
+        let checkpoint: Checkpoint = token.parse().unwrap();
+        assert_eq!(checkpoint.endpoint(), "GET /accounts");
+        assert_eq!(checkpoint.is_complete(), k == all.len(), "k = {k}");
+        fake.clear_requests();
+        let rest: Vec<String> = fake
+            .client()
+            .accounts()
+            .resume(&checkpoint)
+            .unwrap()
+            .map(|a| a.unwrap().id)
+            .collect();
+        assert_eq!(rest, all[k..], "resumed after item {k}");
+
+        // One request per page still to come; a page boundary refetches nothing, a
+        // position inside a page refetches that page once.
+        let requests = fake.requests();
+        let expected = if k == all.len() { 0 } else { 5 - k / 5 };
+        assert_eq!(requests.len(), expected, "requests after item {k}");
+        for r in &requests {
+            let q = |name: &str| r.query.iter().filter(|(n, _)| n == name).count();
+            assert_eq!(
+                (
+                    q("platform"),
+                    q("order_by"),
+                    q("order_direction"),
+                    q("limit")
+                ),
+                (1, 1, 1, 1),
+                "the filters and sort are resent: {:?}",
+                r.query
+            );
+            assert!(q("cursor") <= 1);
+        }
+        if k % 5 != 0 && k < all.len() {
+            let cursor = requests[0].query.iter().find(|(n, _)| n == "cursor");
+            assert_eq!(
+                cursor.map(|(_, v)| v.as_str()),
+                checkpoint.cursor(),
+                "the page is refetched with the same cursor"
+            );
+            assert_eq!(checkpoint.position(), (k % 5) as u64);
+        }
+    }
+}
+
+#[test]
+fn a_resumed_walk_can_be_checkpointed_again() {
+    let fake = FakeApi::start();
+    let all = ids(&fake);
+    let mut got = Vec::new();
+    let mut checkpoint = fake.client().accounts().list(params()).checkpoint();
+    // 3 items at a time, each run in a new paginator from the last checkpoint.
+    while !checkpoint.is_complete() {
+        let mut walk = fake.client().accounts().resume(&checkpoint).unwrap();
+        let before = got.len();
+        got.extend(walk.by_ref().take(3).map(|a| a.unwrap().id));
+        checkpoint = walk.checkpoint().to_string().parse().unwrap();
+        if got.len() == before {
+            break;
+        }
+    }
+    assert_eq!(got, all);
+}
+
+#[test]
+fn max_items_stops_the_walk_and_its_checkpoint_continues_after_it() {
+    let fake = FakeApi::start();
+    let all = ids(&fake);
+    let mut walk = fake.client().accounts().list(params()).max_items(7);
+    let first: Vec<String> = walk.by_ref().map(|a| a.unwrap().id).collect();
+    assert_eq!(first, all[..7]);
+    let checkpoint = walk.checkpoint();
+    assert_eq!(checkpoint.position(), 2);
+    let rest: Vec<String> = fake
+        .client()
+        .accounts()
+        .resume(&checkpoint)
+        .unwrap()
+        .map(|a| a.unwrap().id)
+        .collect();
+    assert_eq!(rest, all[7..], "no cap carries over");
+}
+
+#[test]
+fn page_walks_checkpoint_between_pages() {
+    let fake = FakeApi::start();
+    let all = ids(&fake);
+    let mut pages = fake.client().accounts().list(params()).pages();
+    let first = pages.next().unwrap().unwrap();
+    let second = pages.next().unwrap().unwrap();
+    let checkpoint = pages.checkpoint();
+    assert_eq!(
+        (checkpoint.position(), checkpoint.is_complete()),
+        (0, false)
+    );
+    let mut got: Vec<String> = first
+        .items
+        .into_iter()
+        .chain(second.items)
+        .map(|a| a.id)
+        .collect();
+    got.extend(
+        fake.client()
+            .accounts()
+            .resume(&checkpoint)
+            .unwrap()
+            .map(|a| a.unwrap().id),
+    );
+    assert_eq!(got, all);
+
+    // A mid-page checkpoint resumed page by page: the first page has only the rest.
+    let mut walk = fake.client().accounts().list(params());
+    walk.by_ref().take(3).for_each(drop);
+    let mut pages = fake
+        .client()
+        .accounts()
+        .resume(&walk.checkpoint())
+        .unwrap()
+        .pages();
+    let page = pages.next().unwrap().unwrap();
+    let got: Vec<String> = page.items.into_iter().map(|a| a.id).collect();
+    assert_eq!(got, all[3..5]);
+    assert!(pages.checkpoint().cursor().is_some());
+}
+
+#[test]
+fn every_listing_and_the_generic_walk_resume() {
+    let fake = FakeApi::start();
+    let client = fake.client();
+
+    let videos: Vec<String> = client
+        .videos()
+        .list(ListVideos::new().limit(7))
+        .map(|v| v.unwrap().id)
+        .collect();
+    let mut walk = client.videos().list(ListVideos::new().limit(7));
+    walk.by_ref().take(10).for_each(drop);
+    let rest: Vec<String> = client
+        .videos()
+        .resume(&walk.checkpoint())
+        .unwrap()
+        .map(|v| v.unwrap().id)
+        .collect();
+    assert_eq!(rest, videos[10..]);
+
+    let creators: Vec<String> = client
+        .creators()
+        .list(ListCreators::new().limit(3))
+        .map(|c| c.unwrap().id)
+        .collect();
+    let mut walk = client.creators().list(ListCreators::new().limit(3));
+    walk.by_ref().take(4).for_each(drop);
+    let rest: Vec<String> = client
+        .creators()
+        .resume(&walk.checkpoint())
+        .unwrap()
+        .map(|c| c.unwrap().id)
+        .collect();
+    assert_eq!(rest, creators[4..]);
+
+    let posts: Vec<String> = client
+        .account_videos()
+        .list(ListAccountVideos::new().limit(50))
+        .map(|v| v.unwrap().id.to_string())
+        .collect();
+    let mut walk = client
+        .account_videos()
+        .list(ListAccountVideos::new().limit(50));
+    walk.by_ref().take(75).for_each(drop);
+    let rest: Vec<String> = client
+        .account_videos()
+        .resume(&walk.checkpoint())
+        .unwrap()
+        .map(|v| v.unwrap().id.to_string())
+        .collect();
+    assert_eq!(rest, posts[75..]);
+
+    let query = [("platform", "instagram"), ("limit", "4")];
+    let generic: Vec<Value> = client
+        .paginate::<Value>("/accounts", &query)
+        .map(Result::unwrap)
+        .collect();
+    let mut walk = client.paginate::<Value>("/accounts", &query);
+    walk.by_ref().take(6).for_each(drop);
+    let checkpoint = walk.checkpoint();
+    assert_eq!(checkpoint.endpoint(), "GET /accounts");
+    let rest: Vec<Value> = client
+        .paginate_resume::<Value>(&checkpoint)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rest, generic[6..]);
+    // The generic walk's checkpoint of /accounts is the typed listing's too.
+    let typed: Vec<String> = client
+        .accounts()
+        .resume(&checkpoint)
+        .unwrap()
+        .map(|a| a.unwrap().id)
+        .collect();
+    let ids: Vec<&str> = generic[6..]
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(typed, ids);
+}
+
+#[test]
+fn a_checkpoint_of_another_listing_is_refused_before_any_request() {
+    let fake = FakeApi::start();
+    let client = fake.client();
+    let mut walk = client.accounts().list(params());
+    walk.next().unwrap().unwrap();
+    let checkpoint = walk.checkpoint();
+    fake.clear_requests();
+
+    let e = client.videos().resume(&checkpoint).unwrap_err();
+    assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
+    assert!(e.to_string().contains("\"GET /accounts\""), "{e}");
+    assert!(client.creators().resume(&checkpoint).is_err());
+    assert!(client.account_videos().resume(&checkpoint).is_err());
+    let not_a_listing: Checkpoint =
+        serde_json::from_str(r#"{"v":1,"endpoint":"POST /videos"}"#).unwrap();
+    assert!(matches!(
+        client.paginate_resume::<Value>(&not_a_listing),
+        Err(Error::InvalidInput(_))
+    ));
+    for token in ["", "ca1.!!", "eyJ2IjoxfQ", "ca1.eyJ2IjoxfQ"] {
+        assert!(
+            matches!(token.parse::<Checkpoint>(), Err(Error::InvalidInput(_))),
+            "{token:?}"
+        );
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+}
+
+/// A walk that fails on its third page with `fault`, then a new client resuming from the
+/// checkpoint taken after the error: every account once.
+fn resumes_after(fault: Fault, expect: impl Fn(&Error)) {
+    let fake = FakeApi::start();
+    let all = ids(&fake);
+    fake.inject(fault);
+    let mut walk = fake.client().accounts().list(params());
+    let mut got = Vec::new();
+    let error = loop {
+        match walk.next().expect("the walk ends with the error") {
+            Ok(a) => got.push(a.id),
+            Err(e) => break e,
+        }
+    };
+    expect(&error);
+    assert!(error.is_retryable(), "{error}");
+    assert_eq!(got, all[..10]);
+    assert!(walk.next().is_none(), "the walk is over after its error");
+
+    let token = walk.checkpoint().to_string();
+    fake.clear_faults();
+    fake.clear_requests();
+    let resumed = fake
+        .client()
+        .accounts()
+        .resume(&token.parse().unwrap())
+        .unwrap();
+    got.extend(resumed.map(|a| a.unwrap().id));
+    assert_eq!(got, all);
+    assert_eq!(
+        fake.requests().len(),
+        3,
+        "the failed page and the two after it"
+    );
+}
+
+#[test]
+fn a_walk_stopped_by_a_503_resumes_without_loss_or_repeat() {
+    // Three attempts (two retries) on the third page, all 503.
+    resumes_after(Fault::new("GET", "/accounts", 503).after(2).times(3), |e| {
+        assert_eq!(e.status(), Some(503));
+        assert_eq!(e.attempts(), Some(3));
+    });
+}
+
+#[test]
+fn a_walk_stopped_by_a_rate_limit_past_the_cap_resumes_without_loss_or_repeat() {
+    let fault = Fault::new("GET", "/accounts", 429)
+        .after(2)
+        .retry_after(Duration::from_secs(3600));
+    resumes_after(fault, |e| {
+        assert!(e.is_rate_limited());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3600)));
+    });
+}
+
+#[test]
+fn a_walk_stopped_by_a_timeout_resumes_at_the_page_that_timed_out() {
+    let item = |id: &str| creatoraudit::testing::fixtures::account(id, &format!("user_{id}"));
+    let first = page(vec![item("1"), item("2")], Some("c2"), true, 2);
+    let server = RawServer::scripted(vec![
+        Conn::Reply(response(200, &[], &first)),
+        Conn::Stall(Vec::new()),
+    ]);
+    let client = server
+        .builder()
+        .0
+        .timeout(Duration::from_millis(300))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let mut walk = client.paginate::<Value>("/accounts", &[("limit", "2")]);
+    assert_eq!(walk.next().unwrap().unwrap()["id"], "1");
+    assert_eq!(walk.next().unwrap().unwrap()["id"], "2");
+    let e = walk.next().unwrap().unwrap_err();
+    assert!(e.is_timeout(), "{e}");
+    let checkpoint = walk.checkpoint();
+    assert_eq!(
+        (checkpoint.cursor(), checkpoint.position()),
+        (Some("c2"), 0)
+    );
+
+    let last = page(vec![item("3")], None, false, 2);
+    let again = RawServer::scripted(vec![Conn::Reply(response(200, &[], &last))]);
+    let client = again.client();
+    let rest: Vec<Value> = client
+        .paginate_resume::<Value>(&checkpoint)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["id"], "3");
+    let seen = again.finish();
+    assert_eq!(seen.requests.len(), 1);
+    assert!(
+        seen.requests[0].starts_with("GET /v2/accounts?limit=2&cursor=c2 "),
+        "{}",
+        seen.requests[0]
+    );
+}

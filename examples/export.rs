@@ -26,8 +26,8 @@
 //! without, from the SDK's offline fake (`creatoraudit::testing::FakeApi`: 450 accounts,
 //! 120 videos, 30 creators), so it can be tried offline. Two knobs of the offline mode show
 //! the recovery: `EXPORT_DEMO_FAIL_AT=200` makes the fake answer `503` once 200 records are
-//! exported; `EXPORT_DEMO_PAGE_DELAY_MS=50` pauses between pages, time to press Ctrl-C or
-//! to `kill -9` the export.
+//! exported; `EXPORT_DEMO_PAGE_DELAY_MS=50` pauses after writing each page and before saving
+//! its checkpoint (a slow disk), time to press Ctrl-C or to `kill -9` it at the worst moment.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, IsTerminal, Write};
@@ -310,6 +310,7 @@ impl<'a> Job<'a> {
             }
             count += 1;
             let capped = self.args.max.is_some_and(|max| self.written >= max);
+            offline::pause_before_checkpoint();
             self.save(pages.checkpoint(), capped)?;
             if progress {
                 let left = page.meta.rate_limit.map(|r| thousands(r.remaining));
@@ -323,7 +324,6 @@ impl<'a> Job<'a> {
             if capped {
                 return Ok(self.written);
             }
-            offline::pause_between_pages();
         }
         self.save(pages.checkpoint(), true)?;
         Ok(self.written)
@@ -665,8 +665,9 @@ mod offline {
         fake
     }
 
-    /// `EXPORT_DEMO_PAGE_DELAY_MS`: a pause between pages, to interrupt the export by hand.
-    pub fn pause_between_pages() {
+    /// `EXPORT_DEMO_PAGE_DELAY_MS`: a pause after each page's records are written and
+    /// before its checkpoint is saved (a slow disk), the worst moment for a crash.
+    pub fn pause_before_checkpoint() {
         if let Some(ms) = knob("EXPORT_DEMO_PAGE_DELAY_MS") {
             std::thread::sleep(Duration::from_millis(ms));
         }

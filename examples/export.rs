@@ -1,37 +1,54 @@
-//! Export tracked accounts, videos or creators as JSON Lines or CSV.
+//! Export tracked accounts, videos or creators as JSON Lines or CSV, crash-safe.
 //!
 //! ```text
 //! cargo run --example export -- accounts --platform tiktok --active true > accounts.jsonl
-//! cargo run --example export -- videos --account-id 4f1c… --format csv > videos.csv
-//! cargo run --example export -- creators --format csv --resume eyJvIjo0MDB9 >> creators.csv
+//! cargo run --example export -- videos --format csv --output videos.csv --checkpoint videos.ckpt
+//! cargo run --example export -- creators --resume ca1.eyJ2IjoxLCJlIjoiR0VUIC9jcmVhdG9ycyIs…
 //! ```
 //!
-//! Records go to stdout, one per line. Progress (items, pages, rate limit left) goes to
-//! stderr when stderr is a terminal, and stays quiet otherwise. If the export stops on an
-//! error, it prints the problem (code, detail, request id) and the `--resume` cursor that
-//! continues where it stopped, and exits non-zero: 75 when trying again later may work, 1
-//! otherwise, 2 for bad arguments.
+//! Records go to stdout, or with `--output FILE` are appended to FILE. With `--checkpoint
+//! FILE` as well, the export can be stopped at any moment (Ctrl-C, a crash, `kill -9`, a
+//! reboot) and finished by running the same command again: after each page the output is
+//! flushed to disk, then the checkpoint file is replaced (atomically: written beside it, then
+//! renamed) with where the walk is and how long the output was at that point. On start, an
+//! existing checkpoint resumes the walk and first cuts the output back to that length, so
+//! every record ends up in the output exactly once. A finished export leaves its checkpoint
+//! marked done: running the command again changes nothing.
 //!
-//! Without `CREATORAUDIT_API_KEY` it exports from the SDK's offline fake of the API
-//! (`creatoraudit::testing::FakeApi`, with 450 accounts, 120 videos and 30 creators), so it
-//! can be tried offline. There, `EXPORT_DEMO_FAIL_AT=200` makes the fake answer `503` once
-//! 200 records are exported (by fault injection), to see an interrupted export and its
-//! `--resume` line; the resumed run (without the variable) completes it.
+//! Progress (items, pages, rate limit left) goes to stderr when stderr is a terminal. Exit
+//! codes: 0 done; 1 failed; 2 bad arguments; 75 failed in a way trying again later may fix
+//! (a `503`, a timeout, the rate limit); 130 interrupted by Ctrl-C. On 75 and 130 it prints
+//! how to continue: the same command when a checkpoint file is kept, otherwise a
+//! `--resume TOKEN` (a [`creatoraudit::Checkpoint`]) that continues after the last record
+//! written. A second Ctrl-C exits at once.
+//!
+//! With `CREATORAUDIT_API_KEY` set it exports from the API (`CREATORAUDIT_BASE_URL` if set);
+//! without, from the SDK's offline fake (`creatoraudit::testing::FakeApi`: 450 accounts,
+//! 120 videos, 30 creators), so it can be tried offline. Two knobs of the offline mode show
+//! the recovery: `EXPORT_DEMO_FAIL_AT=200` makes the fake answer `503` once 200 records are
+//! exported; `EXPORT_DEMO_PAGE_DELAY_MS=50` pauses after writing each page and before saving
+//! its checkpoint (a slow disk), time to press Ctrl-C or to `kill -9` it at the worst moment.
 
-use std::io::{IsTerminal, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use creatoraudit::{
-    Account, AccountOrder, Client, Creator, CreatorOrder, Error, ListAccounts, ListCreators,
-    ListVideos, OrderDirection, Page, Paginator, Platform, Video, VideoOrder,
+    Account, AccountOrder, CancelToken, Checkpoint, Client, Creator, CreatorOrder, Error,
+    ListAccounts, ListCreators, ListVideos, OrderDirection, Paginator, Platform, Video, VideoOrder,
 };
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 const USAGE: &str = "\
 usage: export <accounts|videos|creators> [options]
 
   --format jsonl|csv       output format (default jsonl)
+  --output FILE            append the records to FILE instead of stdout
+  --checkpoint FILE        save progress to FILE after each page; run the same command
+                           again to continue after a crash or Ctrl-C (needs --output)
+  --resume TOKEN           continue from a token printed by an interrupted export
   --platform P             instagram or tiktok             (accounts, videos)
   --q TEXT                 username/caption contains TEXT  (accounts, videos)
   --active true|false      active or paused only
@@ -41,32 +58,39 @@ usage: export <accounts|videos|creators> [options]
   --order-by KEY           sort key, e.g. follower_count, view_count, name
   --order asc|desc         sort direction
   --page-size N            items per request, 1-200 (default 200)
-  --max N                  stop after N items
-  --resume CURSOR          continue an interrupted export";
+  --max N                  stop after N items";
 
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(args) => args,
-        Err(why) => {
-            eprintln!("export: {why}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        Err(why) => return usage(&why),
     };
+    let cancel = CancelToken::new();
+    let on_signal = cancel.clone();
+    let handler = ctrlc::set_handler(move || {
+        if on_signal.is_cancelled() {
+            std::process::exit(130); // the second Ctrl-C: do not wait
+        }
+        on_signal.cancel();
+    });
+    if let Err(e) = handler {
+        eprintln!("export: cannot install the Ctrl-C handler ({e}); Ctrl-C will not save progress");
+    }
     let _fake; // keeps the offline API alive while exporting
-    let client = if std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty()) {
-        Client::builder()
-            .read_env()
-            .and_then(|b| b.user_agent_suffix("export-example").build())
+    let builder = if std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty()) {
+        Client::builder().read_env()
     } else {
         eprintln!("export: CREATORAUDIT_API_KEY is not set; exporting from the offline fake API");
         let fake = offline::start(&args.resource, args.page_size);
-        let client = fake
-            .client_builder()
-            .user_agent_suffix("export-example")
-            .build();
+        let builder = fake.client_builder();
         _fake = fake;
-        client
+        Ok(builder)
     };
+    let client = builder.and_then(|b| {
+        b.user_agent_suffix("export-example")
+            .cancel_token(cancel.clone())
+            .build()
+    });
     let client = match client {
         Ok(client) => client,
         Err(e) => {
@@ -75,46 +99,70 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match args.resource.as_str() {
-        "accounts" => args.accounts(&client).and_then(|walk| export(walk, &args)),
-        "videos" => args.videos(&client).and_then(|walk| export(walk, &args)),
-        "creators" => args.creators(&client).and_then(|walk| export(walk, &args)),
+        "accounts" => Job::start(&args, |from| args.accounts(&client, from)),
+        "videos" => Job::start(&args, |from| args.videos(&client, from)),
+        "creators" => Job::start(&args, |from| args.creators(&client, from)),
         other => Err(Failure::Usage(format!("unknown resource {other:?}"))),
     };
-    match outcome {
-        Ok(n) => {
-            progress_done(n);
-            ExitCode::SUCCESS
+    finish(outcome, &args)
+}
+
+fn usage(why: &str) -> ExitCode {
+    eprintln!("export: {why}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// Reports how the export ended, and what to run to continue it.
+fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
+    let terminal = std::io::stderr().is_terminal();
+    if terminal {
+        eprintln!();
+    }
+    let (code, resume) = match outcome {
+        Ok(items) => {
+            if terminal {
+                eprintln!("done: {} records exported", thousands(items));
+            }
+            return ExitCode::SUCCESS;
         }
-        Err(Failure::Usage(why)) => {
-            eprintln!("export: {why}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+        Err(Failure::Usage(why)) => return usage(&why),
         Err(Failure::Api {
             error: Error::InvalidInput(why),
             ..
-        }) => {
-            eprintln!("export: {why}\n\n{USAGE}");
-            ExitCode::from(2)
+        }) => return usage(&why),
+        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return ExitCode::SUCCESS; // stdout went away (e.g. `| head`): stop quietly
+        }
+        Err(Failure::Output(e)) => {
+            eprintln!("export: cannot write the output or the checkpoint: {e}");
+            return ExitCode::from(1);
+        }
+        Err(Failure::Api { error, resume }) if error.is_cancelled() => {
+            eprintln!("export: interrupted; progress saved");
+            (130, resume)
         }
         Err(Failure::Api { error, resume }) => {
-            report(&error, resume.as_deref());
-            ExitCode::from(if error.is_retryable() { 75 } else { 1 })
+            eprintln!("export failed: {error}");
+            (if error.is_retryable() { 75 } else { 1 }, resume)
         }
-        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Output(e)) => {
-            eprintln!("export: cannot write the output: {e}");
-            ExitCode::from(1)
-        }
+    };
+    if code == 1 && resume.is_none() {
+        eprintln!("nothing was exported; fix the cause and run the same command again");
+    } else if args.checkpoint.is_some() {
+        eprintln!("to continue, run the same command again");
+    } else if let Some(checkpoint) = resume {
+        eprintln!("resume with: --resume {checkpoint}");
     }
+    ExitCode::from(code)
 }
 
 enum Failure {
     Usage(String),
+    /// The walk stopped; `resume` continues after the last record written.
     Api {
         error: Error,
-        resume: Option<String>,
+        resume: Option<Checkpoint>,
     },
-    /// stdout went away (e.g. `| head`): stop quietly.
     Output(std::io::Error),
 }
 
@@ -124,81 +172,191 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// Writes every item of the walk to stdout, page by page; returns how many were written.
-fn export<T: Record>(walk: Paginator<T>, args: &Args) -> Result<u64, Failure> {
-    let walk = match &args.resume {
-        Some(cursor) => walk.resume_from(cursor.clone()),
-        None => walk,
-    };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if args.csv && args.resume.is_none() {
-        csv_line(&mut out, T::COLUMNS.iter().map(|c| c.to_string()))?;
-    }
-    let progress = std::io::stderr().is_terminal();
-    let (mut items, mut pages) = (0u64, 0u64);
-    let mut walk = walk.pages();
-    // The cursor of the page being fetched: where a resumed export starts.
-    let mut resume = args.resume.clone();
-    while let Some(page) = walk.next() {
-        let page: Page<T> = page.map_err(|error| Failure::Api {
-            error,
-            resume: resume.clone(),
-        })?;
-        pages += 1;
-        for item in &page.items {
-            if args.max.is_some_and(|max| items >= max) {
-                break;
-            }
-            if args.csv {
-                csv_line(&mut out, item.row())?;
-            } else {
-                serde_json::to_writer(&mut out, item).map_err(std::io::Error::from)?;
-                out.write_all(b"\n")?;
-            }
-            items += 1;
-        }
-        out.flush()?;
-        resume = walk.resume_cursor().map(str::to_owned);
-        if progress {
-            let left = page.meta.rate_limit.map(|r| r.remaining.to_string());
-            eprint!(
-                "\r{items} items, {pages} pages, rate limit left: {}   ",
-                left.as_deref().unwrap_or("?")
-            );
-        }
-        if args.max.is_some_and(|max| items >= max) {
-            break;
-        }
-    }
-    Ok(items)
+/// What `--checkpoint FILE` holds: the walk's place, and the output's length at that place.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    resource: String,
+    checkpoint: Checkpoint,
+    output_len: u64,
+    done: bool,
 }
 
-fn report(error: &Error, resume: Option<&str>) {
-    if std::io::stderr().is_terminal() {
-        eprintln!();
+impl Saved {
+    fn load(path: &Path) -> Result<Option<Saved>, Failure> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        serde_json::from_str(&text).map(Some).map_err(|e| {
+            Failure::Usage(format!(
+                "{} is not a checkpoint of this export ({e}); remove it to start over",
+                path.display()
+            ))
+        })
     }
-    match error.problem() {
-        Some(p) => eprintln!(
-            "export failed: {} {} ({}): {} [request id {}]",
-            p.status,
-            p.code,
-            p.title,
-            if p.detail.is_empty() { "-" } else { &p.detail },
-            p.request_id.as_deref().unwrap_or("none")
-        ),
-        None => eprintln!("export failed: {error}"),
-    }
-    match resume {
-        Some(cursor) => eprintln!("resume with: --resume {cursor}"),
-        None => eprintln!("nothing was exported; run the same command again to start over"),
+
+    /// Replaces the file atomically: a crash leaves the old checkpoint or the new one.
+    fn store(&self, path: &Path) -> std::io::Result<()> {
+        let tmp = PathBuf::from(format!("{}.tmp", path.display()));
+        let mut file = File::create(&tmp)?;
+        serde_json::to_writer(&mut file, self)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
     }
 }
 
-fn progress_done(items: u64) {
-    if std::io::stderr().is_terminal() {
-        eprintln!("\rdone: {items} items exported          ");
+/// One export: where the records go, and where its progress is kept.
+struct Job<'a> {
+    args: &'a Args,
+    out: BufWriter<Box<dyn Write>>,
+    /// The output file, to measure and sync it (`None` for stdout).
+    file: Option<File>,
+    written: u64,
+}
+
+impl<'a> Job<'a> {
+    /// Opens the output, continues from the saved checkpoint or the `--resume` token if
+    /// any, and exports every remaining record; returns how many this run wrote.
+    fn start<T: Record>(
+        args: &'a Args,
+        walk: impl FnOnce(Option<&Checkpoint>) -> Result<Paginator<T>, Failure>,
+    ) -> Result<u64, Failure> {
+        let saved = match &args.checkpoint {
+            Some(path) => Saved::load(path)?,
+            None => None,
+        };
+        if let Some(saved) = &saved {
+            if saved.resource != args.resource {
+                return Err(Failure::Usage(format!(
+                    "the checkpoint file is of an export of {}, not {}",
+                    saved.resource, args.resource
+                )));
+            }
+        }
+        let (mut job, output_len) = Job::open(args, saved.as_ref().map(|s| s.output_len))?;
+        if saved.as_ref().is_some_and(|s| s.done) {
+            eprintln!("export: already complete (remove the checkpoint file to export again)");
+            return Ok(0);
+        }
+        let resume = match (&saved, &args.resume) {
+            (Some(saved), _) => Some(saved.checkpoint.clone()),
+            (None, Some(token)) => Some(
+                token
+                    .parse::<Checkpoint>()
+                    .map_err(|e| Failure::Usage(format!("--resume: {e}")))?,
+            ),
+            (None, None) => None,
+        };
+        let walk = walk(resume.as_ref())?;
+        if output_len == 0 && resume.is_none() && args.csv {
+            csv_line(&mut job.out, T::COLUMNS.iter().map(|c| c.to_string()))?;
+        }
+        job.run(walk)
     }
+
+    /// The output, cut back to `keep` bytes when a checkpoint recorded that length; with
+    /// its length now.
+    fn open(args: &'a Args, keep: Option<u64>) -> Result<(Job<'a>, u64), Failure> {
+        let Some(path) = &args.output else {
+            let out: Box<dyn Write> = Box::new(std::io::stdout().lock());
+            let job = Job {
+                args,
+                out: BufWriter::new(out),
+                file: None,
+                written: 0,
+            };
+            return Ok((job, 0));
+        };
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        if let Some(len) = keep {
+            file.set_len(len)?; // drop what was written after the last checkpoint
+        }
+        let len = file.metadata()?.len();
+        let out: Box<dyn Write> = Box::new(file.try_clone()?);
+        let job = Job {
+            args,
+            out: BufWriter::new(out),
+            file: Some(file),
+            written: 0,
+        };
+        Ok((job, len))
+    }
+
+    /// Writes the walk page by page, saving the checkpoint after each.
+    fn run<T: Record>(mut self, walk: Paginator<T>) -> Result<u64, Failure> {
+        let progress = std::io::stderr().is_terminal();
+        let mut pages = walk.pages();
+        self.save(pages.checkpoint(), false)?; // a crash before the first page keeps the start
+        let mut count = 0u64;
+        while let Some(page) = pages.next() {
+            let page = page.map_err(|error| Failure::Api {
+                error,
+                resume: Some(pages.checkpoint()),
+            })?;
+            let room = self.args.max.map_or(u64::MAX, |max| max - self.written);
+            for item in page
+                .items
+                .iter()
+                .take(usize::try_from(room).unwrap_or(usize::MAX))
+            {
+                if self.args.csv {
+                    csv_line(&mut self.out, item.row())?;
+                } else {
+                    serde_json::to_writer(&mut self.out, item).map_err(std::io::Error::from)?;
+                    self.out.write_all(b"\n")?;
+                }
+                self.written += 1;
+            }
+            count += 1;
+            let capped = self.args.max.is_some_and(|max| self.written >= max);
+            offline::pause_before_checkpoint();
+            self.save(pages.checkpoint(), capped)?;
+            if progress {
+                let left = page.meta.rate_limit.map(|r| thousands(r.remaining));
+                eprint!(
+                    "\r{} records, {} pages, rate limit left: {}   ",
+                    thousands(self.written),
+                    thousands(count),
+                    left.as_deref().unwrap_or("-")
+                );
+            }
+            if capped {
+                return Ok(self.written);
+            }
+        }
+        self.save(pages.checkpoint(), true)?;
+        Ok(self.written)
+    }
+
+    /// Makes the records written so far durable, then records where the walk is.
+    fn save(&mut self, checkpoint: Checkpoint, done: bool) -> Result<(), Failure> {
+        self.out.flush()?;
+        let (Some(path), Some(file)) = (&self.args.checkpoint, &self.file) else {
+            return Ok(());
+        };
+        file.sync_data()?;
+        let saved = Saved {
+            resource: self.args.resource.clone(),
+            checkpoint,
+            output_len: file.metadata()?.len(),
+            done,
+        };
+        Ok(saved.store(path)?)
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Writes one CSV record (RFC 4180 quoting).
@@ -308,6 +466,9 @@ impl Record for Creator {
 struct Args {
     resource: String,
     csv: bool,
+    output: Option<PathBuf>,
+    checkpoint: Option<PathBuf>,
+    resume: Option<String>,
     platform: Option<Platform>,
     q: Option<String>,
     active: Option<bool>,
@@ -318,7 +479,6 @@ struct Args {
     order: Option<OrderDirection>,
     page_size: Option<u32>,
     max: Option<u64>,
-    resume: Option<String>,
 }
 
 impl Args {
@@ -339,9 +499,12 @@ impl Args {
                     args.csv = match value()?.as_str() {
                         "csv" => true,
                         "jsonl" => false,
-                        other => return Err(format!("--format: jsonl or csv, not {other:?}")),
+                        other => return Err(format!("--format: jsonl or csv, not {other}")),
                     }
                 }
+                "--output" => args.output = Some(value()?.into()),
+                "--checkpoint" => args.checkpoint = Some(value()?.into()),
+                "--resume" => args.resume = Some(value()?),
                 "--platform" => args.platform = Some(value()?.parse().map_err(|e| format!("{e}"))?),
                 "--q" => args.q = Some(value()?),
                 "--active" => {
@@ -356,9 +519,16 @@ impl Args {
                     args.page_size = Some(value()?.parse().map_err(|_| "--page-size: a number")?)
                 }
                 "--max" => args.max = Some(value()?.parse().map_err(|_| "--max: a number")?),
-                "--resume" => args.resume = Some(value()?),
-                other => return Err(format!("unknown option {other:?}")),
+                other => return Err(format!("unknown option {other}")),
             }
+        }
+        if args.checkpoint.is_some() && args.output.is_none() {
+            return Err(
+                "--checkpoint needs --output: only a file can be cut back on resume".into(),
+            );
+        }
+        if args.checkpoint.is_some() && args.resume.is_some() {
+            return Err("--checkpoint already knows where to resume: drop --resume".into());
         }
         Ok(args)
     }
@@ -372,151 +542,138 @@ impl Args {
         }
     }
 
-    fn accounts(&self, client: &Client) -> Result<Paginator<Account>, Failure> {
+    /// The sort key, parsed by the SDK (its error names the accepted keys).
+    fn order_by<K: std::str::FromStr<Err = Error>>(&self) -> Result<Option<K>, Failure> {
+        let key = self.order_by.as_deref().map(str::parse).transpose();
+        key.map_err(|e| Failure::Usage(format!("--order-by: {e}")))
+    }
+
+    /// The walk over `/accounts`: from `from`, or from the start with the flags' filters.
+    fn accounts(
+        &self,
+        client: &Client,
+        from: Option<&Checkpoint>,
+    ) -> Result<Paginator<Account>, Failure> {
         self.reject("accounts", &[("--account-id", self.account_id.is_some())])?;
+        if let Some(checkpoint) = from {
+            return client.accounts().resume(checkpoint).map_err(Failure::api);
+        }
         let mut p = ListAccounts::new();
-        if let Some(v) = &self.platform {
-            p = p.platform(v.clone());
-        }
-        if let Some(v) = &self.q {
-            p = p.q(v);
-        }
-        if let Some(v) = self.active {
-            p = p.is_active(v);
-        }
-        if let Some(v) = &self.category {
-            p = p.category(v);
-        }
-        if let Some(v) = &self.creator_id {
-            p = p.creator_id(v);
-        }
-        if let Some(key) = &self.order_by {
-            p = p.order_by(match key.as_str() {
-                "added_at" => AccountOrder::AddedAt,
-                "username" => AccountOrder::Username,
-                "last_scrape_time" => AccountOrder::LastScrapeTime,
-                "follower_count" => AccountOrder::FollowerCount,
-                "view_count" => AccountOrder::ViewCount,
-                "like_count" => AccountOrder::LikeCount,
-                "play_count" => AccountOrder::PlayCount,
-                other => {
-                    return Err(Failure::Usage(format!(
-                        "--order-by {other:?} is not an account sort key"
-                    )));
-                }
-            });
-        }
-        if let Some(v) = self.order {
-            p = p.order_direction(v);
-        }
-        if let Some(v) = self.page_size {
-            p = p.limit(v);
-        }
+        p = apply(p, self.platform.clone(), ListAccounts::platform);
+        p = apply(p, self.q.clone(), ListAccounts::q);
+        p = apply(p, self.active, ListAccounts::is_active);
+        p = apply(p, self.category.clone(), ListAccounts::category);
+        p = apply(p, self.creator_id.clone(), ListAccounts::creator_id);
+        p = apply(p, self.order_by::<AccountOrder>()?, ListAccounts::order_by);
+        p = apply(p, self.order, ListAccounts::order_direction);
+        p = apply(p, self.page_size, ListAccounts::limit);
         Ok(client.accounts().list(p))
     }
 
-    fn videos(&self, client: &Client) -> Result<Paginator<Video>, Failure> {
-        self.reject(
-            "videos",
-            &[
-                ("--category", self.category.is_some()),
-                ("--creator-id", self.creator_id.is_some()),
-            ],
-        )?;
+    /// The walk over `/videos`.
+    fn videos(
+        &self,
+        client: &Client,
+        from: Option<&Checkpoint>,
+    ) -> Result<Paginator<Video>, Failure> {
+        let not_videos = [
+            ("--category", self.category.is_some()),
+            ("--creator-id", self.creator_id.is_some()),
+        ];
+        self.reject("videos", &not_videos)?;
+        if let Some(checkpoint) = from {
+            return client.videos().resume(checkpoint).map_err(Failure::api);
+        }
         let mut p = ListVideos::new();
-        if let Some(v) = &self.platform {
-            p = p.platform(v.clone());
-        }
-        if let Some(v) = &self.q {
-            p = p.q(v);
-        }
-        if let Some(v) = self.active {
-            p = p.is_active(v);
-        }
-        if let Some(v) = &self.account_id {
-            p = p.account_id(v);
-        }
-        if let Some(key) = &self.order_by {
-            p = p.order_by(match key.as_str() {
-                "added_at" => VideoOrder::AddedAt,
-                "create_time" => VideoOrder::CreateTime,
-                "view_count" => VideoOrder::ViewCount,
-                "like_count" => VideoOrder::LikeCount,
-                "play_count" => VideoOrder::PlayCount,
-                other => {
-                    return Err(Failure::Usage(format!(
-                        "--order-by {other:?} is not a video sort key"
-                    )));
-                }
-            });
-        }
-        if let Some(v) = self.order {
-            p = p.order_direction(v);
-        }
-        if let Some(v) = self.page_size {
-            p = p.limit(v);
-        }
+        p = apply(p, self.platform.clone(), ListVideos::platform);
+        p = apply(p, self.q.clone(), ListVideos::q);
+        p = apply(p, self.active, ListVideos::is_active);
+        p = apply(p, self.account_id.clone(), ListVideos::account_id);
+        p = apply(p, self.order_by::<VideoOrder>()?, ListVideos::order_by);
+        p = apply(p, self.order, ListVideos::order_direction);
+        p = apply(p, self.page_size, ListVideos::limit);
         Ok(client.videos().list(p))
     }
 
-    fn creators(&self, client: &Client) -> Result<Paginator<Creator>, Failure> {
-        self.reject(
-            "creators",
-            &[
-                ("--platform", self.platform.is_some()),
-                ("--q", self.q.is_some()),
-                ("--category", self.category.is_some()),
-                ("--creator-id", self.creator_id.is_some()),
-                ("--account-id", self.account_id.is_some()),
-            ],
-        )?;
+    /// The walk over `/creators`.
+    fn creators(
+        &self,
+        client: &Client,
+        from: Option<&Checkpoint>,
+    ) -> Result<Paginator<Creator>, Failure> {
+        let not_creators = [
+            ("--platform", self.platform.is_some()),
+            ("--q", self.q.is_some()),
+            ("--category", self.category.is_some()),
+            ("--creator-id", self.creator_id.is_some()),
+            ("--account-id", self.account_id.is_some()),
+        ];
+        self.reject("creators", &not_creators)?;
+        if let Some(checkpoint) = from {
+            return client.creators().resume(checkpoint).map_err(Failure::api);
+        }
         let mut p = ListCreators::new();
-        if let Some(v) = self.active {
-            p = p.is_active(v);
-        }
-        match self.order_by.as_deref() {
-            None => {}
-            Some("name") => p = p.order_by(CreatorOrder::Name),
-            Some(other) => {
-                return Err(Failure::Usage(format!(
-                    "--order-by {other:?}: creators sort by name only"
-                )));
-            }
-        }
-        if let Some(v) = self.order {
-            p = p.order_direction(v);
-        }
-        if let Some(v) = self.page_size {
-            p = p.limit(v);
-        }
+        p = apply(p, self.active, ListCreators::is_active);
+        p = apply(p, self.order_by::<CreatorOrder>()?, ListCreators::order_by);
+        p = apply(p, self.order, ListCreators::order_direction);
+        p = apply(p, self.page_size, ListCreators::limit);
         Ok(client.creators().list(p))
     }
 }
 
-/// The offline API: the SDK's fake, with a few hundred records.
+/// `set(params, value)` when the flag was given.
+fn apply<P, V>(params: P, value: Option<V>, set: impl FnOnce(P, V) -> P) -> P {
+    match value {
+        Some(v) => set(params, v),
+        None => params,
+    }
+}
+
+impl Failure {
+    /// An error before any record was written (a checkpoint of another listing).
+    fn api(error: Error) -> Failure {
+        Failure::Api {
+            error,
+            resume: None,
+        }
+    }
+}
+
+/// The offline API (the SDK's fake, with a few hundred records) and the demo knobs.
 mod offline {
+    use std::time::Duration;
+
     use creatoraudit::testing::{FakeApi, Fault};
 
     /// Starts the fake. With `EXPORT_DEMO_FAIL_AT=N`, every request for the resource after
-    /// the first `N` records (pages of `page_size`) answers `503 SERVICE_UNAVAILABLE`: an
-    /// interrupted export, to see its `--resume` line.
+    /// the first `N` records (pages of `page_size`) answers `503 SERVICE_UNAVAILABLE`.
     pub fn start(resource: &str, page_size: Option<u32>) -> FakeApi {
         let fake = FakeApi::builder()
             .accounts(450)
             .videos(120)
             .creators(30)
             .start();
-        if let Some(at) = std::env::var("EXPORT_DEMO_FAIL_AT")
-            .ok()
-            .and_then(|v| v.parse::<u32>().ok())
-        {
-            let pages_before = at / page_size.unwrap_or(200).max(1);
+        if let Some(at) = knob("EXPORT_DEMO_FAIL_AT") {
+            let pages_before = at / u64::from(page_size.unwrap_or(200).max(1));
+            let after = u32::try_from(pages_before).unwrap_or(u32::MAX);
             fake.inject(
                 Fault::new("GET", &format!("/{resource}"), 503)
-                    .after(pages_before)
+                    .after(after)
                     .always(),
             );
         }
         fake
+    }
+
+    /// `EXPORT_DEMO_PAGE_DELAY_MS`: a pause after each page's records are written and
+    /// before its checkpoint is saved (a slow disk), the worst moment for a crash.
+    pub fn pause_before_checkpoint() {
+        if let Some(ms) = knob("EXPORT_DEMO_PAGE_DELAY_MS") {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+    }
+
+    fn knob(name: &str) -> Option<u64> {
+        std::env::var(name).ok()?.parse().ok()
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use creatoraudit::testing::{FakeApi, Fault};
 use creatoraudit::{
     AccountOrder, Checkpoint, Error, ListAccountVideos, ListAccounts, ListCreators, ListVideos,
-    OrderDirection, Platform,
+    OrderDirection, Paginator, Platform,
 };
 use serde_json::Value;
 
@@ -20,6 +20,25 @@ fn params() -> ListAccounts {
         .order_by(AccountOrder::Username)
         .order_direction(OrderDirection::Asc)
         .limit(5)
+}
+
+/// Every item of `walk()`, and the items of the walk resumed from a checkpoint taken after
+/// the first `k` of a second `walk()`, as JSON for comparison.
+fn split_at<T: serde::Serialize + serde::de::DeserializeOwned>(
+    walk: impl Fn() -> Paginator<T>,
+    resume: impl Fn(&Checkpoint) -> creatoraudit::Result<Paginator<T>>,
+    k: usize,
+) -> (Vec<Value>, Vec<Value>) {
+    let json = |item: creatoraudit::Result<T>| serde_json::to_value(item.unwrap()).unwrap();
+    let all: Vec<Value> = walk().map(json).collect();
+    let mut first = walk();
+    first.by_ref().take(k).for_each(drop);
+    let rest = resume(&first.checkpoint()).unwrap().map(json).collect();
+    assert!(
+        all.len() > k,
+        "the walk is longer than the checkpoint's place"
+    );
+    (all, rest)
 }
 
 fn ids(fake: &FakeApi) -> Vec<String> {
@@ -173,52 +192,21 @@ fn every_listing_and_the_generic_walk_resume() {
     let fake = FakeApi::start();
     let client = fake.client();
 
-    let videos: Vec<String> = client
-        .videos()
-        .list(ListVideos::new().limit(7))
-        .map(|v| v.unwrap().id)
-        .collect();
-    let mut walk = client.videos().list(ListVideos::new().limit(7));
-    walk.by_ref().take(10).for_each(drop);
-    let rest: Vec<String> = client
-        .videos()
-        .resume(&walk.checkpoint())
-        .unwrap()
-        .map(|v| v.unwrap().id)
-        .collect();
-    assert_eq!(rest, videos[10..]);
+    let videos = || client.videos().list(ListVideos::new().limit(7));
+    let (all, rest) = split_at(videos, |c| client.videos().resume(c), 10);
+    assert_eq!(rest, all[10..]);
 
-    let creators: Vec<String> = client
-        .creators()
-        .list(ListCreators::new().limit(3))
-        .map(|c| c.unwrap().id)
-        .collect();
-    let mut walk = client.creators().list(ListCreators::new().limit(3));
-    walk.by_ref().take(4).for_each(drop);
-    let rest: Vec<String> = client
-        .creators()
-        .resume(&walk.checkpoint())
-        .unwrap()
-        .map(|c| c.unwrap().id)
-        .collect();
-    assert_eq!(rest, creators[4..]);
+    let creators = || client.creators().list(ListCreators::new().limit(3));
+    let (all, rest) = split_at(creators, |c| client.creators().resume(c), 4);
+    assert_eq!(rest, all[4..]);
 
-    let posts: Vec<String> = client
-        .account_videos()
-        .list(ListAccountVideos::new().limit(50))
-        .map(|v| v.unwrap().id.to_string())
-        .collect();
-    let mut walk = client
-        .account_videos()
-        .list(ListAccountVideos::new().limit(50));
-    walk.by_ref().take(75).for_each(drop);
-    let rest: Vec<String> = client
-        .account_videos()
-        .resume(&walk.checkpoint())
-        .unwrap()
-        .map(|v| v.unwrap().id.to_string())
-        .collect();
-    assert_eq!(rest, posts[75..]);
+    let posts = || {
+        client
+            .account_videos()
+            .list(ListAccountVideos::new().limit(50))
+    };
+    let (all, rest) = split_at(posts, |c| client.account_videos().resume(c), 75);
+    assert_eq!(rest, all[75..]);
 
     let query = [("platform", "instagram"), ("limit", "4")];
     let generic: Vec<Value> = client
@@ -358,13 +346,7 @@ fn a_walk_stopped_by_a_timeout_resumes_at_the_page_that_timed_out() {
         Conn::Reply(response(200, &[], &first)),
         Conn::Stall(Vec::new()),
     ]);
-    let client = server
-        .builder()
-        .0
-        .timeout(Duration::from_millis(300))
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let client = server.client_without_retries(Duration::from_millis(300));
     let mut walk = client.paginate::<Value>("/accounts", &[("limit", "2")]);
     assert_eq!(walk.next().unwrap().unwrap()["id"], "1");
     assert_eq!(walk.next().unwrap().unwrap()["id"], "2");

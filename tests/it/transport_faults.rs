@@ -181,13 +181,7 @@ fn assert_took(elapsed: Duration, min: Duration, max: Duration) {
 #[test]
 fn a_server_that_never_answers_times_out() {
     let server = RawServer::scripted(vec![Conn::Stall(Vec::new())]);
-    let client = server
-        .builder()
-        .0
-        .timeout(Duration::from_millis(300))
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let client = server.client_without_retries(Duration::from_millis(300));
     let started = Instant::now();
     let result = client.whoami();
     let elapsed = started.elapsed();
@@ -276,13 +270,7 @@ fn the_deadline_stops_retries_with_real_backoff_waits() {
 fn a_stalled_body_is_bounded_by_the_timeout() {
     let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\":".to_vec();
     let server = RawServer::scripted(vec![Conn::Stall(head)]);
-    let client = server
-        .builder()
-        .0
-        .timeout(Duration::from_millis(300))
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let client = server.client_without_retries(Duration::from_millis(300));
     let started = Instant::now();
     let result = client.whoami();
     let elapsed = started.elapsed();
@@ -310,13 +298,7 @@ fn trickle() -> Conn {
 #[test]
 fn a_trickling_body_is_bounded_by_the_timeout() {
     let server = RawServer::scripted(vec![trickle()]);
-    let client = server
-        .builder()
-        .0
-        .timeout(Duration::from_millis(400))
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let client = server.client_without_retries(Duration::from_millis(400));
     let started = Instant::now();
     let result = client.whoami();
     let elapsed = started.elapsed();

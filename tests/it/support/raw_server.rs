@@ -248,6 +248,12 @@ impl RawServer {
         )
     }
 
+    /// A client for this server that tries once, with this per-attempt timeout.
+    pub fn client_without_retries(&self, timeout: Duration) -> Client {
+        let builder = self.builder().0.timeout(timeout).max_retries(0);
+        builder.build().expect("client")
+    }
+
     /// A client for this server; see [`builder`](Self::builder).
     pub fn client(&self) -> Client {
         self.builder().0.build().expect("client")

@@ -1,0 +1,359 @@
+//! What went wrong in an attempt, in words a user can act on (ureq's errors classified; the
+//! host named, never the key or the query), and the story of a call: its attempts and
+//! waits, recorded and logged as they happen.
+
+use std::time::Duration;
+
+use ureq::http;
+
+use crate::error::{TransportError, TransportErrorKind};
+use crate::history::{Attempt, AttemptOutcome, Human, Step, Wait, WaitReason};
+use crate::problem::Problem;
+use crate::response::ResponseMeta;
+use crate::retry::Outcome;
+use crate::url::Target;
+use crate::{Error, log};
+
+use super::{Request, Transport};
+
+/// How an attempt failed.
+pub(super) enum Failure {
+    Status {
+        problem: Box<Problem>,
+        /// Why the server's wait (`problem.retry_after`) was asked, when it was.
+        asked: Option<WaitReason>,
+    },
+    Transport(Box<TransportError>),
+    TooLarge {
+        limit: u64,
+        /// The response's metadata, when its headers were read.
+        meta: Option<Box<ResponseMeta>>,
+    },
+}
+
+/// The story of one call so far: its attempts and waits, recorded (and logged) as they
+/// happen, in the one loop every call goes through.
+#[derive(Default)]
+pub(super) struct Story {
+    steps: Vec<Step>,
+    attempts: u32,
+    retry_delays: Vec<Duration>,
+}
+
+impl Story {
+    /// Records an attempt that just ended.
+    pub(super) fn attempt(
+        &mut self,
+        req: &Request,
+        outcome: AttemptOutcome,
+        elapsed: Duration,
+        request_id: Option<&str>,
+    ) {
+        self.attempts += 1;
+        log::attempt(&req.endpoint, self.attempts, outcome, elapsed, request_id);
+        self.steps.push(Step::Attempt(Attempt {
+            number: self.attempts,
+            outcome,
+            elapsed,
+            request_id: request_id.map(str::to_owned),
+        }));
+    }
+
+    /// Records a wait about to be taken (a cancellation may cut it short).
+    pub(super) fn wait(&mut self, req: &Request, reason: WaitReason, duration: Duration) {
+        let after = self.steps.iter().rev().find_map(|s| match s {
+            Step::Attempt(a) => Some(a),
+            Step::Wait(_) => None,
+        });
+        log::wait(
+            &req.endpoint,
+            reason,
+            duration,
+            after.map(|a| a.outcome),
+            after.and_then(|a| a.request_id.as_deref()),
+        );
+        if reason.is_retry() {
+            self.retry_delays.push(duration);
+        }
+        self.steps.push(Step::Wait(Wait { reason, duration }));
+    }
+
+    /// How many retries were made (0 after the first attempt).
+    pub(super) fn retries(&self) -> u32 {
+        self.retry_delays.len() as u32
+    }
+
+    /// The call's record so far, for an error raised between attempts.
+    pub(super) fn meta(&self, req: &Request) -> ResponseMeta {
+        ResponseMeta {
+            attempts: self.attempts,
+            retry_delays: self.retry_delays.clone(),
+            history: self.steps.clone(),
+            ..ResponseMeta::of(req)
+        }
+    }
+
+    /// Moves the story into the call's record.
+    pub(super) fn finish(self, meta: &mut ResponseMeta) {
+        meta.attempts = self.attempts;
+        meta.retry_delays = self.retry_delays;
+        meta.history = self.steps;
+    }
+}
+
+impl ResponseMeta {
+    /// The metadata of a call before any response: what it is and what it sent.
+    pub(super) fn of(req: &Request) -> ResponseMeta {
+        ResponseMeta {
+            endpoint: req.endpoint.clone(),
+            idempotency_key: req.idempotency_key.clone(),
+            attempts: 1,
+            ..ResponseMeta::default()
+        }
+    }
+}
+
+impl Failure {
+    /// What the retry policy needs to know, or `None` for a failure that is never retried.
+    pub(super) fn retry_outcome(&self) -> Option<Outcome> {
+        match self {
+            Failure::Status { problem, .. } => Some(Outcome::Status {
+                status: problem.status,
+                retry_after: problem.retry_after,
+            }),
+            Failure::Transport(t) => Some(Outcome::Transport(t.kind)),
+            Failure::TooLarge { .. } => None,
+        }
+    }
+
+    /// How the attempt ended, for the call's history.
+    pub(super) fn outcome(&self) -> AttemptOutcome {
+        match self {
+            Failure::Status { problem, .. } => AttemptOutcome::Status(problem.status),
+            Failure::Transport(t) => AttemptOutcome::Transport(t.kind),
+            Failure::TooLarge { .. } => AttemptOutcome::BodyTooLarge,
+        }
+    }
+
+    /// The request id of the response, when one came.
+    pub(super) fn request_id(&self) -> Option<&str> {
+        match self {
+            Failure::Status { problem, .. } => problem.request_id.as_deref(),
+            Failure::Transport(_) => None,
+            Failure::TooLarge { meta, .. } => meta.as_ref()?.request_id.as_deref(),
+        }
+    }
+
+    /// Why the retry after this failure waits: what the server asked, or back-off.
+    pub(super) fn wait_reason(&self) -> WaitReason {
+        match self {
+            Failure::Status {
+                asked: Some(reason),
+                ..
+            } => *reason,
+            _ => WaitReason::Backoff,
+        }
+    }
+
+    pub(super) fn from_http(e: http::Error) -> Self {
+        Failure::Transport(Box::new(TransportError::new(
+            TransportErrorKind::Other,
+            Some(Box::new(e)),
+        )))
+    }
+
+    /// The error of the whole call: this last failure, with the call's record (what it
+    /// was, its attempts and waits) in the one place every error keeps it.
+    pub(super) fn into_error(self, req: &Request, story: Story) -> Error {
+        match self {
+            Failure::Status { mut problem, .. } => {
+                story.finish(&mut problem.meta);
+                Error::Api(problem)
+            }
+            Failure::Transport(mut t) => {
+                t.meta = ResponseMeta::of(req);
+                story.finish(&mut t.meta);
+                Error::Transport(t)
+            }
+            Failure::TooLarge { limit, meta } => {
+                let mut meta = meta.unwrap_or_else(|| Box::new(ResponseMeta::of(req)));
+                story.finish(&mut meta);
+                Error::BodyTooLarge { limit, meta }
+            }
+        }
+    }
+}
+
+impl Transport {
+    /// Turns a ureq error into the attempt's failure: its kind, and a message that names
+    /// what failed and where (the host, or the proxy when the connection was the proxy's),
+    /// never the key or the query.
+    pub(super) fn classify(
+        &self,
+        e: ureq::Error,
+        req: &Request,
+        time_left: Option<Duration>,
+    ) -> Failure {
+        use TransportErrorKind as K;
+        use std::io::ErrorKind as Io;
+
+        let target = Target::of(&req.url);
+        let host = target.host;
+        // A connection that could not be made was the proxy's, when one is used.
+        let proxy = self
+            .proxy
+            .as_ref()
+            .filter(|p| http::Uri::try_from(req.url.as_str()).is_ok_and(|u| !p.is_no_proxy(&u)));
+        let peer = match proxy {
+            Some(p) => format!("proxy {}:{}", p.host(), p.port()),
+            None => format!("{host}:{}", target.port),
+        };
+        let resolving = match proxy {
+            Some(p) => format!("proxy host {}", p.host()),
+            None => format!("host {host}"),
+        };
+        let (kind, message) = match &e {
+            ureq::Error::BodyExceedsLimit(limit) => {
+                return Failure::TooLarge {
+                    limit: *limit,
+                    meta: None,
+                };
+            }
+            ureq::Error::Timeout(phase) => (
+                K::Timeout,
+                self.timeout_message(*phase, &peer, host, time_left),
+            ),
+            ureq::Error::HostNotFound => (K::Dns, format!("could not resolve {resolving}")),
+            ureq::Error::ConnectionFailed => (K::Connect, format!("could not connect to {peer}")),
+            ureq::Error::Io(io) if is_lookup_failure(io) => {
+                (K::Dns, format!("could not resolve {resolving}"))
+            }
+            ureq::Error::Io(io) => match io.kind() {
+                Io::ConnectionRefused => (
+                    K::ConnectionRefused,
+                    format!("connection refused by {peer}"),
+                ),
+                Io::ConnectionReset | Io::ConnectionAborted => (
+                    K::ConnectionReset,
+                    format!("connection reset by {host} before the response was complete"),
+                ),
+                Io::HostUnreachable
+                | Io::NetworkUnreachable
+                | Io::NetworkDown
+                | Io::AddrNotAvailable => (K::Connect, format!("could not reach {peer}: no route")),
+                Io::TimedOut | Io::WouldBlock => {
+                    (K::Timeout, format!("timed out talking to {host}"))
+                }
+                // rustls reports a refused handshake (unknown issuer, bad name...) as I/O
+                // with invalid data; nothing else on this path uses that kind.
+                Io::InvalidData => (K::Tls, format!("tls with {host} failed")),
+                Io::UnexpectedEof => (
+                    K::Io,
+                    format!("{host} closed the connection before the response was complete"),
+                ),
+                Io::BrokenPipe => (
+                    K::Io,
+                    format!("{host} closed the connection while the request was sent"),
+                ),
+                _ => (K::Io, format!("the connection to {host} broke")),
+            },
+            ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => (
+                K::Protocol,
+                format!("{host} did not answer with valid HTTP"),
+            ),
+            ureq::Error::Tls(_) | ureq::Error::TlsRequired => {
+                (K::Tls, format!("tls with {host} failed"))
+            }
+            #[cfg(feature = "rustls")]
+            ureq::Error::Rustls(_) => (K::Tls, format!("tls with {host} failed")),
+            #[cfg(feature = "native-tls")]
+            ureq::Error::NativeTls(_) | ureq::Error::Der(_) => {
+                (K::Tls, format!("tls with {host} failed"))
+            }
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
+            ureq::Error::Pem(_) => (K::Tls, format!("tls with {host} failed")),
+            ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => {
+                (K::Proxy, format!("the proxy would not connect to {host}"))
+            }
+            ureq::Error::BodyStalled => (K::Io, format!("the response body from {host} stalled")),
+            _ => (K::Other, format!("the request to {host} failed")),
+        };
+        let mut t = TransportError::new(kind, Some(Box::new(e)));
+        t.message = message;
+        t.host = Some(host.to_owned());
+        Failure::Transport(Box::new(t))
+    }
+
+    /// What a timeout in `phase` means, with the limit that ran out.
+    pub(super) fn timeout_message(
+        &self,
+        phase: ureq::Timeout,
+        peer: &str,
+        host: &str,
+        time_left: Option<Duration>,
+    ) -> String {
+        use ureq::Timeout as T;
+        let timeout = Human(self.timeout);
+        match phase {
+            T::Connect => format!(
+                "timed out connecting to {peer} after {}",
+                Human(self.connect_timeout)
+            ),
+            T::Resolve => format!("timed out resolving host {host}"),
+            T::SendRequest | T::SendBody | T::PerWrite => {
+                format!("timed out sending the request to {host} after {timeout}")
+            }
+            T::RecvResponse | T::PerRead => {
+                format!("timed out waiting for the response from {host} after {timeout}")
+            }
+            T::RecvBody => {
+                format!("timed out reading the response body from {host} after {timeout}")
+            }
+            // The per-call budget is only set for a deadline: it is what ran out.
+            _ if time_left.is_some() => format!(
+                "the call's deadline of {} passed waiting for {host}",
+                Human(self.deadline.unwrap_or_default())
+            ),
+            _ => format!("timed out waiting for {host}"),
+        }
+    }
+}
+
+/// Whether an I/O error is the system resolver failing to find a host. ureq 3 passes the
+/// resolver's error through as I/O; `std` reports it, on Unix, as an uncategorized error
+/// reading "failed to lookup address information: ...", and on Windows as one of the
+/// `WSAHOST_NOT_FOUND` (11001) .. `WSANO_DATA` (11004) codes.
+fn is_lookup_failure(io: &std::io::Error) -> bool {
+    if cfg!(windows) && matches!(io.raw_os_error(), Some(11001..=11004)) {
+        return true;
+    }
+    io.raw_os_error().is_none()
+        && io
+            .to_string()
+            .starts_with("failed to lookup address information")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn the_system_resolvers_failure_is_told_from_other_io_errors() {
+        use std::io::{Error as IoError, ErrorKind};
+        use std::net::ToSocketAddrs;
+        // What std itself returns for a name that cannot resolve (`.invalid` never does).
+        if let Err(real) = "nonexistent.invalid:443".to_socket_addrs() {
+            assert!(is_lookup_failure(&real), "{real:?}");
+        }
+        let unix =
+            IoError::other("failed to lookup address information: Name or service not known");
+        assert!(is_lookup_failure(&unix));
+        for other in [
+            IoError::from(ErrorKind::ConnectionRefused),
+            IoError::from(ErrorKind::ConnectionReset),
+            IoError::other("connection closed"),
+        ] {
+            assert!(!is_lookup_failure(&other), "{other:?}");
+        }
+    }
+}

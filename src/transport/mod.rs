@@ -1,0 +1,479 @@
+//! The only code that talks HTTP.
+//!
+//! A [`Call`](crate::call::Call) becomes a [`Request`]; [`Transport::send`] sends it (with
+//! retries), classifies the response (success, 304, problem) and returns a [`Reply`] whose
+//! body `call.rs` decodes, or an [`Error`] that carries the call's [`ResponseMeta`]. No `ureq`
+//! type leaves this module: `agent.rs` builds the ureq agent (TLS, proxy, timeouts),
+//! `failure.rs` classifies what went wrong and keeps the story of the call, this file holds
+//! the loop every call goes through (pace, send, classify, retry, wait).
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use std::borrow::Cow;
+
+use ureq::http::{self, HeaderMap, HeaderValue, header};
+
+use crate::cancel::CancelToken;
+use crate::error::{TransportError, TransportErrorKind};
+use crate::history::{AttemptOutcome, Human, WaitReason};
+use crate::pacing::{Pacer, Permit};
+use crate::problem::{ErrorCode, Problem};
+use crate::response::{RateLimit, ResponseMeta};
+use crate::retry::{Decision, RetryPolicy, parse_retry_after};
+use crate::url::Target;
+use crate::{Error, Result, random};
+
+mod agent;
+mod failure;
+
+pub(crate) use agent::Settings;
+use failure::{Failure, Story};
+
+/// The `Accept` header of every request.
+pub(crate) const ACCEPT: &str = "application/json, application/problem+json";
+
+/// The HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    /// Parses a method name, case-insensitively.
+    pub(crate) fn parse(name: &str) -> Result<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "GET" => Ok(Method::Get),
+            "POST" => Ok(Method::Post),
+            "PUT" => Ok(Method::Put),
+            "PATCH" => Ok(Method::Patch),
+            "DELETE" => Ok(Method::Delete),
+            _ => Err(Error::InvalidInput(format!(
+                "method: expected GET, POST, PUT, PATCH or DELETE, got {name:?}"
+            ))),
+        }
+    }
+
+    /// The method's name, upper case.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    fn to_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Patch => http::Method::PATCH,
+            Method::Delete => http::Method::DELETE,
+        }
+    }
+}
+
+/// What goes on the wire for one call, built by [`Call`](crate::call::Call).
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    /// The endpoint, `"GET /accounts/{id}"`: named in errors and logs.
+    pub(crate) endpoint: Cow<'static, str>,
+    pub(crate) method: Method,
+    pub(crate) url: String,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) auth: bool,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) if_none_match: Option<String>,
+    pub(crate) read_only: bool,
+}
+
+impl Request {
+    /// Whether sending this request twice cannot do harm.
+    fn is_retry_safe(&self) -> bool {
+        match self.method {
+            Method::Get | Method::Put | Method::Delete => true,
+            Method::Post => self.read_only || self.idempotency_key.is_some(),
+            Method::Patch => false,
+        }
+    }
+}
+
+/// A response the caller should decode: a 2xx, or a 304 to a conditional read. Its decoders
+/// are in `call.rs`.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) body: Vec<u8>,
+    pub(crate) meta: ResponseMeta,
+}
+
+/// Blocks the calling thread for a retry delay. Replaceable so tests can skip the waits.
+pub(crate) type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
+
+/// The HTTP engine of a client: one pooled agent, the credentials, the retry loop.
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    /// `Bearer <key>`, marked sensitive so no `Debug` of a request prints it.
+    authorization: HeaderValue,
+    retry: RetryPolicy,
+    deadline: Option<Duration>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_body_size: u64,
+    /// The test sleeper, when one was given; otherwise waits sleep on the cancel token.
+    sleeper: Option<Sleeper>,
+    cancel: CancelToken,
+    pacer: Pacer,
+    last_rate_limit: Mutex<Option<RateLimit>>,
+    /// The proxy the agent uses, if any: connection failures are then the proxy's.
+    proxy: Option<ureq::Proxy>,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("authorization", &"Bearer <redacted>")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks that the HTTP layer accepts `url`.
+pub(crate) fn check_uri(url: &str) -> std::result::Result<(), String> {
+    http::Uri::try_from(url)
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+/// Why an API key cannot be used, if it cannot. The message never contains the key.
+pub(crate) fn check_api_key(key: &str) -> std::result::Result<(), &'static str> {
+    if key.trim().is_empty() {
+        return Err("api_key is empty");
+    }
+    if key.trim() != key {
+        return Err("api_key has leading or trailing white space (a stray newline?)");
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "api_key may only contain visible ASCII characters (it has a space, a line break, \
+             a control or a non-ASCII character)",
+        );
+    }
+    Ok(())
+}
+
+impl Transport {
+    /// The last rate-limit snapshot any response of this client carried.
+    pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {
+        *self
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sends a request, retrying what is safe to retry, and classifies the response.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status, [`Error::Transport`] when no response came,
+    /// [`Error::BodyTooLarge`] for an oversized body; each carries the call's
+    /// [`ResponseMeta`].
+    pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
+        let started = Instant::now();
+        let safe = req.is_retry_safe();
+        let mut story = Story::default();
+        loop {
+            self.pace(req, started, &mut story)?;
+            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            let sent = Instant::now();
+            let outcome = match time_left {
+                Some(Duration::ZERO) => {
+                    Err(Failure::Transport(Box::new(self.deadline_passed(req))))
+                }
+                _ => self.attempt(req, time_left),
+            };
+            if req.auth {
+                // Every request let go by the pacer reports back: its snapshot, or nothing.
+                match &outcome {
+                    Ok(reply) => self.pacer.observe(reply.meta.rate_limit, SystemTime::now()),
+                    Err(Failure::Status { problem, .. }) => self
+                        .pacer
+                        .observe(problem.meta.rate_limit, SystemTime::now()),
+                    Err(Failure::TooLarge { meta: Some(m), .. }) => {
+                        self.pacer.observe(m.rate_limit, SystemTime::now())
+                    }
+                    Err(_) => self.pacer.abandon(),
+                }
+            }
+            let (outcome_of, request_id) = match &outcome {
+                Ok(reply) => (
+                    AttemptOutcome::Status(reply.meta.status.unwrap_or_default()),
+                    reply.meta.request_id.as_deref(),
+                ),
+                Err(failure) => (failure.outcome(), failure.request_id()),
+            };
+            story.attempt(req, outcome_of, sent.elapsed(), request_id);
+            let failure = match outcome {
+                Ok(mut reply) => {
+                    story.finish(&mut reply.meta);
+                    return Ok(reply);
+                }
+                Err(failure) => failure,
+            };
+            let Some(retry_outcome) = failure.retry_outcome() else {
+                return Err(failure.into_error(req, story));
+            };
+            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            let decision = self.retry.decide(
+                retry_outcome,
+                story.retries(),
+                safe,
+                time_left,
+                random::unit_f64(),
+            );
+            match decision {
+                Decision::Retry(delay) => {
+                    story.wait(req, failure.wait_reason(), delay);
+                    self.sleep(delay, req, &story)?;
+                }
+                Decision::Stop => return Err(failure.into_error(req, story)),
+            }
+        }
+    }
+
+    /// The failure of an attempt that the call's deadline left no time for.
+    fn deadline_passed(&self, req: &Request) -> TransportError {
+        let mut t = TransportError::new(
+            TransportErrorKind::Timeout,
+            Some("the call's deadline passed".into()),
+        );
+        let target = Target::of(&req.url);
+        t.message = format!(
+            "the call's deadline of {} passed before it got an answer from {}",
+            Human(self.deadline.unwrap_or_default()),
+            target.host
+        );
+        t.host = Some(target.host.to_owned());
+        t
+    }
+
+    /// Waits until the shared rate-limit budget lets this request go. Unauthenticated
+    /// requests (`/health`, `/meta`) are not rate limited and never wait.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cancelled`] when the client's token is cancelled; a `429 RATE_LIMITED`
+    /// [`Error::Api`], unsent, when the wait would pass `max_retry_wait` or the deadline
+    /// (the error a capped 429 gives, so callers handle one case).
+    fn pace(&self, req: &Request, started: Instant, story: &mut Story) -> Result<()> {
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(Error::Cancelled(Box::new(story.meta(req))));
+            }
+            if !req.auth {
+                return Ok(());
+            }
+            let (wait, reset) = match self.pacer.acquire(SystemTime::now()) {
+                Permit::Go => return Ok(()),
+                Permit::Wait { wait, reset } => (wait, reset),
+            };
+            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            if wait > self.retry.max_retry_wait || time_left.is_some_and(|left| wait >= left) {
+                let mut problem = Problem::new(429);
+                problem.code = ErrorCode::RateLimited;
+                problem.detail = format!(
+                    "not sent: this client's rate-limit budget is spent and the window resets \
+                     in {} s, longer than it may wait",
+                    wait.as_secs_f64().ceil()
+                );
+                problem.retry_after = Some(wait);
+                problem.meta = story.meta(req);
+                problem.meta.status = None;
+                return Err(Error::Api(Box::new(problem)));
+            }
+            story.wait(req, WaitReason::Pacing, wait);
+            self.sleep(wait, req, story)?;
+            self.pacer.waited(reset);
+        }
+    }
+
+    /// Sleeps (through the test sleeper when there is one), waking at once on cancellation.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Cancelled`] when the token is (or gets) cancelled.
+    fn sleep(&self, wait: Duration, req: &Request, story: &Story) -> Result<()> {
+        if self.pause(wait) {
+            return Err(Error::Cancelled(Box::new(story.meta(req))));
+        }
+        Ok(())
+    }
+
+    /// One attempt: send, read the body, classify.
+    fn attempt(&self, req: &Request, time_left: Option<Duration>) -> Result<Reply, Failure> {
+        let mut builder = http::Request::builder()
+            .method(req.method.to_http())
+            .uri(req.url.as_str());
+        if req.auth {
+            builder = builder.header(header::AUTHORIZATION, self.authorization.clone());
+        }
+        if let Some(key) = &req.idempotency_key {
+            builder = builder.header("idempotency-key", key.as_str());
+        }
+        if let Some(etag) = &req.if_none_match {
+            builder = builder.header(header::IF_NONE_MATCH, etag.as_str());
+        }
+        let result = match &req.body {
+            Some(body) => {
+                let request = builder
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body.as_slice())
+                    .map_err(Failure::from_http)?;
+                self.run(request, time_left)
+            }
+            None => self.run(builder.body(()).map_err(Failure::from_http)?, time_left),
+        };
+        let response = result.map_err(|e| self.classify(e, req, time_left))?;
+        let (parts, body) = response.into_parts();
+        let status = parts.status.as_u16();
+        let meta = self.read_meta(status, &parts.headers, req);
+
+        if status == 304 && req.if_none_match.is_some() {
+            return Ok(Reply {
+                body: Vec::new(),
+                meta,
+            });
+        }
+        let read = body
+            .into_with_config()
+            .limit(self.max_body_size)
+            .read_to_vec();
+        if (200..300).contains(&status) {
+            return match read {
+                Ok(body) => Ok(Reply { body, meta }),
+                Err(ureq::Error::BodyExceedsLimit(limit)) => Err(Failure::TooLarge {
+                    limit,
+                    meta: Some(Box::new(meta)),
+                }),
+                Err(e) => Err(self.classify(e, req, time_left)),
+            };
+        }
+        // An error body that cannot be read in full still leaves the status to go on.
+        let body = read.unwrap_or_default();
+        let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
+        if status == 404 && problem.foreign {
+            problem.not_the_api(Target::of(&req.url).host);
+        }
+        let header_wait = parts
+            .headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        // A 429 without Retry-After: wait for the window to reset when it is used up.
+        let reset_wait = || {
+            meta.rate_limit
+                .filter(|rl| status == 429 && rl.is_exhausted())
+                .map(|rl| rl.resets_in())
+        };
+        let (retry_after, asked) = match header_wait {
+            Some(wait) => (Some(wait), Some(WaitReason::RetryAfter)),
+            None => match reset_wait() {
+                Some(wait) => (Some(wait), Some(WaitReason::RateLimitReset)),
+                None => (None, None),
+            },
+        };
+        problem.retry_after = retry_after;
+        problem.meta = meta;
+        Err(Failure::Status {
+            problem: Box::new(problem),
+            asked,
+        })
+    }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        request: http::Request<B>,
+        time_left: Option<Duration>,
+    ) -> std::result::Result<http::Response<ureq::Body>, ureq::Error> {
+        match time_left {
+            None => self.agent.run(request),
+            // With a deadline the attempt must end in time, whatever phase it is in; this is
+            // the one place a whole-call budget is worth ureq's resolver thread.
+            Some(left) => {
+                let request = self
+                    .agent
+                    .configure_request(request)
+                    .timeout_per_call(Some(left))
+                    .build();
+                self.agent.run(request)
+            }
+        }
+    }
+
+    fn read_meta(&self, status: u16, headers: &HeaderMap, req: &Request) -> ResponseMeta {
+        // One pass over the response's few headers. Five lookups by `&str` name cost more
+        // than the rest of the SDK's per-request work together: each parses and validates
+        // the name, then hashes it. The first value of a repeated header wins, as with `get`.
+        let number = |v: &HeaderValue| v.to_str().ok()?.trim().parse::<u64>().ok();
+        let (mut limit, mut remaining, mut reset) = (None, None, None);
+        let (mut request_id, mut etag) = (None, None);
+        for (name, value) in headers {
+            match name.as_str() {
+                "x-ratelimit-limit" if limit.is_none() => limit = number(value),
+                "x-ratelimit-remaining" if remaining.is_none() => remaining = number(value),
+                "x-ratelimit-reset" if reset.is_none() => reset = number(value),
+                "x-request-id" if request_id.is_none() => request_id = value.to_str().ok(),
+                "etag" if etag.is_none() => etag = value.to_str().ok(),
+                _ => {}
+            }
+        }
+        let rate_limit = match (limit, remaining, reset) {
+            (Some(limit), Some(remaining), Some(reset)) => Some(RateLimit {
+                limit,
+                remaining,
+                reset,
+            }),
+            _ => None,
+        };
+        if let Some(rl) = rate_limit {
+            *self
+                .last_rate_limit
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(rl);
+        }
+        ResponseMeta {
+            status: Some(status),
+            request_id: request_id.map(str::to_owned),
+            rate_limit,
+            etag: etag.map(str::to_owned),
+            ..ResponseMeta::of(req)
+        }
+    }
+}
+
+/// The one way the SDK waits: a call's own waits (`sleep`) and the waits between the polls
+/// of `wait_until_scraped`.
+impl Transport {
+    /// Waits `wait`: through the test sleeper when there is one, otherwise on the cancel
+    /// token, waking at once on cancellation. Returns whether the token is (or got)
+    /// cancelled.
+    pub(crate) fn pause(&self, wait: Duration) -> bool {
+        match &self.sleeper {
+            Some(sleeper) => {
+                sleeper(wait);
+                self.cancel.is_cancelled()
+            }
+            None => self.cancel.sleep(wait),
+        }
+    }
+}

@@ -253,6 +253,12 @@ mod tests {
         }
     }
 
+    /// The summary of `history` with `attempts` attempts: its text, and whether it is empty.
+    fn summary(attempts: u32, history: &[Step]) -> (String, bool) {
+        let s = Summary { attempts, history };
+        (s.to_string(), s.is_empty())
+    }
+
     #[test]
     fn summaries_say_what_happened_in_a_few_words() {
         use AttemptOutcome::{Status, Transport};
@@ -263,11 +269,8 @@ mod tests {
             wait(WaitReason::Backoff, 1000),
             attempt(3, Status(503)),
         ];
-        let s = Summary {
-            attempts: 3,
-            history: &same,
-        };
-        assert_eq!(s.to_string(), "3 attempts; waited 1.5 s for back-off");
+        let text = "3 attempts; waited 1.5 s for back-off";
+        assert_eq!(summary(3, &same), (text.into(), false));
 
         let mixed = [
             attempt(1, Transport(TransportErrorKind::ConnectionReset)),
@@ -276,29 +279,16 @@ mod tests {
             wait(WaitReason::RetryAfter, 2000),
             attempt(3, Status(503)),
         ];
-        let s = Summary {
-            attempts: 3,
-            history: &mixed,
-        };
-        assert_eq!(
-            s.to_string(),
-            "3 attempts: connection reset, 429, 503; waited 2.5 s (500 ms back-off, 2 s Retry-After)"
-        );
+        let text = "3 attempts: connection reset, 429, 503; waited 2.5 s (500 ms back-off, 2 s Retry-After)";
+        assert_eq!(summary(3, &mixed), (text.into(), false));
 
         let paced = [wait(WaitReason::Pacing, 1200), attempt(1, Status(200))];
-        let s = Summary {
-            attempts: 1,
-            history: &paced,
-        };
-        assert!(!s.is_empty());
-        assert_eq!(s.to_string(), "waited 1.2 s for pacing");
+        assert_eq!(
+            summary(1, &paced),
+            ("waited 1.2 s for pacing".into(), false)
+        );
 
         let once = [attempt(1, Status(404))];
-        let s = Summary {
-            attempts: 1,
-            history: &once,
-        };
-        assert!(s.is_empty());
-        assert_eq!(s.to_string(), "");
+        assert_eq!(summary(1, &once), (String::new(), true));
     }
 }

@@ -88,8 +88,13 @@ pub enum Error {
 
     /// The server broke the pagination contract (`has_next` without a cursor, or a cursor
     /// it had already given), so the walk stopped instead of looping.
-    #[error("pagination stopped: {0}")]
-    Pagination(String),
+    #[error("pagination stopped: {reason}{}", CallContext::of(.meta))]
+    Pagination {
+        /// What the server did.
+        reason: String,
+        /// The record of the call whose page broke the contract.
+        meta: Box<ResponseMeta>,
+    },
 
     /// An argument was rejected before any request was sent. The message names the field.
     #[error("invalid argument: {0}")]
@@ -109,7 +114,9 @@ impl Error {
             Error::Api(p) => Some(&p.meta),
             Error::Transport(t) => Some(&t.meta),
             Error::Decode(d) => Some(&d.meta),
-            Error::BodyTooLarge { meta, .. } | Error::Cancelled(meta) => Some(meta),
+            Error::BodyTooLarge { meta, .. }
+            | Error::Pagination { meta, .. }
+            | Error::Cancelled(meta) => Some(meta),
             Error::WaitTimedOut(w) => Some(&w.meta),
             _ => None,
         }

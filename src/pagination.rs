@@ -105,15 +105,19 @@ impl<T: DeserializeOwned> Walk<T> {
         if !page.has_next {
             return State::Done;
         }
+        let broken = |reason: &str| {
+            State::Failing(Error::Pagination {
+                reason: reason.to_owned(),
+                meta: Box::new(page.meta.clone()),
+            })
+        };
         let Some(cursor) = page.next_cursor.as_deref().filter(|c| !c.is_empty()) else {
-            return State::Failing(Error::Pagination(
-                "the server said has_next but sent no next_cursor".into(),
-            ));
+            return broken("the server said has_next but sent no next_cursor");
         };
         if !self.seen.insert(self.hasher.hash_one(cursor)) {
-            return State::Failing(Error::Pagination(format!(
-                "the server sent cursor {cursor:?} a second time; stopping instead of looping"
-            )));
+            return broken(
+                "the server sent a cursor it had already given; stopping instead of looping",
+            );
         }
         State::Ready
     }

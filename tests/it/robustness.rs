@@ -310,7 +310,10 @@ fn list_pages_follow_the_contract_and_never_loop() {
                     Expect::PageThenBroken(items) => {
                         assert_eq!(page.items, items);
                         let next = walk.next();
-                        assert!(matches!(next, Some(Err(Error::Pagination(_)))), "{next:?}");
+                        assert!(
+                            matches!(next, Some(Err(Error::Pagination { .. }))),
+                            "{next:?}"
+                        );
                         tally.add(match page.next_cursor.as_deref() {
                             None | Some("") => "has_next without a cursor",
                             Some(_) => "repeated cursor",
@@ -399,7 +402,7 @@ fn damaged_list_pages_never_panic_or_loop() {
                     errors += 1;
                     tally.add(match e {
                         Error::Decode(_) => "decode error",
-                        Error::Pagination(_) => "pagination error",
+                        Error::Pagination { .. } => "pagination error",
                         Error::Api(_) => "api error",
                         // Only the 70 000-character cursor: no request can carry it.
                         Error::Transport(t) if t.kind() == TransportErrorKind::Other => {

@@ -41,6 +41,12 @@ fn split_at<T: serde::Serialize + serde::de::DeserializeOwned>(
     (all, rest)
 }
 
+/// The ids a new client of `fake` yields resuming from `checkpoint`.
+fn resumed(fake: &FakeApi, checkpoint: &Checkpoint) -> Vec<String> {
+    let walk = fake.client().accounts().resume(checkpoint).unwrap();
+    walk.map(|a| a.unwrap().id).collect()
+}
+
 fn ids(fake: &FakeApi) -> Vec<String> {
     fake.client()
         .accounts()
@@ -66,13 +72,7 @@ fn a_checkpoint_after_any_item_resumes_with_exactly_the_rest() {
         assert_eq!(checkpoint.endpoint(), "GET /accounts");
         assert_eq!(checkpoint.is_complete(), k == all.len(), "k = {k}");
         fake.clear_requests();
-        let rest: Vec<String> = fake
-            .client()
-            .accounts()
-            .resume(&checkpoint)
-            .unwrap()
-            .map(|a| a.unwrap().id)
-            .collect();
+        let rest = resumed(&fake, &checkpoint);
         assert_eq!(rest, all[k..], "resumed after item {k}");
 
         // One request per page still to come; a page boundary refetches nothing, a
@@ -135,13 +135,7 @@ fn max_items_stops_the_walk_and_its_checkpoint_continues_after_it() {
     assert_eq!(first, all[..7]);
     let checkpoint = walk.checkpoint();
     assert_eq!(checkpoint.position(), 2);
-    let rest: Vec<String> = fake
-        .client()
-        .accounts()
-        .resume(&checkpoint)
-        .unwrap()
-        .map(|a| a.unwrap().id)
-        .collect();
+    let rest = resumed(&fake, &checkpoint);
     assert_eq!(rest, all[7..], "no cap carries over");
 }
 

@@ -41,6 +41,8 @@ use creatoraudit::{
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+mod common;
+
 const USAGE: &str = "\
 usage: export <accounts|videos|creators> [options]
 
@@ -121,7 +123,7 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
     let (code, resume) = match outcome {
         Ok(items) => {
             if terminal {
-                eprintln!("done: {} records exported", thousands(items));
+                eprintln!("done: {} records exported", common::num(items));
             }
             return ExitCode::SUCCESS;
         }
@@ -313,11 +315,11 @@ impl<'a> Job<'a> {
             offline::pause_before_checkpoint();
             self.save(pages.checkpoint(), capped)?;
             if progress {
-                let left = page.meta.rate_limit.map(|r| thousands(r.remaining));
+                let left = page.meta.rate_limit.map(|r| common::num(r.remaining));
                 eprint!(
                     "\r{} records, {} pages, rate limit left: {}   ",
-                    thousands(self.written),
-                    thousands(count),
+                    common::num(self.written),
+                    common::num(count),
                     left.as_deref().unwrap_or("-")
                 );
             }
@@ -344,19 +346,6 @@ impl<'a> Job<'a> {
         };
         Ok(saved.store(path)?)
     }
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Writes one CSV record (RFC 4180 quoting).

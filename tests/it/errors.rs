@@ -333,7 +333,8 @@ fn a_base_url_without_a_path_is_refused_at_build() {
 
 #[test]
 fn a_host_that_does_not_resolve_is_a_dns_error_naming_the_host() {
-    let started = std::time::Instant::now();
+    // `.invalid` never resolves (RFC 6761): the system resolver answers at once, or, with no
+    // resolver reachable, after its own timeout; either way the failure is a lookup failure.
     let c = creatoraudit::Client::builder()
         .api_key(KEY)
         .base_url("https://nonexistent.invalid/v2")
@@ -360,7 +361,6 @@ fn a_host_that_does_not_resolve_is_a_dns_error_naming_the_host() {
         unreachable!()
     };
     assert_eq!(t.host(), Some("nonexistent.invalid"));
-    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
 
 #[test]

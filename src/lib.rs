@@ -14,6 +14,7 @@ pub mod __fuzz;
 #[cfg(not(fuzzing))]
 #[allow(dead_code, unreachable_pub)]
 mod __fuzz;
+mod base64url;
 mod batch;
 mod builder;
 mod call;

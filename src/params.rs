@@ -67,22 +67,12 @@ impl Query {
         Ok(self.opt("limit", limit))
     }
 
-    /// A query of the caller's own pairs, as given (the untyped calls).
-    pub(crate) fn raw(pairs: &[(&str, &str)]) -> Self {
+    /// A query of given pairs, as they are (the untyped calls', a resumed walk's).
+    pub(crate) fn raw<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Self {
         Query(
             pairs
                 .iter()
-                .map(|(k, v)| (Cow::Owned((*k).to_owned()), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
-    /// A query of owned pairs, as given (a resumed walk's).
-    pub(crate) fn owned(pairs: &[(String, String)]) -> Self {
-        Query(
-            pairs
-                .iter()
-                .map(|(k, v)| (Cow::Owned(k.clone()), v.clone()))
+                .map(|(k, v)| (Cow::Owned(k.as_ref().to_owned()), v.as_ref().to_owned()))
                 .collect(),
         )
     }

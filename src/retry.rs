@@ -102,8 +102,14 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(factor)
             .min(self.max_backoff);
-        base.mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0))
+        jittered(base, jitter)
     }
+}
+
+/// `base` shortened by up to 25 %: `jitter` is a random number in `[0, 1)`. Every wait the SDK
+/// chooses itself (back-off, the polls of `wait_until_scraped`) spreads out this way.
+pub(crate) fn jittered(base: Duration, jitter: f64) -> Duration {
+    base.mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0))
 }
 
 /// Reads a `Retry-After` value: delay-seconds (`120`, also `1.5`) or an HTTP-date

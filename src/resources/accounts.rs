@@ -197,7 +197,7 @@ impl Accounts<'_> {
             if left.is_zero() {
                 return Err(timed_out(id, waited, polls, last, last_error));
             }
-            let jittered = interval.mul_f64(1.0 - 0.25 * random::unit_f64());
+            let jittered = crate::retry::jittered(interval, random::unit_f64());
             let wait = jittered.max(at_least).min(left);
             if self.client.pause("GET /accounts/{id}", wait, polls) {
                 let meta = last.map_or_else(poll_meta, |r| r.meta);

@@ -36,8 +36,6 @@ pub(super) enum Failure {
 #[derive(Default)]
 pub(super) struct Story {
     steps: Vec<Step>,
-    attempts: u32,
-    retry_delays: Vec<Duration>,
 }
 
 impl Story {
@@ -49,10 +47,10 @@ impl Story {
         elapsed: Duration,
         request_id: Option<&str>,
     ) {
-        self.attempts += 1;
-        log::attempt(&req.endpoint, self.attempts, outcome, elapsed, request_id);
+        let number = self.attempts() + 1;
+        log::attempt(&req.endpoint, number, outcome, elapsed, request_id);
         self.steps.push(Step::Attempt(Attempt {
-            number: self.attempts,
+            number,
             outcome,
             elapsed,
             request_id: request_id.map(str::to_owned),
@@ -72,22 +70,40 @@ impl Story {
             after.map(|a| a.outcome),
             after.and_then(|a| a.request_id.as_deref()),
         );
-        if reason.is_retry() {
-            self.retry_delays.push(duration);
-        }
         self.steps.push(Step::Wait(Wait { reason, duration }));
+    }
+
+    /// How many attempts ended so far.
+    fn attempts(&self) -> u32 {
+        let attempts = self.steps.iter().filter(|s| matches!(s, Step::Attempt(_)));
+        attempts.count() as u32
+    }
+
+    /// The waits before retries (pacing waits are not retries), in order.
+    fn retry_delays(&self) -> Vec<Duration> {
+        self.steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Wait(w) if w.reason.is_retry() => Some(w.duration),
+                _ => None,
+            })
+            .collect()
     }
 
     /// How many retries were made (0 after the first attempt).
     pub(super) fn retries(&self) -> u32 {
-        self.retry_delays.len() as u32
+        let retries = self.steps.iter().filter(|s| match s {
+            Step::Wait(w) => w.reason.is_retry(),
+            Step::Attempt(_) => false,
+        });
+        retries.count() as u32
     }
 
     /// The call's record so far, for an error raised between attempts.
     pub(super) fn meta(&self, req: &Request) -> ResponseMeta {
         ResponseMeta {
-            attempts: self.attempts,
-            retry_delays: self.retry_delays.clone(),
+            attempts: self.attempts(),
+            retry_delays: self.retry_delays(),
             history: self.steps.clone(),
             ..ResponseMeta::of(req)
         }
@@ -95,8 +111,8 @@ impl Story {
 
     /// Moves the story into the call's record.
     pub(super) fn finish(self, meta: &mut ResponseMeta) {
-        meta.attempts = self.attempts;
-        meta.retry_delays = self.retry_delays;
+        meta.attempts = self.attempts();
+        meta.retry_delays = self.retry_delays();
         meta.history = self.steps;
     }
 }
@@ -212,6 +228,7 @@ impl Transport {
             Some(p) => format!("proxy host {}", p.host()),
             None => format!("host {host}"),
         };
+        let tls = || (K::Tls, format!("tls with {host} failed"));
         let (kind, message) = match &e {
             ureq::Error::BodyExceedsLimit(limit) => {
                 return Failure::TooLarge {
@@ -246,7 +263,7 @@ impl Transport {
                 }
                 // rustls reports a refused handshake (unknown issuer, bad name...) as I/O
                 // with invalid data; nothing else on this path uses that kind.
-                Io::InvalidData => (K::Tls, format!("tls with {host} failed")),
+                Io::InvalidData => tls(),
                 Io::UnexpectedEof => (
                     K::Io,
                     format!("{host} closed the connection before the response was complete"),
@@ -261,17 +278,13 @@ impl Transport {
                 K::Protocol,
                 format!("{host} did not answer with valid HTTP"),
             ),
-            ureq::Error::Tls(_) | ureq::Error::TlsRequired => {
-                (K::Tls, format!("tls with {host} failed"))
-            }
+            ureq::Error::Tls(_) | ureq::Error::TlsRequired => tls(),
             #[cfg(feature = "rustls")]
-            ureq::Error::Rustls(_) => (K::Tls, format!("tls with {host} failed")),
+            ureq::Error::Rustls(_) => tls(),
             #[cfg(feature = "native-tls")]
-            ureq::Error::NativeTls(_) | ureq::Error::Der(_) => {
-                (K::Tls, format!("tls with {host} failed"))
-            }
+            ureq::Error::NativeTls(_) | ureq::Error::Der(_) => tls(),
             #[cfg(any(feature = "rustls", feature = "native-tls"))]
-            ureq::Error::Pem(_) => (K::Tls, format!("tls with {host} failed")),
+            ureq::Error::Pem(_) => tls(),
             ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => {
                 (K::Proxy, format!("the proxy would not connect to {host}"))
             }

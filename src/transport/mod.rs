@@ -190,17 +190,17 @@ impl Transport {
     /// [`ResponseMeta`].
     pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
         let started = Instant::now();
+        let time_left = || self.deadline.map(|d| d.saturating_sub(started.elapsed()));
         let safe = req.is_retry_safe();
         let mut story = Story::default();
         loop {
-            self.pace(req, started, &mut story)?;
-            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+            self.pace(req, &time_left, &mut story)?;
             let sent = Instant::now();
-            let outcome = match time_left {
+            let outcome = match time_left() {
                 Some(Duration::ZERO) => {
                     Err(Failure::Transport(Box::new(self.deadline_passed(req))))
                 }
-                _ => self.attempt(req, time_left),
+                left => self.attempt(req, left),
             };
             if req.auth {
                 // Every request let go by the pacer reports back: its snapshot, or nothing.
@@ -233,12 +233,11 @@ impl Transport {
             let Some(retry_outcome) = failure.retry_outcome() else {
                 return Err(failure.into_error(req, story));
             };
-            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
             let decision = self.retry.decide(
                 retry_outcome,
                 story.retries(),
                 safe,
-                time_left,
+                time_left(),
                 random::unit_f64(),
             );
             match decision {
@@ -275,7 +274,12 @@ impl Transport {
     /// [`Error::Cancelled`] when the client's token is cancelled; a `429 RATE_LIMITED`
     /// [`Error::Api`], unsent, when the wait would pass `max_retry_wait` or the deadline
     /// (the error a capped 429 gives, so callers handle one case).
-    fn pace(&self, req: &Request, started: Instant, story: &mut Story) -> Result<()> {
+    fn pace(
+        &self,
+        req: &Request,
+        time_left: &dyn Fn() -> Option<Duration>,
+        story: &mut Story,
+    ) -> Result<()> {
         loop {
             if self.cancel.is_cancelled() {
                 return Err(Error::Cancelled(Box::new(story.meta(req))));
@@ -287,8 +291,7 @@ impl Transport {
                 Permit::Go => return Ok(()),
                 Permit::Wait { wait, reset } => (wait, reset),
             };
-            let time_left = self.deadline.map(|d| d.saturating_sub(started.elapsed()));
-            if wait > self.retry.max_retry_wait || time_left.is_some_and(|left| wait >= left) {
+            if wait > self.retry.max_retry_wait || time_left().is_some_and(|left| wait >= left) {
                 let mut problem = Problem::new(429);
                 problem.code = ErrorCode::RateLimited;
                 problem.detail = format!(

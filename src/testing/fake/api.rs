@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::data::{self, Record, fnv, iso, mix};
 use super::http::{Request, Response, reason};
+use crate::base64url;
 use crate::testing::record::{RecordedRequest, parse_query, percent_decode};
 
 /// The largest page of the list endpoints.
@@ -1381,61 +1382,25 @@ fn fingerprint(route: &str, q: &Query) -> u64 {
 }
 
 fn encode_cursor(offset: usize, fingerprint: u64) -> String {
-    base64url(format!("{{\"o\":{offset},\"f\":\"{fingerprint:016x}\"}}").as_bytes())
+    base64url::encode(format!("{{\"o\":{offset},\"f\":\"{fingerprint:016x}\"}}").as_bytes())
 }
 
 fn decode_cursor(cursor: &str) -> Option<(usize, u64)> {
-    let bytes = unbase64url(cursor)?;
+    if cursor.len() > 512 {
+        return None;
+    }
+    let bytes = base64url::decode(cursor)?;
     let v: Value = serde_json::from_slice(&bytes).ok()?;
     let offset = usize::try_from(v.get("o")?.as_u64()?).ok()?;
     let fp = u64::from_str_radix(v.get("f")?.as_str()?, 16).ok()?;
     Some((offset, fp))
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn base64url(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn unbase64url(text: &str) -> Option<Vec<u8>> {
-    if text.len() > 512 {
-        return None;
-    }
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in text.bytes() {
-        let v = B64.iter().position(|b| *b == c)? as u32;
-        acc = acc << 6 | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits & 0xff) as u8);
-        }
-    }
-    Some(out)
-}
-
 /// Percent-encodes a query component.
 fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    crate::url::push_encoded(&mut out, text);
+    out
 }
 
 /// Splits ids into the records that exist (in request order) and the ids that do not.

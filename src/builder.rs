@@ -9,14 +9,12 @@ use crate::client::Client;
 use crate::network::{Network, ProxyChoice, TlsBackend};
 use crate::retry::RetryPolicy;
 use crate::transport::{Settings, Sleeper, Transport};
-use crate::url::BaseUrl;
+use crate::url::{BaseUrl, DEFAULT_BASE_URL};
 use crate::{Error, Result};
 
 /// Batch chunks sent at once unless [`ClientBuilder::batch_concurrency`] says otherwise.
 const DEFAULT_BATCH_CONCURRENCY: usize = 4;
 
-/// The production API.
-pub const DEFAULT_BASE_URL: &str = "https://api.creatoraudit.com/v2";
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "CREATORAUDIT_API_KEY";
 /// The environment variable [`Client::from_env`] reads an optional base URL from.

@@ -1,17 +1,14 @@
 //! [`Client`]: the handle every call goes through, and the untyped escape hatch.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::Result;
+use crate::{Error, Result};
 use crate::builder::ClientBuilder;
 use crate::call::Call;
-use crate::curl::Preview;
-#[cfg(doc)]
-use crate::error::Error;
 use crate::etag_cache::EtagCache;
-use crate::response::RateLimit;
-use crate::transport::{Reply, Transport};
+use crate::response::{RateLimit, ResponseMeta};
+use crate::transport::{Reply, Request, Transport};
 use crate::url::BaseUrl;
 
 /// A CreatorAudit API client.
@@ -173,10 +170,39 @@ impl Client {
     }
 }
 
+/// Where a previewing client (see `curl.rs`) records the first request it would have sent.
+#[derive(Debug, Default)]
+pub(crate) struct Preview {
+    first: Mutex<Option<Request>>,
+}
+
+impl Preview {
+    /// Records `request` (the first one only) and returns the error that stops the caller:
+    /// the call was not sent, as if cancelled before it went.
+    pub(crate) fn capture(&self, request: Request) -> Error {
+        let meta = ResponseMeta {
+            endpoint: request.endpoint.clone(),
+            ..ResponseMeta::default()
+        };
+        let mut first = self.first.lock().unwrap_or_else(PoisonError::into_inner);
+        if first.is_none() {
+            *first = Some(request);
+        }
+        Error::Cancelled(Box::new(meta))
+    }
+
+    /// The request recorded, if any (taken out).
+    pub(crate) fn take(&self) -> Option<Request> {
+        self.first
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Error;
 
     fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 

@@ -7,36 +7,12 @@
 //! never in a [`Request`] (the transport adds it), so a preview cannot contain it: the
 //! `Authorization` header reads `Bearer $CREATORAUDIT_API_KEY`, for the shell to fill in.
 
-use std::sync::{Mutex, PoisonError};
-
 use serde_json::Value;
 
 use crate::builder::API_KEY_ENV;
-use crate::response::ResponseMeta;
+use crate::client::Preview;
 use crate::transport::{ACCEPT, Request};
 use crate::{Client, Error, Result};
-
-/// Where a previewing client records the first request it would have sent.
-#[derive(Debug, Default)]
-pub(crate) struct Preview {
-    first: Mutex<Option<Request>>,
-}
-
-impl Preview {
-    /// Records `request` (the first one only) and returns the error that stops the caller:
-    /// the call was not sent, as if cancelled before it went.
-    pub(crate) fn capture(&self, request: Request) -> Error {
-        let meta = ResponseMeta {
-            endpoint: request.endpoint.clone(),
-            ..ResponseMeta::default()
-        };
-        let mut first = self.first.lock().unwrap_or_else(PoisonError::into_inner);
-        if first.is_none() {
-            *first = Some(request);
-        }
-        Error::Cancelled(Box::new(meta))
-    }
-}
 
 impl Client {
     /// The `curl` command line equivalent to [`request`](Client::request) with these
@@ -104,12 +80,7 @@ impl Client {
     pub fn curl_of<T>(&self, call: impl FnOnce(&Client) -> Result<T>) -> Result<String> {
         let preview = std::sync::Arc::new(Preview::default());
         let outcome = call(&self.previewing(std::sync::Arc::clone(&preview)));
-        let first = preview
-            .first
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        match (first, outcome) {
+        match (preview.take(), outcome) {
             (Some(request), _) => Ok(render(&request)),
             (None, Err(e)) => Err(e),
             (None, Ok(_)) => Err(Error::InvalidInput(

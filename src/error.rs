@@ -3,9 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::history::{Step, Summary};
+use crate::history::{Step, TransportErrorKind};
 use crate::problem::{ErrorCode, Problem};
-use crate::response::ResponseMeta;
+use crate::response::{CallContext, ResponseMeta};
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -274,67 +274,6 @@ impl From<Problem> for Error {
     }
 }
 
-/// What kind of transport failure a [`TransportError`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// The host name could not be resolved.
-    Dns,
-    /// The TCP connection could not be established for another reason than a refusal
-    /// (the network or host is unreachable, ...).
-    Connect,
-    /// The server's host refused the connection: nothing listens on that port.
-    ConnectionRefused,
-    /// The connection was reset by the peer (or aborted) before the response was complete.
-    ConnectionReset,
-    /// TLS setup or verification failed.
-    Tls,
-    /// An attempt's timeout or the call's deadline ran out.
-    Timeout,
-    /// The connection broke while the request or response was on the wire in another way
-    /// than a reset: closed before the response, a body cut short.
-    Io,
-    /// What came back was not valid HTTP.
-    Protocol,
-    /// A proxy could not be used.
-    Proxy,
-    /// Anything else.
-    Other,
-}
-
-impl TransportErrorKind {
-    /// Whether a new attempt may fare better. TLS, protocol and proxy failures will not.
-    pub fn is_retryable(self) -> bool {
-        matches!(
-            self,
-            TransportErrorKind::Dns
-                | TransportErrorKind::Connect
-                | TransportErrorKind::ConnectionRefused
-                | TransportErrorKind::ConnectionReset
-                | TransportErrorKind::Timeout
-                | TransportErrorKind::Io
-        )
-    }
-}
-
-impl fmt::Display for TransportErrorKind {
-    /// A few lowercase words: `host not found`, `connection refused`, `timeout`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TransportErrorKind::Dns => "host not found",
-            TransportErrorKind::Connect => "connection failed",
-            TransportErrorKind::ConnectionRefused => "connection refused",
-            TransportErrorKind::ConnectionReset => "connection reset",
-            TransportErrorKind::Tls => "tls failed",
-            TransportErrorKind::Timeout => "timeout",
-            TransportErrorKind::Io => "connection broke",
-            TransportErrorKind::Protocol => "invalid http response",
-            TransportErrorKind::Proxy => "proxy failed",
-            TransportErrorKind::Other => "transport failed",
-        })
-    }
-}
-
 /// A call that got no usable HTTP response. The underlying cause is its
 /// [`source`](std::error::Error::source).
 ///
@@ -499,55 +438,6 @@ impl std::error::Error for WaitTimeout {
         self.last_error
             .as_ref()
             .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
-
-/// The context every call error ends with: ` (GET /accounts/{id}, request id req_7Hq2Zb,
-/// 3 attempts; waited 1.5 s for back-off)`. Nothing when there is nothing to say.
-pub(crate) struct CallContext<'a> {
-    meta: &'a ResponseMeta,
-    request_id: Option<&'a str>,
-}
-
-impl<'a> CallContext<'a> {
-    /// The context of a call's record, with its request id.
-    pub(crate) fn of(meta: &'a ResponseMeta) -> Self {
-        CallContext {
-            meta,
-            request_id: meta.request_id.as_deref(),
-        }
-    }
-
-    /// The context with another request id (a problem document's own).
-    pub(crate) fn with_request_id(meta: &'a ResponseMeta, request_id: Option<&'a str>) -> Self {
-        CallContext { meta, request_id }
-    }
-}
-
-impl fmt::Display for CallContext<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let summary = Summary {
-            attempts: self.meta.attempts,
-            history: self.meta.history(),
-        };
-        let endpoint = self.meta.endpoint();
-        if endpoint.is_empty() && self.request_id.is_none() && summary.is_empty() {
-            return Ok(());
-        }
-        f.write_str(" (")?;
-        let mut sep = "";
-        if !endpoint.is_empty() {
-            f.write_str(endpoint)?;
-            sep = ", ";
-        }
-        if let Some(id) = self.request_id {
-            write!(f, "{sep}request id {id}")?;
-            sep = ", ";
-        }
-        if !summary.is_empty() {
-            write!(f, "{sep}{summary}")?;
-        }
-        f.write_str(")")
     }
 }
 

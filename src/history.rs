@@ -7,8 +7,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::error::TransportErrorKind;
-
 /// One step of a call's history: an attempt, or a wait between attempts (or before the
 /// first, for pacing). See [`ResponseMeta::history`](crate::ResponseMeta::history).
 ///
@@ -115,6 +113,68 @@ impl fmt::Display for WaitReason {
             WaitReason::RateLimitReset => "rate-limit reset",
             WaitReason::Backoff => "back-off",
             WaitReason::Pacing => "pacing",
+        })
+    }
+}
+
+/// What kind of transport failure a [`TransportError`](crate::TransportError) is (and how an
+/// attempt without a response ended: [`AttemptOutcome::Transport`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The host name could not be resolved.
+    Dns,
+    /// The TCP connection could not be established for another reason than a refusal
+    /// (the network or host is unreachable, ...).
+    Connect,
+    /// The server's host refused the connection: nothing listens on that port.
+    ConnectionRefused,
+    /// The connection was reset by the peer (or aborted) before the response was complete.
+    ConnectionReset,
+    /// TLS setup or verification failed.
+    Tls,
+    /// An attempt's timeout or the call's deadline ran out.
+    Timeout,
+    /// The connection broke while the request or response was on the wire in another way
+    /// than a reset: closed before the response, a body cut short.
+    Io,
+    /// What came back was not valid HTTP.
+    Protocol,
+    /// A proxy could not be used.
+    Proxy,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    /// Whether a new attempt may fare better. TLS, protocol and proxy failures will not.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            TransportErrorKind::Dns
+                | TransportErrorKind::Connect
+                | TransportErrorKind::ConnectionRefused
+                | TransportErrorKind::ConnectionReset
+                | TransportErrorKind::Timeout
+                | TransportErrorKind::Io
+        )
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    /// A few lowercase words: `host not found`, `connection refused`, `timeout`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Dns => "host not found",
+            TransportErrorKind::Connect => "connection failed",
+            TransportErrorKind::ConnectionRefused => "connection refused",
+            TransportErrorKind::ConnectionReset => "connection reset",
+            TransportErrorKind::Tls => "tls failed",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::Io => "connection broke",
+            TransportErrorKind::Protocol => "invalid http response",
+            TransportErrorKind::Proxy => "proxy failed",
+            TransportErrorKind::Other => "transport failed",
         })
     }
 }

@@ -14,6 +14,7 @@ pub mod __fuzz;
 #[cfg(not(fuzzing))]
 #[allow(dead_code, unreachable_pub)]
 mod __fuzz;
+mod api_enum;
 mod base64url;
 mod batch;
 mod builder;
@@ -46,12 +47,12 @@ mod types;
 mod url;
 
 pub use batch::BATCH_CHUNK_SIZE;
-pub use builder::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL};
+pub use builder::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder};
 pub use cancel::CancelToken;
 pub use checkpoint::Checkpoint;
 pub use client::Client;
-pub use error::{DecodeError, Error, Result, TransportError, TransportErrorKind, WaitTimeout};
-pub use history::{Attempt, AttemptOutcome, Step, Wait, WaitReason};
+pub use error::{DecodeError, Error, Result, TransportError, WaitTimeout};
+pub use history::{Attempt, AttemptOutcome, Step, TransportErrorKind, Wait, WaitReason};
 pub use metrics::{BatchMeta, MetricValues, MetricsBatch};
 pub use network::TlsBackend;
 pub use page::Page;
@@ -81,3 +82,4 @@ pub use resources::videos::{
 };
 pub use response::{Conditional, RateLimit, Response, ResponseMeta};
 pub use types::{Date, OrderDirection, Period, Platform};
+pub use url::DEFAULT_BASE_URL;

@@ -1,7 +1,6 @@
 //! Request parameters written once: the query under construction ([`Query`]), the checks
 //! every input goes through ([`non_blank`], the page-size rule), the parameters every listing
-//! shares ([`ListCommon`] and its setters, [`list_setters!`]), the string enums of the API
-//! ([`api_enum!`]), and the analytics window ([`DateRange`], [`Window`]).
+//! shares ([`ListCommon`] and its setters, [`list_setters!`]), and the analytics window ([`DateRange`], [`Window`]).
 //!
 //! One rule, one message: a check written here is the only place that rule is enforced.
 
@@ -252,133 +251,6 @@ macro_rules! list_setters {
 }
 pub(crate) use list_setters;
 
-/// A string enum of the API: the variants with their wire names, `as_str`, `Display`,
-/// `Serialize` and (unless `manual_from_str`) a `FromStr` that accepts the wire names
-/// case-insensitively and names the field in its error. With `open Other`, values the SDK does
-/// not know deserialize into `Other(String)` instead of failing.
-macro_rules! api_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident as $field:literal $(, $manual:ident)? {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant ),+
-        }
-
-        impl $name {
-            #[doc = concat!("The API's name for the value (", $( "`", $wire, "` ", )+ ").")]
-            pub fn as_str(&self) -> &'static str {
-                match self {
-                    $( $name::$variant => $wire ),+
-                }
-            }
-        }
-
-        $crate::params::api_enum!(@common $name, $field, $( $variant = $wire ),+);
-        $crate::params::api_enum!(@from_str $name $(, $manual)?);
-    };
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident as $field:literal, open $other:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// A value this version of the SDK does not know, as the API spelled it.
-            $other(String),
-        }
-
-        impl $name {
-            #[doc = concat!("The API's name for the value (", $( "`", $wire, "` ", )+ "or the unknown one as sent).")]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( $name::$variant => $wire, )+
-                    $name::$other(s) => s,
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str>>::deserialize(d)?;
-                // Exact wire names only: a server's value is taken as it is spelled.
-                $( if s == $wire { return Ok($name::$variant); } )+
-                Ok($name::$other(s.into_owned()))
-            }
-        }
-
-        $crate::params::api_enum!(@common $name, $field, $( $variant = $wire ),+);
-        $crate::params::api_enum!(@from_str $name);
-    };
-    // What every API enum has: lookup by wire name, the refusal message, Display, Serialize.
-    (@common $name:ident, $field:literal, $( $variant:ident = $wire:literal ),+) => {
-        impl $name {
-            /// The known value with this wire name (compared case-insensitively).
-            #[allow(dead_code)]
-            pub(crate) fn from_wire(s: &str) -> Option<Self> {
-                let s = s.trim();
-                $( if s.eq_ignore_ascii_case($wire) { return Some($name::$variant); } )+
-                None
-            }
-
-            /// The refusal of a text that is no known wire name; it lists the accepted ones.
-            #[allow(dead_code)]
-            pub(crate) fn unknown(s: &str) -> $crate::Error {
-                $crate::Error::InvalidInput(format!(
-                    "{}: expected {}, got {s:?}",
-                    $field,
-                    $crate::params::one_of(&[$($wire),+])
-                ))
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    };
-    (@from_str $name:ident) => {
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::Error;
-
-            /// Parses the API's name of a known value, case-insensitively, as a user would
-            /// type it.
-            ///
-            /// # Errors
-            ///
-            /// [`Error::InvalidInput`](crate::Error::InvalidInput) for any other text; the
-            /// message lists the accepted names.
-            fn from_str(s: &str) -> $crate::Result<Self> {
-                $name::from_wire(s).ok_or_else(|| $name::unknown(s))
-            }
-        }
-    };
-    (@from_str $name:ident, manual_from_str) => {};
-}
-pub(crate) use api_enum;
-
-/// "`a`, `b` or `c`".
-pub(crate) fn one_of(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => quoted.concat(),
-    }
-}
 
 /// An inclusive range of days (UTC) for the analytics calls, checked when it is built: its
 /// start is never after its end.
@@ -536,7 +408,5 @@ mod tests {
             e.contains("start_date 2026-06-02 is after end_date 2026-06-01"),
             "{e}"
         );
-        assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
-        assert_eq!(one_of(&["a"]), "`a`");
     }
 }

@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::error::CallContext;
-use crate::response::ResponseMeta;
+use crate::response::{CallContext, ResponseMeta};
 
 /// How many characters of a non-JSON error body are kept as the problem's `detail`.
 const SNIPPET_CHARS: usize = 256;
@@ -287,19 +286,6 @@ impl Problem {
     /// call's earlier attempt.
     pub fn may_conflict_with_an_earlier_attempt(&self) -> bool {
         self.status == 409 && self.meta.attempts > 1 && self.meta.idempotency_key.is_some()
-    }
-}
-
-impl Problem {
-    /// Rewrites the detail of a `404` that is not a problem document: whatever answered is
-    /// not the API, and the likely cause is the base URL.
-    pub(crate) fn not_the_api(&mut self, host: &str) {
-        let page = std::mem::take(&mut self.detail);
-        self.detail = format!(
-            "the server at {host} does not look like the CreatorAudit API (it answered a page, \
-             not a problem document): check base_url, e.g. {}; it said: {page}",
-            crate::DEFAULT_BASE_URL
-        );
     }
 }
 

@@ -2,9 +2,10 @@
 //! [`Conditional`].
 
 use std::borrow::Cow;
+use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::history::Step;
+use crate::history::{Step, Summary};
 
 /// 9999-12-31T23:59:59Z in Unix seconds: the latest reset [`RateLimit::reset_at`] reads.
 const LATEST_RESET: u64 = 253_402_300_799;
@@ -192,5 +193,54 @@ impl<T> Conditional<T> {
         match self {
             Conditional::Modified { meta, .. } | Conditional::NotModified { meta } => meta,
         }
+    }
+}
+
+/// The context every call error ends with: ` (GET /accounts/{id}, request id req_7Hq2Zb,
+/// 3 attempts; waited 1.5 s for back-off)`. Nothing when there is nothing to say.
+pub(crate) struct CallContext<'a> {
+    meta: &'a ResponseMeta,
+    request_id: Option<&'a str>,
+}
+
+impl<'a> CallContext<'a> {
+    /// The context of a call's record, with its request id.
+    pub(crate) fn of(meta: &'a ResponseMeta) -> Self {
+        CallContext {
+            meta,
+            request_id: meta.request_id.as_deref(),
+        }
+    }
+
+    /// The context with another request id (a problem document's own).
+    pub(crate) fn with_request_id(meta: &'a ResponseMeta, request_id: Option<&'a str>) -> Self {
+        CallContext { meta, request_id }
+    }
+}
+
+impl fmt::Display for CallContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let summary = Summary {
+            attempts: self.meta.attempts,
+            history: self.meta.history(),
+        };
+        let endpoint = self.meta.endpoint();
+        if endpoint.is_empty() && self.request_id.is_none() && summary.is_empty() {
+            return Ok(());
+        }
+        f.write_str(" (")?;
+        let mut sep = "";
+        if !endpoint.is_empty() {
+            f.write_str(endpoint)?;
+            sep = ", ";
+        }
+        if let Some(id) = self.request_id {
+            write!(f, "{sep}request id {id}")?;
+            sep = ", ";
+        }
+        if !summary.is_empty() {
+            write!(f, "{sep}{summary}")?;
+        }
+        f.write_str(")")
     }
 }

@@ -3,7 +3,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::error::{TransportErrorKind, is_retryable_status};
+use crate::error::is_retryable_status;
+use crate::history::TransportErrorKind;
 
 /// The retry settings of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

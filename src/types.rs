@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::params::api_enum;
+use crate::api_enum::api_enum;
 use crate::{Error, Result};
 
 api_enum! {

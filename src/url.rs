@@ -3,6 +3,9 @@
 
 use crate::{Error, Result};
 
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.creatoraudit.com/v2";
+
 /// A checked base URL: `scheme://authority[/path]`, without a trailing slash, query or
 /// fragment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +50,7 @@ impl BaseUrl {
             // Every call would reach the server's root and come back a 404 page.
             return Err(bad(&format!(
                 "no path: the API lives under its version path, as in {}",
-                crate::DEFAULT_BASE_URL
+                DEFAULT_BASE_URL
             )));
         }
         let url = format!("{}://{authority}{path}", scheme.to_ascii_lowercase());

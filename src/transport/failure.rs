@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use ureq::http;
 
-use crate::error::{TransportError, TransportErrorKind};
+use crate::error::TransportError;
+use crate::history::TransportErrorKind;
 use crate::history::{Attempt, AttemptOutcome, Human, Step, Wait, WaitReason};
 use crate::problem::Problem;
 use crate::response::ResponseMeta;

@@ -15,13 +15,13 @@ use std::borrow::Cow;
 use ureq::http::{self, HeaderMap, HeaderValue, header};
 
 use crate::cancel::CancelToken;
-use crate::error::{TransportError, TransportErrorKind};
-use crate::history::{AttemptOutcome, Human, WaitReason};
+use crate::error::TransportError;
+use crate::history::{AttemptOutcome, Human, TransportErrorKind, WaitReason};
 use crate::pacing::{Pacer, Permit};
 use crate::problem::{ErrorCode, Problem};
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, RetryPolicy, parse_retry_after};
-use crate::url::Target;
+use crate::url::{DEFAULT_BASE_URL, Target};
 use crate::{Error, Result, random};
 
 mod agent;
@@ -146,6 +146,16 @@ impl std::fmt::Debug for Transport {
             .field("max_body_size", &self.max_body_size)
             .finish_non_exhaustive()
     }
+}
+
+/// Rewrites the detail of a `404` that is not a problem document: whatever answered is not
+/// the API, and the likely cause is the base URL.
+fn not_the_api(problem: &mut Problem, host: &str) {
+    let page = std::mem::take(&mut problem.detail);
+    problem.detail = format!(
+        "the server at {host} does not look like the CreatorAudit API (it answered a page, \
+         not a problem document): check base_url, e.g. {DEFAULT_BASE_URL}; it said: {page}"
+    );
 }
 
 /// Checks that the HTTP layer accepts `url`.
@@ -375,7 +385,7 @@ impl Transport {
         let body = read.unwrap_or_default();
         let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
         if status == 404 && problem.foreign {
-            problem.not_the_api(Target::of(&req.url).host);
+            not_the_api(&mut problem, Target::of(&req.url).host);
         }
         let header_wait = parts
             .headers

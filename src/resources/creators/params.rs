@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 
 #[cfg(doc)]
 use super::Creators;
-use crate::params::{ListCommon, Query, api_enum, list_setters, non_blank};
+use crate::api_enum::api_enum;
+use crate::params::{ListCommon, Query, list_setters, non_blank};
 use crate::types::Period;
 #[cfg(doc)]
 use crate::{Creator, Paginator};

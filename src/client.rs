@@ -3,13 +3,13 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::{Error, Result};
 use crate::builder::ClientBuilder;
 use crate::call::Call;
 use crate::etag_cache::EtagCache;
 use crate::response::{RateLimit, ResponseMeta};
 use crate::transport::{Reply, Request, Transport};
 use crate::url::BaseUrl;
+use crate::{Error, Result};
 
 /// A CreatorAudit API client.
 ///

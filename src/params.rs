@@ -251,7 +251,6 @@ macro_rules! list_setters {
 }
 pub(crate) use list_setters;
 
-
 /// An inclusive range of days (UTC) for the analytics calls, checked when it is built: its
 /// start is never after its end.
 ///

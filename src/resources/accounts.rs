@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
 use crate::de::{lenient_map, lenient_or_default, null_as_default};
 use crate::error::WaitTimeout;
 use crate::metrics::{BatchMeta, MetricValues};
 use crate::pagination::Paginator;
-use crate::api_enum::api_enum;
 use crate::params::{ListCommon, Query, Window, list_setters, non_blank, window_setters};
 use crate::response::{Conditional, Response, ResponseMeta};
 use crate::types::Platform;

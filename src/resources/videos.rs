@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
 use crate::de::{lenient_map, lenient_or_default, null_as_default};
 use crate::metrics::{BatchMeta, MetricsBatch};
 use crate::pagination::Paginator;
-use crate::api_enum::api_enum;
 use crate::params::{ListCommon, Query, Window, list_setters, non_blank, window_setters};
 use crate::response::Response;
 use crate::types::Platform;

@@ -8,6 +8,7 @@ mod support;
 
 mod account_videos;
 mod accounts;
+mod architecture;
 mod checkpoints;
 mod conditional;
 mod creators;

@@ -6,20 +6,40 @@
 
 use serde_json::{Value, json};
 
-use crate::ErrorCode;
 use crate::problem::reason_phrase;
+use crate::{ErrorCode, Platform};
 
-/// A tracked TikTok account with every documented field set.
+/// A tracked TikTok account with every documented field set: [`account_on`] TikTok.
 pub fn account(id: &str, username: &str) -> Value {
+    account_on(&Platform::TikTok, id, username)
+}
+
+/// A tracked account on `platform` with every documented field set; its picture URLs point
+/// at that platform's CDN.
+///
+/// ```
+/// use creatoraudit::{Account, Platform, testing::fixtures};
+///
+/// let json = fixtures::account_on(&Platform::Instagram, "a1", "nasa");
+/// let account: Account = serde_json::from_value(json)?;
+/// assert_eq!(account.platform, Some(Platform::Instagram));
+/// assert!(account.profile_pic_url_original.unwrap().contains("cdninstagram.com"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn account_on(platform: &Platform, id: &str, username: &str) -> Value {
+    let cdn = match platform {
+        Platform::Instagram => "scontent.cdninstagram.com",
+        _ => "p16-sign.tiktokcdn.com",
+    };
     json!({
         "id": id,
         "type": "account",
-        "platform": "tiktok",
+        "platform": platform,
         "username": username,
         "name": username,
         "description": "Tracked by CreatorAudit",
         "profile_pic_url": format!("https://cdn.creatoraudit.com/p/{username}.jpg"),
-        "profile_pic_url_original": format!("https://p16-sign.tiktokcdn.com/{username}.jpg"),
+        "profile_pic_url_original": format!("https://{cdn}/{username}.jpg"),
         "is_verified": true,
         "is_active": true,
         "is_unavailable": false,

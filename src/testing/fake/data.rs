@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::Date;
 use crate::testing::fixtures;
+use crate::{Date, Platform};
 
 /// A JSON object.
 pub(crate) type Record = Map<String, Value>;
@@ -211,19 +211,12 @@ pub(crate) fn new_account(
         .map(title)
         .collect::<Vec<_>>()
         .join(" ");
-    let cdn = if platform == "tiktok" {
-        "p16-sign.tiktokcdn.com"
-    } else {
-        "scontent.cdninstagram.com"
-    };
     // The kit's fixture has every documented field; the fake's own values replace its sample ones.
-    let mut a = object(fixtures::account(id, username));
+    let on = Platform::from_wire(platform).unwrap_or_else(|| Platform::Other(platform.into()));
+    let mut a = object(fixtures::account_on(&on, id, username));
     let own = object(json!({
-        "platform": platform,
         "name": name,
         "description": format!("{name} on {platform}"),
-        "profile_pic_url": format!("https://cdn.creatoraudit.com/p/{id}.jpg"),
-        "profile_pic_url_original": format!("https://{cdn}/{username}.jpg"),
         "is_verified": false,
         "is_active": is_active,
         "category": category,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::history::{Step, TransportErrorKind};
+use crate::history::{Human, Step, TransportErrorKind};
 use crate::problem::{ErrorCode, Problem};
 use crate::response::{CallContext, ResponseMeta};
 
@@ -419,8 +419,8 @@ impl fmt::Display for WaitTimeout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "gave up waiting after {:.1} s and {} poll{}: {}",
-            self.waited.as_secs_f64(),
+            "gave up waiting after {} and {} poll{}: {}",
+            Human(self.waited),
             self.polls,
             if self.polls == 1 { "" } else { "s" },
             self.last_seen

@@ -306,8 +306,8 @@ impl Transport {
                 problem.code = ErrorCode::RateLimited;
                 problem.detail = format!(
                     "not sent: this client's rate-limit budget is spent and the window resets \
-                     in {} s, longer than it may wait",
-                    wait.as_secs_f64().ceil()
+                     in {}, longer than it may wait",
+                    Human(wait)
                 );
                 problem.retry_after = Some(wait);
                 problem.meta = story.meta(req);

@@ -88,7 +88,13 @@ fn a_wait_past_the_cap_fails_at_once_unsent_like_a_capped_429() {
     assert!(err.retry_after().unwrap() > Duration::from_secs(3_500));
     assert_eq!(err.endpoint(), Some("GET /whoami"));
     assert_eq!(err.attempts(), Some(0));
-    assert!(err.to_string().contains("not sent"), "{err}");
+    let shown = err.to_string();
+    assert!(shown.contains("not sent"), "{shown}");
+    // The wait is said for people, as every other duration in messages is.
+    assert!(
+        shown.contains("resets in 59 min") || shown.contains("resets in 60 min"),
+        "{shown}"
+    );
 }
 
 #[test]

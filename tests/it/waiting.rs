@@ -144,7 +144,7 @@ fn the_timeout_ends_the_wait_with_what_it_last_saw() {
     );
     assert!(
         shown.starts_with(&format!(
-            "gave up waiting after 180.0 s and {} polls: account {id} (",
+            "gave up waiting after 3 min and {} polls: account {id} (",
             w.polls()
         )),
         "{shown}"

@@ -282,7 +282,8 @@ impl NewVideo {
         self
     }
 
-    /// The `Idempotency-Key` to send instead of a random one.
+    /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create across
+    /// runs of a script within the API's ten-minute window.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
         self

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::error::DecodeError;
 use crate::page::Page;
-use crate::params::{Query, non_blank};
+use crate::params::{Query, header_text, non_blank};
 use crate::problem::snippet;
 use crate::response::{Conditional, Response};
 use crate::transport::{Method, Reply, Request};
@@ -148,12 +148,16 @@ impl Call {
     ///
     /// # Errors
     ///
-    /// As [`json`](Self::json).
+    /// As [`json`](Self::json); [`Error::InvalidInput`] for a key a header cannot carry as
+    /// given (see [`header_text`]).
     pub(crate) fn create(
         endpoint: &'static str,
         body: &impl Serialize,
         key: Option<&str>,
     ) -> Result<Call> {
+        if let Some(key) = key {
+            header_text("idempotency_key", key)?;
+        }
         Ok(Call::new(endpoint, &[])?.json(body)?.idempotency_key(key))
     }
 
@@ -178,9 +182,15 @@ impl Call {
     }
 
     /// Sends `If-None-Match`: a `304` becomes a success without a body.
-    pub(crate) fn if_none_match(mut self, etag: &str) -> Call {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an ETag a header cannot carry as given (see
+    /// [`header_text`]).
+    pub(crate) fn if_none_match(mut self, etag: &str) -> Result<Call> {
+        header_text("etag", etag)?;
         self.if_none_match = Some(etag.to_owned());
-        self
+        Ok(self)
     }
 
     /// Marks a `GET` of one document, which the client's ETag cache (when it has one) may

@@ -28,6 +28,28 @@ pub(crate) fn non_blank(field: &str, value: &str) -> Result<()> {
     }
 }
 
+/// Checks a value the caller gives for a request header (an idempotency key, an ETag): the
+/// header must carry it exactly as given, so it is refused when it is empty, starts or ends
+/// with whitespace (HTTP would strip it), or has a character other than visible ASCII and
+/// inner spaces (a line break, a control character, non-ASCII).
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] `"{field}: …"`, saying which rule it breaks.
+pub(crate) fn header_text(field: &str, value: &str) -> Result<()> {
+    let problem = if value.is_empty() {
+        "must not be empty"
+    } else if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
+        "must not start or end with whitespace (HTTP would strip it)"
+    } else if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+        "must be visible ASCII (letters, digits, punctuation, inner spaces): a header cannot \
+         carry it as given"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidInput(format!("{field}: {problem}")))
+}
+
 /// Query parameters under construction, checked as they are added. The order of insertion
 /// is the order on the wire. Names are the SDK's own (`'static`) for typed calls and the
 /// caller's for the untyped ones.

@@ -105,10 +105,11 @@ impl Accounts<'_> {
     ///
     /// # Errors
     ///
-    /// As [`get`](Self::get).
+    /// As [`get`](Self::get); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn get_if_none_match(&self, id: &str, etag: &str) -> Result<Conditional<Account>> {
         self.client
-            .send(&get_account(id)?.if_none_match(etag))?
+            .send(&get_account(id)?.if_none_match(etag)?)?
             .conditional()
     }
 

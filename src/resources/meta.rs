@@ -107,9 +107,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`meta`](Self::meta).
+    /// As [`meta`](Self::meta); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn meta_if_none_match(&self, etag: &str) -> Result<Conditional<ApiMeta>> {
-        self.send(&meta_call()?.if_none_match(etag))?.conditional()
+        self.send(&meta_call()?.if_none_match(etag)?)?.conditional()
     }
 
     /// Who the API key belongs to (`GET /whoami`): the standard way to check a key.
@@ -144,9 +145,10 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`whoami`](Self::whoami).
+    /// As [`whoami`](Self::whoami); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn whoami_if_none_match(&self, etag: &str) -> Result<Conditional<Whoami>> {
-        self.send(&whoami_call()?.if_none_match(etag))?
+        self.send(&whoami_call()?.if_none_match(etag)?)?
             .conditional()
     }
 }

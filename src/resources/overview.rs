@@ -112,13 +112,14 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`overview`](Self::overview).
+    /// As [`overview`](Self::overview); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn overview_if_none_match(
         &self,
         period: Period,
         etag: &str,
     ) -> Result<Conditional<Overview>> {
-        self.send(&overview_call(period)?.if_none_match(etag))?
+        self.send(&overview_call(period)?.if_none_match(etag)?)?
             .conditional()
     }
 }

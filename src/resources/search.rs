@@ -102,13 +102,14 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`search`](Self::search).
+    /// As [`search`](Self::search); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn search_if_none_match(
         &self,
         params: SearchParams,
         etag: &str,
     ) -> Result<Conditional<SearchResults>> {
-        self.send(&search_call(&params)?.if_none_match(etag))?
+        self.send(&search_call(&params)?.if_none_match(etag)?)?
             .conditional_with(decode_search)
     }
 }

@@ -4,7 +4,7 @@
 
 use creatoraudit::testing::fixtures;
 use creatoraudit::{
-    Client, Conditional, Date, DateRange, Period, Result, SearchParams, TopCreatorsParams,
+    Client, Conditional, Date, DateRange, Error, Period, Result, SearchParams, TopCreatorsParams,
 };
 use mockito::{Matcher, Mock, ServerGuard};
 use serde_json::json;
@@ -377,4 +377,21 @@ fn no_lock_is_held_while_a_cached_read_is_on_the_wire() {
         started.elapsed()
     );
     assert_eq!(slow.join().unwrap().unwrap().organization_id, "org_1");
+}
+
+#[test]
+fn an_etag_the_header_cannot_carry_is_refused_before_sending() {
+    let mut s = server();
+    let m = s.mock("GET", Matcher::Any).expect(0).create();
+    let client = client(&s);
+    for etag in ["", " \"v1\"", "\"v1\"\n", "\"v1\"\r\nX-Evil: 1"] {
+        let e = client.accounts().get_if_none_match("a1", etag).unwrap_err();
+        assert!(
+            matches!(e, Error::InvalidInput(ref msg) if msg.starts_with("etag: ")),
+            "{etag:?}: {e}"
+        );
+        let e = client.whoami_if_none_match(etag).unwrap_err();
+        assert!(matches!(e, Error::InvalidInput(_)), "{etag:?}: {e}");
+    }
+    m.assert();
 }

@@ -210,3 +210,52 @@ fn rate_limit_snapshot_is_kept_on_the_client_and_the_response() {
         "clones share the snapshot"
     );
 }
+
+#[test]
+fn an_idempotency_key_the_header_cannot_carry_as_given_is_refused_before_sending() {
+    use creatoraudit::{NewAccount, NewCreator, NewVideo, Platform};
+    let mut s = server();
+    let m = s.mock("POST", Matcher::Any).expect(0).create();
+    let client = client(&s);
+    // Empty, blank, padded (HTTP would strip the spaces), a line break, non-ASCII.
+    for key in ["", "  ", " k1", "k1 ", "k\n1", "k\r\nX-Evil: 1", "clé"] {
+        let errors = [
+            client
+                .accounts()
+                .create(&NewAccount::new(Platform::TikTok, "a").idempotency_key(key))
+                .map(drop),
+            client
+                .videos()
+                .create(&NewVideo::new(Platform::TikTok, "v").idempotency_key(key))
+                .map(drop),
+            client
+                .creators()
+                .create(&NewCreator::new("c").idempotency_key(key))
+                .map(drop),
+        ];
+        for e in errors {
+            let e = e.unwrap_err();
+            assert!(
+                matches!(e, Error::InvalidInput(ref msg) if msg.starts_with("idempotency_key: ")),
+                "{key:?}: {e}"
+            );
+        }
+    }
+    m.assert();
+}
+
+#[test]
+fn an_idempotency_key_with_inner_spaces_and_punctuation_is_sent_as_is() {
+    use creatoraudit::{NewAccount, Platform};
+    let mut s = server();
+    let m = s
+        .mock("POST", "/v2/accounts")
+        .match_header("idempotency-key", "import 2026-06-15/row#17")
+        .with_body(data(creatoraudit::testing::fixtures::account("a", "a")))
+        .create();
+    client(&s)
+        .accounts()
+        .create(&NewAccount::new(Platform::TikTok, "a").idempotency_key("import 2026-06-15/row#17"))
+        .unwrap();
+    m.assert();
+}

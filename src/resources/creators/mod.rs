@@ -148,10 +148,11 @@ impl Creators<'_> {
     ///
     /// # Errors
     ///
-    /// As [`get`](Self::get).
+    /// As [`get`](Self::get); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn get_if_none_match(&self, id: &str, etag: &str) -> Result<Conditional<Creator>> {
         self.client
-            .send(&get_creator(id)?.if_none_match(etag))?
+            .send(&get_creator(id)?.if_none_match(etag)?)?
             .conditional()
     }
 
@@ -337,14 +338,15 @@ impl Creators<'_> {
     ///
     /// # Errors
     ///
-    /// As [`top`](Self::top).
+    /// As [`top`](Self::top); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn top_if_none_match(
         &self,
         params: TopCreatorsParams,
         etag: &str,
     ) -> Result<Conditional<Vec<TopCreator>>> {
         self.client
-            .send(&top_call(&params)?.if_none_match(etag))?
+            .send(&top_call(&params)?.if_none_match(etag)?)?
             .conditional_with(decode_top)
     }
 
@@ -393,7 +395,8 @@ impl Creators<'_> {
     ///
     /// # Errors
     ///
-    /// As [`analytics`](Self::analytics).
+    /// As [`analytics`](Self::analytics); [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// for an `etag` a header cannot carry as given (empty, padded, not visible ASCII).
     pub fn analytics_if_none_match(
         &self,
         id: &str,
@@ -401,7 +404,7 @@ impl Creators<'_> {
         etag: &str,
     ) -> Result<Conditional<CreatorAnalytics>> {
         self.client
-            .send(&analytics_call(id, range)?.if_none_match(etag))?
+            .send(&analytics_call(id, range)?.if_none_match(etag)?)?
             .conditional_with(decode_analytics(id, range))
     }
 }

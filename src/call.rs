@@ -46,7 +46,7 @@ impl Call {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for an empty id.
+    /// [`Error::InvalidInput`] for an empty id, or one that is `.` or `..` (see [`path_id`]).
     pub(crate) fn new(endpoint: &'static str, ids: &[(&str, &str)]) -> Result<Call> {
         let (method, template) = endpoint
             .split_once(' ')
@@ -60,7 +60,7 @@ impl Call {
             }
             if part.starts_with('{') {
                 let (field, id) = ids.next().expect("one id per placeholder");
-                non_blank(field, id)?;
+                path_id(field, id)?;
                 push_encoded(&mut path, id);
             } else {
                 path.push_str(part);
@@ -351,6 +351,19 @@ impl Reply {
             meta,
         })
     }
+}
+
+/// Checks an id that fills a path segment: not empty, and not `.` or `..`. Percent-encoding
+/// leaves dots as they are, and a server or proxy that normalizes the path would turn
+/// `DELETE /creators/c1/accounts/..` into `DELETE /creators/c1`: another call.
+fn path_id(field: &str, id: &str) -> Result<()> {
+    non_blank(field, id)?;
+    if id == "." || id == ".." {
+        return Err(Error::InvalidInput(format!(
+            "{field}: {id:?} is not an id (a path would read it as a directory step)"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -259,3 +259,41 @@ fn an_idempotency_key_with_inner_spaces_and_punctuation_is_sent_as_is() {
         .unwrap();
     m.assert();
 }
+
+#[test]
+fn an_id_that_is_a_dot_segment_is_refused_before_sending() {
+    // `DELETE /creators/c1/accounts/..` would reach a server that normalizes the path as
+    // `DELETE /creators/c1`: another call, and a destructive one.
+    let mut s = server();
+    let unsent: Vec<_> = ["GET", "PUT", "DELETE"]
+        .into_iter()
+        .map(|method| s.mock(method, Matcher::Any).expect(0).create())
+        .collect();
+    let client = client(&s);
+    for id in [".", ".."] {
+        let errors = [
+            client.creators().unlink_account("c1", id).map(drop),
+            client.creators().link_account("c1", id).map(drop),
+            client.creators().delete(id).map(drop),
+            client.accounts().get(id).map(drop),
+        ];
+        for e in errors {
+            let e = e.unwrap_err();
+            assert!(
+                matches!(e, Error::InvalidInput(ref msg) if msg.contains("_id: ") && msg.contains("not an id")),
+                "{id:?}: {e}"
+            );
+        }
+    }
+    unsent.iter().for_each(mockito::Mock::assert);
+    // Dots inside an id are fine.
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/accounts/a.b..c")
+        .with_body(data(creatoraudit::testing::fixtures::account(
+            "a.b..c", "x",
+        )))
+        .create();
+    crate::support::client(&s).accounts().get("a.b..c").unwrap();
+    m.assert();
+}

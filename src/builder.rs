@@ -108,13 +108,14 @@ impl ClientBuilder {
     /// The time budget of each phase of an attempt (sending the request, waiting for the
     /// response, reading the body): default 30 s. A stalled server cannot hold a call longer
     /// than about three times this per attempt; set [`deadline`](Self::deadline) for a hard
-    /// bound on a whole call.
+    /// bound on a whole call. `Duration::MAX` means no limit (read as a century).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The time allowed to open a connection (including TLS): default 10 s.
+    /// The time allowed to open a connection (including TLS): default 10 s. `Duration::MAX`
+    /// means no limit (read as a century).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -124,7 +125,7 @@ impl ClientBuilder {
     ///
     /// A retry whose wait would overrun the deadline is not made; the error comes back at
     /// once (with [`Error::retry_after`] set when the server asked for the wait). Each page
-    /// of a listing is a call of its own.
+    /// of a listing is a call of its own. `Duration::MAX` is the same as none.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
@@ -449,11 +450,16 @@ impl ClientBuilder {
     }
 }
 
+/// The longest time setting the clock arithmetic of the HTTP layer takes: a century. A longer
+/// one (`Duration::MAX`, meant as "no limit") is read as this, which is no limit in practice.
+const LONGEST_TIME_SETTING: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// A time setting: refused when zero, at most [`LONGEST_TIME_SETTING`].
 fn nonzero(name: &str, d: Duration) -> Result<Duration> {
     if d.is_zero() {
         Err(Error::Config(format!("{name} must be greater than zero")))
     } else {
-        Ok(d)
+        Ok(d.min(LONGEST_TIME_SETTING))
     }
 }
 

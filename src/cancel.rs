@@ -72,14 +72,18 @@ impl CancelToken {
 
     /// Sleeps for `duration`, or until the token is cancelled; returns whether it was.
     pub(crate) fn sleep(&self, duration: Duration) -> bool {
-        let until = Instant::now() + duration;
+        // A wait past what `Instant` can count (`max_retry_wait(Duration::MAX)` and a server's
+        // absurd `Retry-After`) lasts until the token is cancelled.
+        let until = Instant::now().checked_add(duration);
         let mut cancelled = self
             .inner
             .cancelled
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         while !*cancelled {
-            let left = until.saturating_duration_since(Instant::now());
+            let left = until.map_or(Duration::MAX, |u| {
+                u.saturating_duration_since(Instant::now())
+            });
             if left.is_zero() {
                 break;
             }
@@ -123,6 +127,10 @@ mod tests {
             "a cancelled token never sleeps"
         );
         assert!(!CancelToken::new().sleep(Duration::from_millis(1)));
+        assert!(
+            token.sleep(Duration::MAX),
+            "a wait longer than the clock counts does not panic"
+        );
         assert_eq!(format!("{token:?}"), "CancelToken { cancelled: true }");
     }
 }

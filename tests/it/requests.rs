@@ -297,3 +297,24 @@ fn an_id_that_is_a_dot_segment_is_refused_before_sending() {
     crate::support::client(&s).accounts().get("a.b..c").unwrap();
     m.assert();
 }
+
+#[test]
+fn the_longest_durations_are_usable_settings() {
+    use std::time::Duration;
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/whoami")
+        .with_body(data(json!({"organization_id": "o"})))
+        .expect(1)
+        .create();
+    let client = builder(&s)
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .deadline(Duration::MAX)
+        .max_retry_wait(Duration::MAX)
+        .backoff(Duration::MAX, Duration::MAX)
+        .build()
+        .unwrap();
+    assert_eq!(client.whoami().unwrap().organization_id, "o");
+    m.assert();
+}

@@ -187,6 +187,8 @@ pub struct Paginator<T> {
     walk: Walk<T>,
     /// The current page's remaining items.
     buffer: std::vec::IntoIter<T>,
+    /// The current page without its items (they are in `buffer`), for [`Paginator::pages`].
+    current: Option<Page<T>>,
     max_items: Option<u64>,
     yielded: u64,
 }
@@ -228,6 +230,7 @@ impl<T: DeserializeOwned> Paginator<T> {
                 _items: PhantomData,
             },
             buffer: Vec::new().into_iter(),
+            current: None,
             max_items: None,
             yielded: 0,
         }
@@ -353,11 +356,21 @@ impl<T: DeserializeOwned> Paginator<T> {
 
     /// Walks page by page instead of item by item.
     ///
-    /// Items already taken from this paginator's current page are not repeated; the pages
-    /// iterator starts with the next page. [`max_items`](Self::max_items) counts items and
-    /// does not carry over: stop taking pages when you have enough.
+    /// Items already taken from this paginator are not repeated, and none is skipped: when
+    /// the current page is partly taken, the first page yielded is its rest (the page's
+    /// cursor, `has_next` and metadata, with only the items not taken yet), then the pages
+    /// after it. [`max_items`](Self::max_items) counts items and does not carry over: stop
+    /// taking pages when you have enough.
     pub fn pages(self) -> Pages<T> {
-        Pages { walk: self.walk }
+        let rest = self.buffer;
+        let pending = self.current.filter(|_| rest.len() > 0).map(|mut page| {
+            page.items = rest.collect();
+            page
+        });
+        Pages {
+            walk: self.walk,
+            pending,
+        }
     }
 }
 
@@ -374,14 +387,24 @@ impl<T: DeserializeOwned> Iterator for Paginator<T> {
                 return Some(Ok(item));
             }
             match self.walk.next_page()? {
-                Ok(page) => self.buffer = page.items.into_iter(),
+                Ok(mut page) => {
+                    self.buffer = std::mem::take(&mut page.items).into_iter();
+                    self.current = Some(page);
+                }
                 Err(e) => return Some(Err(e)),
             }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.buffer.len(), None)
+        let buffered = self.buffer.len();
+        match self.max_items {
+            Some(max) => {
+                let left = usize::try_from(max.saturating_sub(self.yielded)).unwrap_or(usize::MAX);
+                (buffered.min(left), Some(left))
+            }
+            None => (buffered, None),
+        }
     }
 }
 
@@ -391,6 +414,8 @@ impl<T: DeserializeOwned> std::iter::FusedIterator for Paginator<T> {}
 #[must_use = "a page iterator does nothing until it is iterated"]
 pub struct Pages<T> {
     walk: Walk<T>,
+    /// The rest of the page the paginator was in, yielded first.
+    pending: Option<Page<T>>,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -407,6 +432,10 @@ impl<T> Pages<T> {
     /// exactly there with [`Paginator::resume_from`]. `None` before the first page and after
     /// the last.
     pub fn resume_cursor(&self) -> Option<&str> {
+        if self.pending.is_some() {
+            // The rest of a partly taken page comes next: that page's cursor.
+            return self.walk.page_cursor.as_deref();
+        }
         match self.walk.state {
             State::Done => None,
             _ => self.walk.cursor.as_deref(),
@@ -416,7 +445,8 @@ impl<T> Pages<T> {
     /// Where this walk is, after the last page it yielded: see [`Paginator::checkpoint`].
     /// A page resumed from a checkpoint inside it yields only the items after that point.
     pub fn checkpoint(&self) -> Checkpoint {
-        self.walk.checkpoint(0)
+        self.walk
+            .checkpoint(self.pending.as_ref().map_or(0, |page| page.items.len()))
     }
 }
 
@@ -424,7 +454,10 @@ impl<T: DeserializeOwned> Iterator for Pages<T> {
     type Item = Result<Page<T>>;
 
     fn next(&mut self) -> Option<Result<Page<T>>> {
-        self.walk.next_page()
+        match self.pending.take() {
+            Some(rest) => Some(Ok(rest)),
+            None => self.walk.next_page(),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::call::Call;
 use crate::pagination::Paginator;
 use crate::params::{MAX_PAGE_SIZE, Query};
+use crate::url::parse_query;
 use crate::{Client, Result};
 
 impl Client {
@@ -59,7 +60,9 @@ impl Client {
     ///
     /// Items are read from each page's `data` array as `T`. The filters in `query` are sent
     /// with every page, and `cursor` is set to the previous page's `next_cursor`; `limit`
-    /// defaults to 200 when `query` does not set it.
+    /// defaults to 200 when `query` does not set it. A query written into `path`
+    /// (`"/accounts?platform=tiktok"`) is read (decoded, `+` as a space) into the filters,
+    /// ahead of `query`, so that a [checkpoint](crate::Paginator::checkpoint) keeps it too.
     ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {
@@ -74,7 +77,10 @@ impl Client {
         path: &str,
         query: &[(&str, &str)],
     ) -> Paginator<T> {
-        let mut query = Query::raw(query);
+        let (path, in_path) = path.split_once('?').unwrap_or((path, ""));
+        let mut pairs = parse_query(in_path);
+        pairs.extend(query.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())));
+        let mut query = Query::raw(&pairs);
         if query.get("limit").is_none() {
             query.opt("limit", Some(MAX_PAGE_SIZE));
         }

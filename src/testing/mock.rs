@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use mockito::{Matcher, Mock, ServerGuard};
 use serde_json::{Value, json};
 
-use super::record::{RecordedRequest, parse_query};
+use super::record::RecordedRequest;
 use super::{TEST_API_KEY, fixtures};
+use crate::url::parse_query;
 use crate::{Client, ClientBuilder, ErrorCode};
 
 /// The methods whose requests are recorded (and get the "no mock" answer).

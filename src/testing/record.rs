@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::url::parse_query;
+
 /// One request as the kit's servers received it, for assertions on what your code sent.
 ///
 /// The same type for [`MockApi::requests`](super::MockApi::requests) and
@@ -99,66 +101,9 @@ fn body_value(body: &[u8]) -> Option<Value> {
     )
 }
 
-/// Splits and decodes `a=1&b=x%20y`. A pair without `=` has an empty value.
-pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(name), percent_decode(value))
-        })
-        .collect()
-}
-
-/// Decodes `%XX` escapes and `+`; a malformed escape is kept as it is.
-pub(crate) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi << 4 | lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn queries_are_decoded() {
-        assert_eq!(
-            parse_query("q=a%20b+c&platform=tiktok&flag&bad=%zz%4"),
-            [
-                ("q".to_owned(), "a b c".to_owned()),
-                ("platform".to_owned(), "tiktok".to_owned()),
-                ("flag".to_owned(), String::new()),
-                ("bad".to_owned(), "%zz%4".to_owned()),
-            ]
-        );
-        assert_eq!(percent_decode("%C3%A9t%C3%A9"), "été");
-    }
 
     #[test]
     fn authorization_is_not_recorded() {

@@ -370,3 +370,42 @@ fn a_walk_stopped_by_a_timeout_resumes_at_the_page_that_timed_out() {
         seen.requests[0]
     );
 }
+
+#[test]
+fn pages_of_a_partly_taken_walk_start_with_the_rest_of_its_page() {
+    let fake = FakeApi::start();
+    let all = ids(&fake);
+    for taken in 1..5 {
+        let mut walk = fake.client().accounts().list(params());
+        walk.by_ref().take(taken).for_each(drop);
+        let mut pages = walk.pages();
+        assert_eq!(pages.resume_cursor(), None, "the rest is of the first page");
+        // Before the rest is taken, the checkpoint still has it.
+        assert_eq!(resumed(&fake, &pages.checkpoint()), all[taken..]);
+        let rest = pages.next().unwrap().unwrap();
+        let got: Vec<String> = rest.items.into_iter().map(|a| a.id).collect();
+        assert_eq!(got, all[taken..5], "after {taken} items");
+        assert!(rest.has_next && rest.next_cursor.is_some());
+        assert_eq!(resumed(&fake, &pages.checkpoint()), all[5..]);
+        let next = pages.next().unwrap().unwrap();
+        assert_eq!(next.items[0].id, all[5]);
+    }
+    // A whole page taken: the pages go on with the next one.
+    let mut walk = fake.client().accounts().list(params());
+    walk.by_ref().take(5).for_each(drop);
+    let first = walk.pages().next().unwrap().unwrap();
+    assert_eq!(first.items[0].id, all[5]);
+}
+
+#[test]
+fn size_hint_respects_max_items() {
+    let fake = FakeApi::start();
+    let mut walk = fake.client().accounts().list(params()).max_items(2);
+    walk.next().unwrap().unwrap();
+    assert_eq!(walk.size_hint(), (1, Some(1)));
+    assert_eq!(walk.by_ref().count(), 1);
+    assert_eq!(walk.size_hint(), (0, Some(0)));
+    let mut uncapped = fake.client().accounts().list(params());
+    uncapped.next().unwrap().unwrap();
+    assert_eq!(uncapped.size_hint(), (4, None));
+}

@@ -360,3 +360,34 @@ fn a_page_that_is_not_a_listing_is_a_decode_error() {
         .unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
 }
+
+#[test]
+fn a_generic_walk_resumes_with_the_query_in_its_path() {
+    let mut s = server();
+    let first = s
+        .mock("GET", "/v2/accounts")
+        .match_query(query("platform=tiktok&q=a%20b&limit=1"))
+        .with_body(page(accounts(&["1"]), Some("c2"), true, 1))
+        .expect(1)
+        .create();
+    let second = s
+        .mock("GET", "/v2/accounts")
+        .match_query(query("platform=tiktok&q=a%20b&limit=1&cursor=c2"))
+        .with_body(page(accounts(&["2"]), None, false, 1))
+        .expect(1)
+        .create();
+    let c = client(&s);
+    let mut walk = c.paginate::<Value>("/accounts?platform=tiktok&q=a%20b", &[("limit", "1")]);
+    walk.next().unwrap().unwrap();
+    let checkpoint = walk.checkpoint();
+    let rest: Vec<Value> = c
+        .paginate_resume(&checkpoint)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    first.assert();
+    second.assert();
+    // The walk is named by its path alone, as every call is.
+    assert_eq!(checkpoint.endpoint(), "GET /accounts");
+}

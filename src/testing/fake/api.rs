@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 use super::data::{self, Record, fnv, iso, mix};
 use super::http::{Request, Response, reason};
 use crate::base64url;
-use crate::testing::record::{RecordedRequest, parse_query, percent_decode};
+use crate::testing::record::RecordedRequest;
+use crate::url::{parse_query, percent_decode};
 
 /// The largest page of the list endpoints.
 const MAX_LIMIT: u32 = 200;

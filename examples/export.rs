@@ -13,7 +13,10 @@
 //! renamed) with where the walk is and how long the output was at that point. On start, an
 //! existing checkpoint resumes the walk and first cuts the output back to that length, so
 //! every record ends up in the output exactly once. A finished export leaves its checkpoint
-//! marked done: running the command again changes nothing.
+//! marked done: running the command again changes nothing. A checkpoint continues only its
+//! own output: another `--output`, or an output shorter than it recorded (removed, or cut
+//! by hand), is refused (exit 2) rather than padded or truncated. `--max` counts the records
+//! of every run of the export.
 //!
 //! Progress (items, pages, rate limit left) goes to stderr when stderr is a terminal. Exit
 //! codes: 0 done; 1 failed; 2 bad arguments; 75 failed in a way trying again later may fix
@@ -60,7 +63,8 @@ usage: export <accounts|videos|creators> [options]
   --order-by KEY           sort key, e.g. follower_count, view_count, name
   --order asc|desc         sort direction
   --page-size N            items per request, 1-200 (default 200)
-  --max N                  stop after N items";
+  --max N                  stop after N items in all (a continued export counts
+                           what earlier runs wrote)";
 
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
@@ -128,6 +132,10 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(Failure::Usage(why)) => return usage(&why),
+        Err(Failure::Mismatch(why)) => {
+            eprintln!("export: {why}");
+            return ExitCode::from(2);
+        }
         Err(Failure::Api {
             error: Error::InvalidInput(why),
             ..
@@ -160,6 +168,8 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
 
 enum Failure {
     Usage(String),
+    /// The checkpoint file does not fit the output (exit 2, without the usage text).
+    Mismatch(String),
     /// The walk stopped; `resume` continues after the last record written.
     Api {
         error: Error,
@@ -174,12 +184,17 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// What `--checkpoint FILE` holds: the walk's place, and the output's length at that place.
+/// What `--checkpoint FILE` holds: the walk's place, and the output (which file, how long,
+/// how many records) at that place.
 #[derive(Serialize, Deserialize)]
 struct Saved {
     resource: String,
     checkpoint: Checkpoint,
+    /// The output file, as an absolute path: a checkpoint continues only its own output.
+    output: PathBuf,
     output_len: u64,
+    /// Records written by every run so far (`--max` counts them all).
+    records: u64,
     done: bool,
 }
 
@@ -200,11 +215,45 @@ impl Saved {
 
     /// Replaces the file atomically: a crash leaves the old checkpoint or the new one.
     fn store(&self, path: &Path) -> std::io::Result<()> {
-        let tmp = PathBuf::from(format!("{}.tmp", path.display()));
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
         let mut file = File::create(&tmp)?;
         serde_json::to_writer(&mut file, self)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        // The rename itself is durable once the directory is synced (where that is possible).
+        #[cfg(unix)]
+        if let Some(dir) = path.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// Refuses to continue into another output, or into one that lost what was recorded.
+    fn check_output(&self, output: &Path, len: u64) -> Result<(), Failure> {
+        let start_over = "remove the checkpoint file to start over";
+        if output != self.output {
+            return Err(Failure::Mismatch(format!(
+                "the checkpoint file belongs to the output {}, not {}; {start_over}",
+                self.output.display(),
+                output.display()
+            )));
+        }
+        if len < self.output_len {
+            return Err(Failure::Mismatch(format!(
+                "{} is shorter ({len} bytes) than when the checkpoint was saved ({} bytes): \
+                 records written before are missing; {start_over}",
+                output.display(),
+                self.output_len
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -212,9 +261,12 @@ impl Saved {
 struct Job<'a> {
     args: &'a Args,
     out: BufWriter<Box<dyn Write>>,
-    /// The output file, to measure and sync it (`None` for stdout).
-    file: Option<File>,
+    /// The output file, to measure and sync it (`None` for stdout), as an absolute path.
+    file: Option<(File, PathBuf)>,
+    /// Records written by this run.
     written: u64,
+    /// Records written by every run of this export (a checkpoint's count included).
+    records: u64,
 }
 
 impl<'a> Job<'a> {
@@ -230,13 +282,13 @@ impl<'a> Job<'a> {
         };
         if let Some(saved) = &saved {
             if saved.resource != args.resource {
-                return Err(Failure::Usage(format!(
+                return Err(Failure::Mismatch(format!(
                     "the checkpoint file is of an export of {}, not {}",
                     saved.resource, args.resource
                 )));
             }
         }
-        let (mut job, output_len) = Job::open(args, saved.as_ref().map(|s| s.output_len))?;
+        let (mut job, output_len) = Job::open(args, saved.as_ref())?;
         if saved.as_ref().is_some_and(|s| s.done) {
             eprintln!("export: already complete (remove the checkpoint file to export again)");
             return Ok(0);
@@ -257,9 +309,10 @@ impl<'a> Job<'a> {
         job.run(walk)
     }
 
-    /// The output, cut back to `keep` bytes when a checkpoint recorded that length; with
-    /// its length now.
-    fn open(args: &'a Args, keep: Option<u64>) -> Result<(Job<'a>, u64), Failure> {
+    /// The output, cut back to the length the checkpoint recorded (when there is one and it
+    /// is this output's); with its length now.
+    fn open(args: &'a Args, saved: Option<&Saved>) -> Result<(Job<'a>, u64), Failure> {
+        let records = saved.map_or(0, |s| s.records);
         let Some(path) = &args.output else {
             let out: Box<dyn Write> = Box::new(std::io::stdout().lock());
             let job = Job {
@@ -267,20 +320,24 @@ impl<'a> Job<'a> {
                 out: BufWriter::new(out),
                 file: None,
                 written: 0,
+                records,
             };
             return Ok((job, 0));
         };
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        if let Some(len) = keep {
-            file.set_len(len)?; // drop what was written after the last checkpoint
+        let path = std::fs::canonicalize(path)?;
+        if let Some(saved) = saved {
+            saved.check_output(&path, file.metadata()?.len())?;
+            file.set_len(saved.output_len)?; // drop what was written after the checkpoint
         }
         let len = file.metadata()?.len();
         let out: Box<dyn Write> = Box::new(file.try_clone()?);
         let job = Job {
             args,
             out: BufWriter::new(out),
-            file: Some(file),
+            file: Some((file, path)),
             written: 0,
+            records,
         };
         Ok((job, len))
     }
@@ -289,14 +346,21 @@ impl<'a> Job<'a> {
     fn run<T: Record>(mut self, walk: Paginator<T>) -> Result<u64, Failure> {
         let progress = std::io::stderr().is_terminal();
         let mut pages = walk.pages();
-        self.save(pages.checkpoint(), false)?; // a crash before the first page keeps the start
+        if !pages.checkpoint().endpoint().is_empty() {
+            // A crash before the first page keeps the start (and the output's length). A walk
+            // whose parameters were refused has no place worth keeping: its error comes next.
+            self.save(pages.checkpoint(), false)?;
+        }
         let mut count = 0u64;
         while let Some(page) = pages.next() {
             let page = page.map_err(|error| Failure::Api {
                 error,
                 resume: Some(pages.checkpoint()),
             })?;
-            let room = self.args.max.map_or(u64::MAX, |max| max - self.written);
+            let room = self
+                .args
+                .max
+                .map_or(u64::MAX, |max| max.saturating_sub(self.records));
             for item in page
                 .items
                 .iter()
@@ -309,9 +373,10 @@ impl<'a> Job<'a> {
                     self.out.write_all(b"\n")?;
                 }
                 self.written += 1;
+                self.records += 1;
             }
             count += 1;
-            let capped = self.args.max.is_some_and(|max| self.written >= max);
+            let capped = self.args.max.is_some_and(|max| self.records >= max);
             offline::pause_before_checkpoint();
             self.save(pages.checkpoint(), capped)?;
             if progress {
@@ -334,14 +399,16 @@ impl<'a> Job<'a> {
     /// Makes the records written so far durable, then records where the walk is.
     fn save(&mut self, checkpoint: Checkpoint, done: bool) -> Result<(), Failure> {
         self.out.flush()?;
-        let (Some(path), Some(file)) = (&self.args.checkpoint, &self.file) else {
+        let (Some(path), Some((file, output))) = (&self.args.checkpoint, &self.file) else {
             return Ok(());
         };
         file.sync_data()?;
         let saved = Saved {
             resource: self.args.resource.clone(),
             checkpoint,
+            output: output.clone(),
             output_len: file.metadata()?.len(),
+            records: self.records,
             done,
         };
         Ok(saved.store(path)?)

@@ -411,10 +411,12 @@ impl ClientBuilder {
         };
         let mut retry = RetryPolicy::default();
         retry.max_retries = self.max_retries.unwrap_or(retry.max_retries);
-        retry.max_retry_wait = self.max_retry_wait.unwrap_or(retry.max_retry_wait);
+        retry.max_retry_wait = self
+            .max_retry_wait
+            .map_or(retry.max_retry_wait, |wait| wait.min(LONGEST_TIME_SETTING));
         if let Some((initial, max)) = self.backoff {
-            retry.initial_backoff = initial;
-            retry.max_backoff = max.max(initial);
+            retry.initial_backoff = initial.min(LONGEST_TIME_SETTING);
+            retry.max_backoff = max.max(initial).min(LONGEST_TIME_SETTING);
         }
         let user_agent = match self.user_agent_suffix.as_deref().map(str::trim) {
             Some(suffix) if !suffix.is_empty() => {

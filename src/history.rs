@@ -249,7 +249,7 @@ impl fmt::Display for Summary<'_> {
         for step in self.history {
             if let Step::Wait(w) = step {
                 match by_reason.iter_mut().find(|(r, _)| *r == w.reason) {
-                    Some((_, total)) => *total += w.duration,
+                    Some((_, total)) => *total = total.saturating_add(w.duration),
                     None => by_reason.push((w.reason, w.duration)),
                 }
             }
@@ -260,7 +260,9 @@ impl fmt::Display for Summary<'_> {
         if wrote {
             f.write_str("; ")?;
         }
-        let total: Duration = by_reason.iter().map(|(_, d)| *d).sum();
+        let total = by_reason
+            .iter()
+            .fold(Duration::ZERO, |sum, (_, d)| sum.saturating_add(*d));
         match by_reason.as_slice() {
             [(reason, _)] => write!(f, "waited {} for {reason}", Human(total)),
             several => {
@@ -317,6 +319,16 @@ mod tests {
     fn summary(attempts: u32, history: &[Step]) -> (String, bool) {
         let s = Summary { attempts, history };
         (s.to_string(), s.is_empty())
+    }
+
+    #[test]
+    fn waits_too_long_to_add_up_are_summarised_without_panicking() {
+        let huge = Step::Wait(Wait {
+            reason: WaitReason::RetryAfter,
+            duration: Duration::MAX,
+        });
+        let (text, _) = summary(3, &[huge.clone(), huge]);
+        assert!(text.contains("Retry-After"), "{text}");
     }
 
     #[test]

@@ -114,14 +114,17 @@ pub(crate) fn jittered(base: Duration, jitter: f64) -> Duration {
 }
 
 /// Reads a `Retry-After` value: delay-seconds (`120`, also `1.5`) or an HTTP-date
-/// (`Sun, 06 Nov 1994 08:49:37 GMT`), relative to `now`. A date in the past is a zero wait.
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`), relative to `now`. A date in the past is a zero wait; a
+/// number of seconds too large for a `Duration` is `Duration::MAX` (so that the cap refuses
+/// it, rather than the wait being forgotten).
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
     if let Ok(secs) = value.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs).ok();
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
     }
     let at = UNIX_EPOCH + Duration::from_secs(parse_http_date(value)?);
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -338,6 +341,13 @@ mod tests {
             parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now),
             Some(Duration::ZERO)
         );
+        for huge in ["18446744073709551616", "99999999999999999999999", "1e20"] {
+            assert_eq!(
+                parse_retry_after(huge, now),
+                Some(Duration::MAX),
+                "{huge:?}"
+            );
+        }
         for bad in [
             "",
             "-1",

@@ -10,7 +10,7 @@ use crate::error::TransportError;
 use crate::history::TransportErrorKind;
 use crate::history::{Attempt, AttemptOutcome, Human, Step, Wait, WaitReason};
 use crate::problem::Problem;
-use crate::response::ResponseMeta;
+use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::Outcome;
 use crate::url::Target;
 use crate::{Error, log};
@@ -169,6 +169,15 @@ impl Failure {
                 ..
             } => *reason,
             _ => WaitReason::Backoff,
+        }
+    }
+
+    /// The rate-limit snapshot of the response, when one came with one.
+    pub(super) fn rate_limit(&self) -> Option<RateLimit> {
+        match self {
+            Failure::Status { problem, .. } => problem.meta.rate_limit,
+            Failure::Transport(_) => None,
+            Failure::TooLarge { meta, .. } => meta.as_ref()?.rate_limit,
         }
     }
 

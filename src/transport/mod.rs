@@ -252,8 +252,14 @@ impl Transport {
             );
             match decision {
                 Decision::Retry(delay) => {
-                    story.wait(req, failure.wait_reason(), delay);
+                    let reason = failure.wait_reason();
+                    story.wait(req, reason, delay);
                     self.sleep(delay, req, &story)?;
+                    if let (WaitReason::RetryAfter, Some(rl)) = (reason, failure.rate_limit()) {
+                        // The server's own word on when to come back wins over the spent
+                        // budget its headers show: the retry is not held until the reset.
+                        self.pacer.waited(rl.reset);
+                    }
                 }
                 Decision::Stop => return Err(failure.into_error(req, story)),
             }
@@ -392,11 +398,13 @@ impl Transport {
             .get(header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
-        // A 429 without Retry-After: wait for the window to reset when it is used up.
+        // A 429 without Retry-After: wait for the window to reset when it is used up. A reset
+        // that has passed by this clock (skew) says nothing: back off instead.
         let reset_wait = || {
             meta.rate_limit
                 .filter(|rl| status == 429 && rl.is_exhausted())
                 .map(|rl| rl.resets_in())
+                .filter(|wait| !wait.is_zero())
         };
         let (retry_after, asked) = match header_wait {
             Some(wait) => (Some(wait), Some(WaitReason::RetryAfter)),

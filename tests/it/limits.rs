@@ -458,3 +458,64 @@ fn eight_threads_sharing_one_client_draw_no_429() {
     }
     assert_eq!(too_many.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn a_429_whose_reset_has_passed_backs_off_instead_of_retrying_at_once() {
+    // The client's clock is a few seconds ahead of the server's: the advertised reset has
+    // passed here, so there is no reset to wait for; the retries must still spread out.
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/whoami")
+        .with_status(429)
+        .with_header("x-ratelimit-limit", "600")
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &(unix_now() - 5).to_string())
+        .expect(3)
+        .create();
+    let (b, waits) = recording(builder(&s));
+    let err = b.build().unwrap().whoami().unwrap_err();
+    m.assert();
+    assert!(err.is_rate_limited());
+    let waits = waits.lock().unwrap().clone();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        waits.iter().all(|w| *w >= Duration::from_millis(375)),
+        "back-off, not an immediate retry: {waits:?}"
+    );
+    use creatoraudit::{Step, WaitReason};
+    assert!(
+        err.history()
+            .iter()
+            .all(|s| !matches!(s, Step::Wait(w) if w.reason != WaitReason::Backoff)),
+        "{:?}",
+        err.history()
+    );
+}
+
+#[test]
+fn a_429s_retry_after_wins_over_its_spent_budget() {
+    // The server asks to come back in 1 s; its headers say the window resets in 2 min. The
+    // docs: use Retry-After when present. The retry goes after 1 s, and is not refused by
+    // the pacer waiting for the window.
+    let mut s = server();
+    let limited = s
+        .mock("GET", "/v2/whoami")
+        .with_status(429)
+        .with_header("retry-after", "1")
+        .with_header("x-ratelimit-limit", "600")
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &(unix_now() + 120).to_string())
+        .expect(1)
+        .create();
+    let ok = s
+        .mock("GET", "/v2/whoami")
+        .with_body(data(json!({"organization_id": "o"})))
+        .expect(1)
+        .create();
+    let (b, waits) = recording(builder(&s));
+    let me = b.build().unwrap().whoami().unwrap();
+    assert_eq!(me.organization_id, "o");
+    limited.assert();
+    ok.assert();
+    assert_eq!(*waits.lock().unwrap(), vec![Duration::from_secs(1)]);
+}

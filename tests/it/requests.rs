@@ -302,19 +302,34 @@ fn an_id_that_is_a_dot_segment_is_refused_before_sending() {
 fn the_longest_durations_are_usable_settings() {
     use std::time::Duration;
     let mut s = server();
+    let unavailable = s
+        .mock("GET", "/v2/whoami")
+        .with_status(503)
+        .expect(1)
+        .create();
     let m = s
         .mock("GET", "/v2/whoami")
         .with_body(data(json!({"organization_id": "o"})))
         .expect(1)
         .create();
-    let client = builder(&s)
-        .timeout(Duration::MAX)
-        .connect_timeout(Duration::MAX)
-        .deadline(Duration::MAX)
-        .max_retry_wait(Duration::MAX)
-        .backoff(Duration::MAX, Duration::MAX)
-        .build()
-        .unwrap();
-    assert_eq!(client.whoami().unwrap().organization_id, "o");
+    let (builder, waits) = crate::support::recording(
+        builder(&s)
+            .timeout(Duration::MAX)
+            .connect_timeout(Duration::MAX)
+            .deadline(Duration::MAX)
+            .max_retry_wait(Duration::MAX)
+            .backoff(Duration::MAX, Duration::MAX),
+    );
+    let me = builder.build().unwrap().whoami_with_meta().unwrap();
+    assert_eq!(me.value.organization_id, "o");
+    unavailable.assert();
     m.assert();
+    // The back-off of "as long as it takes" is at least 75 years (a century, less jitter).
+    let waits = waits.lock().unwrap().clone();
+    assert_eq!(waits.len(), 1);
+    assert!(
+        waits[0] >= Duration::from_secs(75 * 365 * 86_400),
+        "{waits:?}"
+    );
+    assert!(!me.meta.history().is_empty());
 }

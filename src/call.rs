@@ -8,6 +8,7 @@
 //! show (it groups well and carries no data) and the filled path is what goes on the wire.
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -38,6 +39,8 @@ pub(crate) struct Call {
     read_only: bool,
     /// A single-document `GET` the client's ETag cache may serve.
     cacheable: bool,
+    /// The most this call may wait (see [`max_wait`](Self::max_wait)).
+    max_wait: Option<Duration>,
 }
 
 impl Call {
@@ -107,6 +110,7 @@ impl Call {
             if_none_match: None,
             read_only: false,
             cacheable: false,
+            max_wait: None,
         }
     }
 
@@ -193,6 +197,14 @@ impl Call {
         Ok(self)
     }
 
+    /// Bounds what this call may wait in all (pacing, retries), besides the client's
+    /// deadline: for a call made within a larger time budget. Its attempts always go; a
+    /// retry whose wait does not fit is not made.
+    pub(crate) fn max_wait(mut self, budget: Duration) -> Call {
+        self.max_wait = Some(budget);
+        self
+    }
+
     /// Marks a `GET` of one document, which the client's ETag cache (when it has one) may
     /// answer from a stored body after the server's `304`.
     pub(crate) fn cacheable(mut self) -> Call {
@@ -217,6 +229,7 @@ impl Call {
             idempotency_key: self.idempotency_key.clone(),
             if_none_match: self.if_none_match.clone(),
             read_only: self.read_only,
+            max_wait: self.max_wait,
         }
     }
 }

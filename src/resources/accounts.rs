@@ -13,10 +13,12 @@ use crate::batch::{self, keyed_batch};
 use crate::call::Call;
 use crate::de::{lenient_map, lenient_or_default, null_as_default};
 use crate::error::WaitTimeout;
+use crate::history::Step;
 use crate::metrics::{BatchMeta, MetricValues};
 use crate::pagination::Paginator;
 use crate::params::{ListCommon, Query, Window, list_setters, non_blank, window_setters};
 use crate::response::{Conditional, Response, ResponseMeta};
+use crate::transport::Reply;
 use crate::types::Platform;
 use crate::{Client, Error, Result, random};
 
@@ -122,7 +124,9 @@ impl Accounts<'_> {
     /// account shows a `last_scrape_time` or `timeout` has passed (the last wait is cut so
     /// that one poll falls at the timeout). From the second poll on it sends the `ETag` it
     /// holds as `If-None-Match`, so an unchanged account costs an empty `304`. Every poll is
-    /// a normal call: it is paced under the rate limit and retried as configured. The waits
+    /// a normal call: it is paced under the rate limit and retried as configured, and its
+    /// waits count against `timeout` too (a retry or pacing wait that does not fit in what is
+    /// left is not made, so the wait ends at the timeout, not a `Retry-After` later). The waits
     /// go through the client's [`CancelToken`](crate::CancelToken) (and the
     /// [`retry_sleeper`](crate::ClientBuilder::retry_sleeper) when one is set); nothing
     /// busy-waits. An account that is already refreshed is returned after one read.
@@ -161,13 +165,31 @@ impl Accounts<'_> {
         let mut last: Option<Response<Account>> = None;
         loop {
             polls += 1;
-            let etag = last.as_ref().and_then(|r| r.meta.etag.as_deref());
-            let outcome = match etag {
-                Some(etag) => self.get_if_none_match(id, etag),
+            // Each poll's own waits (retries, pacing) fit in what is left of the timeout.
+            let left = timeout.saturating_sub(started.elapsed().max(slept));
+            let call = get_account(id)?.max_wait(left);
+            let outcome = match last.as_ref().and_then(|r| r.meta.etag.as_deref()) {
+                Some(etag) => self
+                    .client
+                    .send(&call.if_none_match(etag)?)
+                    .and_then(Reply::conditional::<Account>),
                 None => self
-                    .get_with_meta(id)
+                    .client
+                    .send(&call)
+                    .and_then(Reply::data)
                     .map(|Response { value, meta }| Conditional::Modified { value, meta }),
             };
+            // The poll's own waits (retries, pacing) count, as the waits between polls do.
+            let history = match &outcome {
+                Ok(Conditional::Modified { meta, .. } | Conditional::NotModified { meta }) => {
+                    meta.history()
+                }
+                Err(e) => e.history(),
+            };
+            slept = history.iter().fold(slept, |sum, step| match step {
+                Step::Wait(w) => sum.saturating_add(w.duration),
+                Step::Attempt(_) => sum,
+            });
             let (last_error, at_least) = match outcome {
                 Ok(Conditional::Modified { value, meta }) => {
                     if value.last_scrape_time.is_some() {

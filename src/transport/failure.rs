@@ -80,6 +80,14 @@ impl Story {
         attempts.count() as u32
     }
 
+    /// How long the call has waited so far (pacing and retries).
+    pub(super) fn waited(&self) -> Duration {
+        self.steps.iter().fold(Duration::ZERO, |sum, s| match s {
+            Step::Wait(w) => sum.saturating_add(w.duration),
+            Step::Attempt(_) => sum,
+        })
+    }
+
     /// The waits before retries (pacing waits are not retries), in order.
     fn retry_delays(&self) -> Vec<Duration> {
         self.steps

@@ -92,6 +92,9 @@ pub(crate) struct Request {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) if_none_match: Option<String>,
     pub(crate) read_only: bool,
+    /// The most this call may wait in all, pacing and retries (its attempts always go): for
+    /// a call made within a larger time budget.
+    pub(crate) max_wait: Option<Duration>,
 }
 
 impl Request {
@@ -200,13 +203,26 @@ impl Transport {
     /// [`ResponseMeta`].
     pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
         let started = Instant::now();
-        let time_left = || self.deadline.map(|d| d.saturating_sub(started.elapsed()));
+        // What is left of the deadline: by the clock, or by the waits when they took longer
+        // (a test sleeper takes no time).
+        let time_left = |story: &Story| {
+            self.deadline
+                .map(|d| d.saturating_sub(started.elapsed().max(story.waited())))
+        };
+        // What a wait may take: the deadline's rest, and the call's own wait budget's.
+        let wait_left = |story: &Story| {
+            let budget = req.max_wait.map(|m| m.saturating_sub(story.waited()));
+            match (time_left(story), budget) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
+        };
         let safe = req.is_retry_safe();
         let mut story = Story::default();
         loop {
-            self.pace(req, &time_left, &mut story)?;
+            self.pace(req, &wait_left, &mut story)?;
             let sent = Instant::now();
-            let outcome = match time_left() {
+            let outcome = match time_left(&story) {
                 Some(Duration::ZERO) => {
                     Err(Failure::Transport(Box::new(self.deadline_passed(req))))
                 }
@@ -247,7 +263,7 @@ impl Transport {
                 retry_outcome,
                 story.retries(),
                 safe,
-                time_left(),
+                wait_left(&story),
                 random::unit_f64(),
             );
             match decision {
@@ -293,7 +309,7 @@ impl Transport {
     fn pace(
         &self,
         req: &Request,
-        time_left: &dyn Fn() -> Option<Duration>,
+        wait_left: &dyn Fn(&Story) -> Option<Duration>,
         story: &mut Story,
     ) -> Result<()> {
         loop {
@@ -307,7 +323,8 @@ impl Transport {
                 Permit::Go => return Ok(()),
                 Permit::Wait { wait, reset } => (wait, reset),
             };
-            if wait > self.retry.max_retry_wait || time_left().is_some_and(|left| wait >= left) {
+            if wait > self.retry.max_retry_wait || wait_left(story).is_some_and(|left| wait >= left)
+            {
                 let mut problem = Problem::new(429);
                 problem.code = ErrorCode::RateLimited;
                 problem.detail = format!(

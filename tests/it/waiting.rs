@@ -302,3 +302,34 @@ fn a_real_wait_sleeps_on_the_token_and_wakes_when_it_is_cancelled() {
     );
     assert_eq!(polls(&fake, &id).len(), 1, "no busy polling");
 }
+
+#[test]
+fn waits_inside_a_poll_count_against_the_timeout() {
+    // Every attempt of every poll gets a 503 asking to come back in 4 s. The timeout (10 s)
+    // bounds everything: the polls' own retry waits as well as the waits between polls.
+    let fake = FakeApi::start();
+    let id = fake.account_ids()[7].clone();
+    fake.inject(
+        Fault::new("GET", &format!("/accounts/{id}"), 503)
+            .retry_after(Duration::from_secs(4))
+            .always(),
+    );
+    let (client, waits) = polling_client(&fake);
+    let timeout = Duration::from_secs(10);
+    let e = client
+        .accounts()
+        .wait_until_scraped(&id, timeout)
+        .unwrap_err();
+    let Error::WaitTimedOut(w) = &e else {
+        panic!("{e:?}")
+    };
+    let waits = waits.lock().unwrap().clone();
+    let total: Duration = waits.iter().sum();
+    assert!(total <= timeout, "waited {total:?} in all: {waits:?}");
+    assert!(
+        waits.contains(&Duration::from_secs(4)),
+        "the first poll did retry: {waits:?}"
+    );
+    assert_eq!(w.waited(), total, "the waits are what it reports");
+    assert_eq!(w.last_error().and_then(Error::status), Some(503), "{e}");
+}

@@ -287,11 +287,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces how the client waits between retries (by default `std::thread::sleep`).
+    /// Replaces how the client waits: between retries, for the rate-limit budget (pacing) and
+    /// between the polls of [`wait_until_scraped`](crate::Accounts::wait_until_scraped). By
+    /// default the client sleeps on its [`CancelToken`](crate::CancelToken), so that a
+    /// cancel ends the wait at once; with a sleeper of your own, a cancel is seen when it
+    /// returns.
     ///
     /// For tests: a no-op sleeper makes retry tests instant, and a recording one lets them
-    /// assert the delays that would have been waited (also listed in
-    /// [`ResponseMeta::retry_delays`](crate::ResponseMeta::retry_delays)).
+    /// assert the delays that would have been waited (also in the call's
+    /// [`history`](crate::ResponseMeta::history)).
     ///
     /// ```
     /// # fn main() -> creatoraudit::Result<()> {

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 ///
 /// Give it to [`ClientBuilder::cancel_token`](crate::ClientBuilder::cancel_token). Once
 /// [`cancel`](Self::cancel) is called, every wait the client is in (retry back-off,
-/// `Retry-After`, rate-limit pacing) ends at once, no new request is started (a walk's next
+/// `Retry-After`, rate-limit pacing; with a [`retry_sleeper`](crate::ClientBuilder::retry_sleeper)
+/// of your own, once it returns) ends at once, no new request is started (a walk's next
 /// page, a batch's next chunk), and those calls return an error for which
 /// [`Error::is_cancelled`](crate::Error::is_cancelled) is true. A request already on the wire
 /// finishes or times out as usual. Cancelling cannot be undone: build a new token (and client)

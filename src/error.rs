@@ -219,11 +219,13 @@ impl Error {
         }
     }
 
-    /// How long the server asked to wait before the next try (`Retry-After`), when it did.
+    /// How long the server asked to wait before the next try, when it did: its `Retry-After`,
+    /// or for a `429` without one, the time until the spent rate-limit window resets.
     ///
-    /// When this is set on an error you receive, the wait was longer than the client is
-    /// configured to sleep ([`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait))
-    /// or than the call's deadline allowed, so the client returned at once instead.
+    /// It is set whenever the last response asked, also after the client's retries ran out.
+    /// When the client gave up early instead, the wait was longer than it is configured to
+    /// sleep ([`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait)) or than
+    /// the call's deadline allowed: [`attempts`](Self::attempts) then tells the two apart.
     pub fn retry_after(&self) -> Option<Duration> {
         self.problem().and_then(|p| p.retry_after)
     }

@@ -850,6 +850,11 @@ fn fake_survives_malformed_requests() {
         let out = raw_request(&fake, &raw);
         assert!(out.starts_with("HTTP/1.1 400"), "{out}");
     }
+    // A chunk size that would overflow the body's length is refused, not a panic and a hang.
+    let huge_chunk = "POST /v2/videos/metrics HTTP/1.1\r\ntransfer-encoding: chunked\r\n\
+                      connection: close\r\n\r\n1\r\na\r\nffffffffffffffff\r\n";
+    let out = raw_request(&fake, huge_chunk);
+    assert!(out.starts_with("HTTP/1.1 413"), "{out:?}");
     // And still answers afterwards.
     assert!(fake.client().whoami().is_ok());
 }

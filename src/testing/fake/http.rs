@@ -103,8 +103,10 @@ impl Server {
                     let spawned = thread::Builder::new()
                         .name("creatoraudit-fake-conn".into())
                         .spawn(move || {
+                            // Forgotten (and so closed) even if serving it panics: the client
+                            // then sees the connection close rather than waiting for an answer.
+                            let _forget = Forget(&conns, id);
                             serve(stream, &handler);
-                            lock(&conns).remove(&id);
                         });
                     if spawned.is_err() {
                         lock(&conns2).remove(&id);
@@ -326,6 +328,15 @@ fn read_request(
     Ok(Some(request))
 }
 
+/// Removes a connection from the server's list when its thread ends, however it ends.
+struct Forget<'a>(&'a Mutex<HashMap<u64, TcpStream>>, u64);
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        lock(self.0).remove(&self.1);
+    }
+}
+
 fn read_chunked(reader: &mut impl BufRead) -> Result<Vec<u8>, ReadError> {
     let mut body = Vec::new();
     loop {
@@ -344,7 +355,7 @@ fn read_chunked(reader: &mut impl BufRead) -> Result<Vec<u8>, ReadError> {
             }
             return Ok(body);
         }
-        if body.len() + size > MAX_BODY {
+        if size > MAX_BODY - body.len() {
             return Err(ReadError::Bad(
                 413,
                 format!("the body is over {MAX_BODY} bytes"),

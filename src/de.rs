@@ -13,6 +13,10 @@
 //! Counts whose type the docs leave open (the `Overview` figures: the docs' example shows only
 //! `0`) are read with [`count`]: an integer, a float or a numeric string.
 //!
+//! A member a strict model carries although its schema does not document it (`Creator`'s
+//! `platform`, known only from prose) is read leniently: the rule follows the docs, field by
+//! field.
+//!
 //! A maintainer adding a field follows the model's rule; a new model follows the docs: a
 //! documented schema is strict, anything else lenient.
 

@@ -650,3 +650,27 @@ fn a_creator_serializes_back_to_the_api_shape() {
     let back: Creator = serde_json::from_value(again).unwrap();
     assert_eq!(back, c);
 }
+
+#[test]
+fn a_creator_whose_platform_is_not_one_string_still_decodes() {
+    // The creator schema does not document `platform` (a creator can span platforms), so an
+    // odd value must not fail the whole listing.
+    let mut s = server();
+    let mut spanning = fixtures::creator("c1", "Ada");
+    spanning["platform"] = json!(["tiktok", "instagram"]);
+    let mut plain = fixtures::creator("c2", "Bruno");
+    plain["platform"] = json!("tiktok");
+    let m = s
+        .mock("GET", "/v2/creators")
+        .match_query(Matcher::Any)
+        .with_body(page(vec![spanning, plain], None, false, 200))
+        .create();
+    let creators: Vec<_> = client(&s)
+        .creators()
+        .list(ListCreators::new())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    m.assert();
+    assert_eq!(creators[0].platform, None);
+    assert_eq!(creators[1].platform, Some(Platform::TikTok));
+}

@@ -205,11 +205,16 @@ impl Display for NoOrder {
 /// The setters of [`ListCommon`] on a `List*` type with a `common` field: `is_active`,
 /// `include_total`, `limit`; the shared filters the endpoint takes (`filters: [account_id,
 /// platform, q]`, any of them); with a sort key (`order: Key`) also `order_by` and
-/// `order_direction`. `$what` names the items in the docs ("videos").
+/// `order_direction`. `$what` names the items in the docs ("videos"); `unset_limit` says what
+/// an unset `limit` means when it is not the usual 200.
 macro_rules! list_setters {
-    ($list:ty, $what:literal $(, filters: [$($filter:ident),+])? $(, order: $order:ty)?) => {
+    (
+        $list:ty, $what:literal $(, filters: [$($filter:ident),+])? $(, order: $order:ty)?
+        $(, unset_limit: $unset:literal)?
+    ) => {
         impl $list {
             $($( $crate::params::list_setters!(@filter $what, $filter); )+)?
+            $crate::params::list_setters!(@limit $($unset)?);
 
             #[doc = concat!("Only active (`true`) or paused (`false`) ", $what, ".")]
             pub fn is_active(mut self, active: bool) -> Self {
@@ -223,13 +228,6 @@ macro_rules! list_setters {
                 self
             }
 
-            /// Items per page, 1 to 200: default 200 (the fewest requests). This is the page
-            /// size, not a cap on the walk: for that, use
-            /// [`Paginator::max_items`](crate::Paginator::max_items).
-            pub fn limit(mut self, limit: u32) -> Self {
-                self.common.limit = Some(limit);
-                self
-            }
         }
 
         $(
@@ -248,6 +246,17 @@ macro_rules! list_setters {
             }
         }
         )?
+    };
+    (@limit) => {
+        $crate::params::list_setters!(@limit "unset, 200 (the most the API gives: the fewest requests)");
+    };
+    (@limit $unset:literal) => {
+        #[doc = concat!("Items per page, 1 to 200; ", $unset, ". This is the page size, not a cap")]
+        /// on the walk: for that, use [`Paginator::max_items`](crate::Paginator::max_items).
+        pub fn limit(mut self, limit: u32) -> Self {
+            self.common.limit = Some(limit);
+            self
+        }
     };
     (@filter $what:literal, account_id) => {
         #[doc = concat!("Only ", $what, " of this tracked account (its id).")]

@@ -134,7 +134,12 @@ pub struct ListAccountVideos {
     common: ListCommon<NoOrder>,
 }
 
-list_setters!(ListAccountVideos, "posts", filters: [account_id, platform, q]);
+list_setters!(
+    ListAccountVideos,
+    "posts",
+    filters: [account_id, platform, q],
+    unset_limit: "unset, none is sent and the server's default applies (the docs give none for this endpoint)"
+);
 
 impl ListAccountVideos {
     /// No filters: every discovered post, in pages of the API's default size (the docs give

@@ -391,3 +391,20 @@ fn a_generic_walk_resumes_with_the_query_in_its_path() {
     // The walk is named by its path alone, as every call is.
     assert_eq!(checkpoint.endpoint(), "GET /accounts");
 }
+
+#[test]
+fn a_limit_written_into_the_generic_walks_path_is_the_page_size() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/accounts")
+        .match_query(query("limit=10"))
+        .with_body(page(accounts(&["1"]), None, false, 10))
+        .expect(1)
+        .create();
+    let items: Vec<Value> = client(&s)
+        .paginate("/accounts?limit=10", &[])
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(items.len(), 1);
+    m.assert();
+}

@@ -512,6 +512,21 @@ fn fake_creates_are_consistent_with_later_reads() {
         ))
         .unwrap();
     assert_eq!(video.shortcode.as_deref(), Some("Cabc123"));
+    // Any read refreshes what was created before it, a batch metric as well as a listing.
+    let metrics = client
+        .videos()
+        .metrics(&creatoraudit::VideoMetricsRequest::new([video.id.as_str()]))
+        .unwrap();
+    let views = metrics.data[&video.id].views;
+    assert!(views.is_some_and(|v| v > 0), "refreshed: {views:?}");
+    let accounts = client
+        .accounts()
+        .metrics(&creatoraudit::AccountMetricsRequest::new([created
+            .value
+            .id
+            .as_str()]))
+        .unwrap();
+    assert!(accounts.data.contains_key(&created.value.id));
     let videos = all(client.videos().list(ListVideos::new()));
     assert_eq!(videos.len(), 37);
     assert_eq!(videos[0].id, video.id, "newest first by default");

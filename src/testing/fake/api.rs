@@ -168,6 +168,9 @@ impl State {
         }
         self.authenticate(req)?;
         let limits = self.rate_limit_tick()?;
+        // Records created by an earlier request read as refreshed from now on, whatever reads
+        // them: a listing, a batch metric, the overview, search.
+        self.refresh_due();
         let mut reply = self.dispatch(req, method, &segs, &q);
         {
             let r = match &mut reply {
@@ -635,7 +638,6 @@ impl State {
     }
 
     fn list_accounts(&mut self, q: &Query) -> Reply {
-        self.scrape_due_accounts();
         let mut p = Params::new(q);
         let mut f = Map::new();
         let orders = [
@@ -673,13 +675,7 @@ impl State {
         self.page("/accounts", q, &mut p, items, f)
     }
 
-    fn list_videos(&mut self, q: &Query) -> Reply {
-        let now = self.clock;
-        for v in self.videos.iter_mut() {
-            if self.pending_videos.remove(str_of(v, "id")) {
-                data::mark_video_scraped(v, now);
-            }
-        }
+    fn list_videos(&self, q: &Query) -> Reply {
         let orders = [
             "added_at",
             "create_time",
@@ -764,6 +760,18 @@ impl State {
         Value::Object(a)
     }
 
+    /// Refreshes what is due: the accounts whose refresh is due at their next read, and every
+    /// video created before this request.
+    fn refresh_due(&mut self) {
+        self.scrape_due_accounts();
+        let now = self.clock;
+        for v in self.videos.iter_mut() {
+            if self.pending_videos.remove(str_of(v, "id")) {
+                data::mark_video_scraped(v, now);
+            }
+        }
+    }
+
     /// Refreshes the accounts whose refresh is due at their next read.
     fn scrape_due_accounts(&mut self) {
         let due: Vec<String> = self
@@ -782,12 +790,10 @@ impl State {
     }
 
     fn get_account(&mut self, id: &str) -> Reply {
+        // A refresh held back by `scrape_after` comes one read closer (`refresh_due` applies
+        // it on the read after the count reaches zero).
         if let Some(n) = self.pending_scrape.get_mut(id) {
-            if *n > 0 {
-                *n -= 1;
-            } else {
-                self.scrape_due_accounts();
-            }
+            *n = n.saturating_sub(1);
         }
         let a = self
             .accounts

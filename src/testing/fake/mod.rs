@@ -95,7 +95,8 @@ use crate::{Client, ClientBuilder};
 ///   An `Idempotency-Key` seen before with the same body replays the first answer and
 ///   creates nothing; with another body it is a `409` (the docs leave this open too).
 ///   New accounts and videos read as not refreshed yet (`last_scrape_time: null`, zero
-///   metrics) in the create answer and as refreshed from their next read on; see
+///   metrics) in the create answer and as refreshed from the next request on, whatever it
+///   reads (a record, a listing, a batch metric, the overview); see
 ///   [`scrape_after`](Self::scrape_after) for a slower refresh.
 /// - **Creators**: `PATCH /creators/{id}` (a partial update; `metadata` replaces the old
 ///   object; pausing a creator pauses its accounts), `DELETE /creators/{id}` (`204`; its

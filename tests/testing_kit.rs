@@ -834,6 +834,14 @@ fn fake_overview_search_and_leaderboard() {
         .search(creatoraudit::SearchParams::new("sunny").limit(5))
         .unwrap();
     assert!(!found.accounts.is_empty());
+    // As the docs say: usernames (not display names), creator names, captions; and the
+    // 128-character bound is on what was sent, as the SDK checks it.
+    let by_display_name = client
+        .search(creatoraudit::SearchParams::new("Sunny Bakes"))
+        .unwrap();
+    assert!(by_display_name.accounts.is_empty(), "{by_display_name:?}");
+    let long = "İ".repeat(128);
+    assert!(client.search(creatoraudit::SearchParams::new(long)).is_ok());
     let top = client
         .creators()
         .top(creatoraudit::TopCreatorsParams::new().limit(3))

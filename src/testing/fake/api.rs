@@ -527,10 +527,11 @@ impl State {
 
     fn search(&self, q: &Query) -> Reply {
         let mut p = Params::new(q);
-        let text = p.get("q").unwrap_or("").trim().to_lowercase();
-        if text.chars().count() > 128 {
+        let raw = p.get("q").unwrap_or("");
+        if raw.chars().count() > 128 {
             p.error("q", "must be at most 128 characters");
         }
+        let text = raw.trim().to_lowercase();
         let limit = p.limit(25, 10) as usize;
         p.done(self)?;
         let hit = |s: &Value| {
@@ -539,7 +540,7 @@ impl State {
         let accounts: Vec<Value> = self
             .accounts
             .iter()
-            .filter(|a| hit(&a["username"]) || hit(&a["name"]))
+            .filter(|a| hit(&a["username"])) // the docs: usernames, creator names, captions
             .take(limit)
             .map(|a| {
                 json!({"id": a["id"], "platform": a["platform"], "username": a["username"],

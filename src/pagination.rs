@@ -21,6 +21,10 @@ use crate::page::Page;
 use crate::params::Query;
 use crate::{Client, Error, Result};
 
+/// How many empty pages, each with `has_next`, an item walk fetches in a row before it takes
+/// the server for broken (a fresh cursor each time escapes the repeated-cursor check).
+const MAX_EMPTY_PAGES_IN_A_ROW: u32 = 100;
+
 /// The state shared by [`Paginator`] and [`Pages`]: where the walk is, and what it has seen.
 struct Walk<T> {
     client: Client,
@@ -381,6 +385,7 @@ impl<T: DeserializeOwned> Iterator for Paginator<T> {
         if self.max_items.is_some_and(|max| self.yielded >= max) {
             return None;
         }
+        let mut empty_in_a_row = 0;
         loop {
             if let Some(item) = self.buffer.next() {
                 self.yielded += 1;
@@ -388,6 +393,19 @@ impl<T: DeserializeOwned> Iterator for Paginator<T> {
             }
             match self.walk.next_page()? {
                 Ok(mut page) => {
+                    if page.items.is_empty() && page.has_next {
+                        empty_in_a_row += 1;
+                        if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW {
+                            self.walk.state = State::Failed;
+                            return Some(Err(Error::Pagination {
+                                reason: format!(
+                                    "the server sent {MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a \
+                                     row, each saying more follow; stopping instead of looping"
+                                ),
+                                meta: Box::new(page.meta),
+                            }));
+                        }
+                    }
                     self.buffer = std::mem::take(&mut page.items).into_iter();
                     self.current = Some(page);
                 }

@@ -408,3 +408,31 @@ fn a_limit_written_into_the_generic_walks_path_is_the_page_size() {
     assert_eq!(items.len(), 1);
     m.assert();
 }
+
+#[test]
+fn endless_empty_pages_end_the_walk_instead_of_looping() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // A broken server: every page is empty, says has_next, and gives a new cursor.
+    let mut s = server();
+    let served = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&served);
+    let m = s
+        .mock("GET", "/v2/accounts")
+        .match_query(Matcher::Any)
+        .with_body_from_request(move |_| {
+            let i = counter.fetch_add(1, Ordering::SeqCst);
+            page(vec![], Some(&format!("c{i}")), true, 200).into_bytes()
+        })
+        .expect_at_least(1)
+        .create();
+    let mut walk = client(&s).accounts().list(ListAccounts::new());
+    let e = walk.next().unwrap().unwrap_err();
+    assert!(
+        matches!(e, Error::Pagination { ref reason, .. } if reason.contains("100 empty pages")),
+        "{e}"
+    );
+    assert!(walk.next().is_none());
+    m.assert();
+    assert_eq!(served.load(Ordering::SeqCst), 100);
+}

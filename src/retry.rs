@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::is_retryable_status;
 use crate::history::TransportErrorKind;
+use crate::types::Date;
 
 /// The retry settings of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,52 +127,67 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
         return (secs.is_finite() && secs >= 0.0)
             .then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
     }
-    let at = UNIX_EPOCH + Duration::from_secs(parse_http_date(value)?);
+    let at = UNIX_EPOCH + Duration::from_secs(parse_http_date(value, now)?);
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
-fn parse_http_date(s: &str) -> Option<u64> {
-    let mut parts = s.split_ascii_whitespace();
-    let _weekday = parts.next()?.strip_suffix(',')?;
-    let day: u64 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
+/// Parses an HTTP-date into Unix seconds: the IMF-fixdate servers send
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`), and the two obsolete forms RFC 9110 §5.6.7 asks
+/// recipients to accept, RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime
+/// (`Sun Nov  6 08:49:37 1994`). `now` places a two-digit year: one that would be more than
+/// 50 years ahead is of the century before.
+fn parse_http_date(s: &str, now: SystemTime) -> Option<u64> {
+    let parts: Vec<&str> = s.split_ascii_whitespace().collect();
+    let (day, month, year, time) = match parts.as_slice() {
+        [weekday, day, month, year, time, "GMT"] if weekday.ends_with(',') => (
+            day.parse().ok()?,
+            month_number(month)?,
+            year.parse().ok()?,
+            *time,
+        ),
+        [weekday, date, time, "GMT"] if weekday.ends_with(',') => {
+            let mut date = date.split('-');
+            let (day, month, yy) = (date.next()?, date.next()?, date.next()?);
+            if date.next().is_some() || yy.len() != 2 {
+                return None;
+            }
+            let yy: u16 = yy.parse().ok()?;
+            let this_year = now
+                .duration_since(UNIX_EPOCH)
+                .ok()
+                .and_then(|d| i64::try_from(d.as_secs() / 86_400).ok())
+                .and_then(|days| Date::from_days_since_epoch(days).ok())
+                .map_or(2000, |d| d.year());
+            let mut year = this_year - this_year % 100 + yy;
+            if year > this_year + 50 {
+                year -= 100;
+            }
+            (day.parse().ok()?, month_number(month)?, year, *time)
+        }
+        [_weekday, month, day, time, year] => (
+            day.parse().ok()?,
+            month_number(month)?,
+            year.parse().ok()?,
+            *time,
+        ),
         _ => return None,
     };
-    let year: u64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|n| n.parse::<u64>().ok());
+    let mut hms = time.split(':').map(|n| n.parse::<u64>().ok());
     let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+    if hms.next().is_some() || h > 23 || m > 59 || sec > 60 || year < 1970 {
         return None;
     }
-    if !(1970..=9999).contains(&year) || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + sec)
+    let days = u64::try_from(Date::new(year, month, day).ok()?.days_since_epoch()).ok()?;
+    Some(days * 86_400 + h * 3600 + m * 60 + sec)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm), for
-/// years from 1970.
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// `Jan` → 1 … `Dec` → 12.
+fn month_number(name: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let i = MONTHS.iter().position(|m| *m == name)?;
+    u8::try_from(i + 1).ok()
 }
 
 #[cfg(test)]
@@ -365,12 +381,39 @@ mod tests {
     }
 
     #[test]
-    fn civil_days_match_known_dates() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    fn http_dates_parse_in_all_three_forms() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_796_000_000); // 2026-11-30
+        let nov_6_1994 = Some(784_111_777);
         assert_eq!(
-            parse_http_date("Sat, 29 Feb 2020 00:00:00 GMT"),
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            nov_6_1994
+        );
+        assert_eq!(
+            parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            nov_6_1994
+        );
+        assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994", now), nov_6_1994);
+        assert_eq!(
+            parse_http_date("Sat, 29 Feb 2020 00:00:00 GMT", now),
             Some(1_582_934_400)
         );
+        // A two-digit year more than 50 years ahead is of the century before.
+        assert_eq!(
+            parse_http_date("Monday, 01-Jan-76 00:00:00 GMT", now),
+            parse_http_date("Thu, 01 Jan 2076 00:00:00 GMT", now)
+        );
+        assert_eq!(
+            parse_http_date("Thursday, 01-Jan-77 00:00:00 GMT", now),
+            parse_http_date("Sat, 01 Jan 1977 00:00:00 GMT", now)
+        );
+        for bad in [
+            "Sat, 30 Feb 2020 00:00:00 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sun Nov  6 08:49:37",
+            "Sun Foo  6 08:49:37 1994",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad, now), None, "{bad:?}");
+        }
     }
 }

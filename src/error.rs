@@ -86,8 +86,9 @@ pub enum Error {
     #[error(transparent)]
     WaitTimedOut(Box<WaitTimeout>),
 
-    /// The server broke the pagination contract (`has_next` without a cursor, or a cursor
-    /// it had already given), so the walk stopped instead of looping.
+    /// The server broke the pagination contract (`has_next` without a cursor, a cursor it
+    /// had already given, or, walking items, 100 empty pages in a row each saying more
+    /// follow), so the walk stopped instead of looping.
     #[error("pagination stopped: {reason}{}", CallContext::of(.meta))]
     Pagination {
         /// What the server did.
@@ -108,7 +109,7 @@ pub enum Error {
 impl Error {
     /// The record of the call that failed: its endpoint, request id, status, attempts, waits
     /// and idempotency key. `None` for errors raised before any request (invalid input,
-    /// configuration) and for a broken pagination contract.
+    /// configuration).
     pub fn meta(&self) -> Option<&ResponseMeta> {
         match self {
             Error::Api(p) => Some(&p.meta),

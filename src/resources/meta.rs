@@ -75,11 +75,21 @@ impl Client {
     /// [`Error::Api`](crate::Error::Api) when the API answers with an error status;
     /// [`Error::Transport`](crate::Error::Transport) when it does not answer.
     pub fn health(&self) -> Result<Health> {
+        Ok(self.health_with_meta()?.value)
+    }
+
+    /// [`health`](Self::health), with the call's [`ResponseMeta`](crate::ResponseMeta).
+    ///
+    /// # Errors
+    ///
+    /// As [`health`](Self::health).
+    pub fn health_with_meta(&self) -> Result<Response<Health>> {
         let reply = self.send(&Call::new("GET /health", &[])?.no_auth())?;
         let Response { value: body, meta } = reply.json_or_text();
-        Ok(Health {
-            status: meta.status.unwrap_or_default(),
-            body,
+        let status = meta.status.unwrap_or_default();
+        Ok(Response {
+            value: Health { status, body },
+            meta,
         })
     }
 

@@ -262,19 +262,35 @@ impl Creators<'_> {
     /// is not in your organization; [`Error::Decode`] when a non-empty body is not JSON;
     /// otherwise the [common failures](crate::Error#common-failures).
     pub fn link_account(&self, id: &str, account_id: &str) -> Result<AccountLink> {
+        Ok(self.link_account_with_meta(id, account_id)?.value)
+    }
+
+    /// [`link_account`](Self::link_account), with the call's
+    /// [`ResponseMeta`](crate::ResponseMeta).
+    ///
+    /// # Errors
+    ///
+    /// As [`link_account`](Self::link_account).
+    pub fn link_account_with_meta(
+        &self,
+        id: &str,
+        account_id: &str,
+    ) -> Result<Response<AccountLink>> {
         let call = Call::new(
             "PUT /creators/{id}/accounts/{account_id}",
             &[("creator_id", id), ("account_id", account_id)],
         )?;
         let reply = self.client.send(&call)?;
         let created = reply.meta.status == Some(201);
-        let (record, _) = split_data(reply.json_or_null()?.value);
-        Ok(AccountLink {
+        let Response { value, meta } = reply.json_or_null()?;
+        let (record, _) = split_data(value);
+        let link = AccountLink {
             creator_id: id.to_owned(),
             account_id: account_id.to_owned(),
             created,
             record,
-        })
+        };
+        Ok(Response { value: link, meta })
     }
 
     /// Unlinks an account from a creator

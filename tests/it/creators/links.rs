@@ -138,3 +138,34 @@ fn unlink_sends_a_delete_without_a_body() {
     m.assert();
     with_body.assert();
 }
+
+#[test]
+fn link_and_health_have_their_with_meta_twins() {
+    let mut s = server();
+    let link = s
+        .mock("PUT", "/v2/creators/c1/accounts/a1")
+        .with_status(201)
+        .with_header("x-request-id", "req_link")
+        .with_body(data(json!({"creator_id": "c1", "account_id": "a1"})))
+        .create();
+    let health = s
+        .mock("GET", "/v2/health")
+        .with_header("x-request-id", "req_health")
+        .with_body(r#"{"status":"ok"}"#)
+        .create();
+    let c = client(&s);
+    let linked = c.creators().link_account_with_meta("c1", "a1").unwrap();
+    assert!(linked.value.is_new());
+    assert_eq!(linked.meta.status, Some(201));
+    assert_eq!(linked.meta.request_id.as_deref(), Some("req_link"));
+    assert_eq!(
+        linked.meta.endpoint(),
+        "PUT /creators/{id}/accounts/{account_id}"
+    );
+    let up = c.health_with_meta().unwrap();
+    assert_eq!(up.value.status, 200);
+    assert_eq!(up.value.body, json!({"status": "ok"}));
+    assert_eq!(up.meta.request_id.as_deref(), Some("req_health"));
+    link.assert();
+    health.assert();
+}

@@ -64,7 +64,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(crate::url::redacted),
+            )
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
@@ -213,8 +216,15 @@ impl ClientBuilder {
     /// `http://user:password@host:port` for authentication. HTTPS traffic is tunnelled
     /// (`CONNECT`), so the proxy never sees the API key unless it inspects TLS.
     ///
-    /// Without this, the proxy comes from the environment: `ALL_PROXY`, `HTTPS_PROXY` or
-    /// `HTTP_PROXY` (or their lowercase forms), with hosts in `NO_PROXY` reached directly.
+    /// Without this, the proxy comes from the environment: `HTTPS_PROXY` (`HTTP_PROXY` for a
+    /// plain-http base URL), else `ALL_PROXY`, the lowercase forms first; a host in
+    /// `NO_PROXY` (names and addresses, matching their subdomains too; `*` for all) is
+    /// reached directly.
+    ///
+    /// Only HTTP proxies: a SOCKS proxy (`socks5://…`), here or from the environment, is
+    /// refused by [`build`](Self::build), as is a proxy off this machine in front of a
+    /// plain-http base URL (it would see the key) unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http).
     pub fn proxy(mut self, url: impl AsRef<str>) -> Self {
         self.network.proxy = ProxyChoice::Url(url.as_ref().to_owned());
         self
@@ -445,6 +455,8 @@ impl ClientBuilder {
             pacing: self.pacing.unwrap_or(true),
             cancel: self.cancel,
             https: base_url.is_https(),
+            host: crate::url::Target::of(base_url.as_str()).host.to_owned(),
+            allow_insecure_http: self.allow_insecure_http,
             network: self.network,
         })?;
         Ok(Client::from_parts(

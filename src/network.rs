@@ -47,8 +47,8 @@ impl TlsBackend {
 /// Which proxy the client goes through.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) enum ProxyChoice {
-    /// `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` (or their lowercase forms), honouring
-    /// `NO_PROXY`; none when they are unset.
+    /// The environment's: the variable of the base URL's scheme, else `ALL_PROXY`,
+    /// honouring `NO_PROXY`; none when they are unset (see `transport/agent.rs`).
     #[default]
     FromEnv,
     /// No proxy, whatever the environment says.

@@ -23,7 +23,9 @@ impl BaseUrl {
     /// [`Error::Config`] when it is not an absolute `http`/`https` URL with a host, or carries
     /// credentials, a query or a fragment.
     pub(crate) fn parse(input: &str) -> Result<Self> {
-        let bad = |why: &str| Error::Config(format!("base_url {input:?}: {why}"));
+        // The input as shown in messages: without credentials, a query or a fragment, which
+        // may hold a password or a key.
+        let bad = |why: &str| Error::Config(format!("base_url {:?}: {why}", redacted(input)));
         let trimmed = input.trim();
         let (scheme, rest) = trimmed.split_once("://").ok_or_else(|| {
             bad("expected an absolute URL such as https://api.creatoraudit.com/v2")
@@ -44,6 +46,7 @@ impl BaseUrl {
             return Err(bad("credentials do not belong in the URL; use the API key"));
         }
         let host = host_of(authority).ok_or_else(|| bad("the URL has no valid host"))?;
+        check_port(authority, host).map_err(&bad)?;
         let loopback = is_loopback(host);
         let path = path.trim_end_matches('/');
         if path.is_empty() {
@@ -144,13 +147,51 @@ fn host_of(authority: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
+/// Checks what follows the host in an authority: nothing, or `:` and a port from 1 to 65535
+/// (the HTTP layer would quietly use the scheme's default port for a port it cannot read).
+fn check_port(authority: &str, host: &str) -> std::result::Result<(), &'static str> {
+    let after = match authority.strip_prefix('[') {
+        Some(v6) => &v6[host.len() + 1..], // past `host]`
+        None => &authority[host.len()..],
+    };
+    match after.strip_prefix(':') {
+        None if after.is_empty() => Ok(()),
+        None => Err("the URL has no valid host"),
+        Some(port) => match port.parse::<u16>() {
+            Ok(1..) if port.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+            _ => Err("the port must be a number from 1 to 65535"),
+        },
+    }
+}
+
+/// Whether `host` is this machine: `localhost` or a loopback address. Not `*.localhost`: a
+/// resolver may send such a name to DNS.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A URL as messages may show it: without credentials, a query or a fragment.
+pub(crate) fn redacted(url: &str) -> String {
+    let url = url.trim().split(['?', '#']).next().unwrap_or_default();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url
+            .rsplit_once('@')
+            .map_or(url, |(_, host)| host)
+            .to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}{path}")
 }
 
 /// Appends `s` percent-encoded: everything but RFC 3986's unreserved characters is escaped,
@@ -336,5 +377,57 @@ mod tests {
                 .is_loopback()
         );
         assert!(BaseUrl::parse("HTTPS://API.x.test/v2").unwrap().is_https());
+        // Only `localhost` itself: a resolver may send `api.localhost` to DNS.
+        assert!(
+            !BaseUrl::parse("http://api.localhost/v2")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(
+            BaseUrl::parse("http://LOCALHOST./v2")
+                .unwrap()
+                .is_loopback()
+        );
+    }
+
+    #[test]
+    fn a_port_must_be_a_port() {
+        for bad in [
+            "http://127.0.0.1:99999/v2",
+            "http://localhost:8o80/v2",
+            "https://h:/v2",
+            "https://h:-1/v2",
+            "http://[::1]:x/v2",
+            "http://[::1]junk/v2",
+        ] {
+            let e = BaseUrl::parse(bad).unwrap_err().to_string();
+            assert!(e.contains("port") || e.contains("host"), "{bad}: {e}");
+        }
+        for good in [
+            "http://127.0.0.1:8080/v2",
+            "https://h:443/v2",
+            "http://[::1]:3000/v2",
+        ] {
+            assert!(BaseUrl::parse(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn refusals_do_not_repeat_credentials_or_a_query() {
+        for (bad, secret) in [
+            ("https://user:s3cret@x.test/v2", "s3cret"),
+            (
+                "https://api.creatoraudit.com/v2?api_key=ca_live_k3y",
+                "ca_live_k3y",
+            ),
+            ("https://api.creatoraudit.com/v2#ca_live_k3y", "ca_live_k3y"),
+        ] {
+            let e = BaseUrl::parse(bad).unwrap_err().to_string();
+            assert!(!e.contains(secret), "{e}");
+            assert!(
+                e.contains("x.test") || e.contains("api.creatoraudit.com"),
+                "{e}"
+            );
+        }
     }
 }

@@ -28,6 +28,10 @@ pub(crate) struct Settings {
     pub(crate) cancel: Option<CancelToken>,
     /// Whether the base URL is `https` (TLS must then be available).
     pub(crate) https: bool,
+    /// The base URL's host (without brackets for IPv6): what `NO_PROXY` is matched against.
+    pub(crate) host: String,
+    /// Whether plain http may cross the network (`ClientBuilder::allow_insecure_http`).
+    pub(crate) allow_insecure_http: bool,
     pub(crate) network: Network,
 }
 
@@ -47,7 +51,7 @@ impl Transport {
         // resolve the host on a new thread for every request, pooled connection or not.
         let builder = ureq::Agent::config_builder();
         let builder = with_tls(builder, &s.network, s.https)?;
-        let proxy = proxy(&s.network.proxy)?;
+        let proxy = proxy(&s.network.proxy, &s.host, s.https, s.allow_insecure_http)?;
         let config = builder
             .proxy(proxy.clone())
             .http_status_as_error(false)
@@ -91,22 +95,134 @@ impl Transport {
 
 type AgentConfig = ureq::config::ConfigBuilder<ureq::typestate::AgentScope>;
 
-/// The proxy to use, or `None`.
+/// Whether `der` has the outer shape of an X.509 certificate: one DER `SEQUENCE` filling it,
+/// made of two `SEQUENCE`s (the certificate body, the signature algorithm) and a
+/// `BIT STRING` (the signature). Enough to tell a certificate from garbage that happens to be
+/// valid base64; the TLS library checks the rest.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn looks_like_x509(der: &[u8]) -> bool {
+    /// The tag, the content and what follows, of the DER element at the start of `b`.
+    fn element(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, rest) = b.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 || rest.len() < n {
+                return None;
+            }
+            let len = rest[..n]
+                .iter()
+                .fold(0usize, |acc, &x| acc << 8 | usize::from(x));
+            (len, &rest[n..])
+        };
+        (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+    }
+    let Some((0x30, body, [])) = element(der) else {
+        return false;
+    };
+    let Some((0x30, _, rest)) = element(body) else {
+        return false;
+    };
+    let Some((0x30, _, rest)) = element(rest) else {
+        return false;
+    };
+    matches!(element(rest), Some((0x03, _, [])))
+}
+
+/// The proxy to use for `host`, or `None`: the explicit one, or the environment's.
+///
+/// From the environment, the variable for the base URL's scheme wins over `ALL_PROXY`
+/// (`https_proxy`/`HTTPS_PROXY`, or `http_proxy`/`HTTP_PROXY` for plain http; the lowercase
+/// form first), and a host matched by `NO_PROXY` is reached directly.
 ///
 /// # Errors
 ///
-/// [`Error::Config`] when an explicit proxy URL does not parse.
-fn proxy(choice: &ProxyChoice) -> Result<Option<ureq::Proxy>> {
-    match choice {
-        ProxyChoice::FromEnv => Ok(ureq::Proxy::try_from_env()),
-        ProxyChoice::Off => Ok(None),
-        // The URL is not echoed: it may carry a password.
-        ProxyChoice::Url(url) => ureq::Proxy::new(url).map(Some).map_err(|e| {
-            Error::Config(format!(
-                "proxy URL does not parse ({e}); expected e.g. http://proxy.example:3128"
-            ))
-        }),
+/// [`Error::Config`] when the proxy URL does not parse, is a SOCKS proxy (this build speaks
+/// only HTTP to proxies: the HTTP layer would panic on the first request), or would see the
+/// API key in the clear (plain http through a proxy that is not on this machine) without
+/// `allow_insecure_http`. Messages name the setting or the variable, never the URL, which
+/// may carry a password.
+fn proxy(
+    choice: &ProxyChoice,
+    host: &str,
+    https: bool,
+    allow_insecure_http: bool,
+) -> Result<Option<ureq::Proxy>> {
+    let (url, source) = match choice {
+        ProxyChoice::Off => return Ok(None),
+        ProxyChoice::Url(url) => (url.clone(), "the proxy URL".to_owned()),
+        ProxyChoice::FromEnv => match env_proxy(https, host) {
+            Some((var, url)) => (url, var.to_owned()),
+            None => return Ok(None),
+        },
+    };
+    let proxy = ureq::Proxy::new(&url).map_err(|e| {
+        Error::Config(format!(
+            "{source} does not parse ({e}); expected e.g. http://proxy.example:3128"
+        ))
+    })?;
+    if !matches!(
+        proxy.protocol(),
+        ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+    ) {
+        return Err(Error::Config(format!(
+            "{source} is a SOCKS proxy, which creatoraudit cannot use: give an http:// proxy, \
+             or connect directly with no_proxy()"
+        )));
     }
+    if !https && !allow_insecure_http && !crate::url::is_loopback(proxy.host()) {
+        return Err(Error::Config(format!(
+            "{source} is not on this machine, and the base URL is plain http: the API key \
+             would cross the network unencrypted; use https, no_proxy(), or \
+             allow_insecure_http(true)"
+        )));
+    }
+    Ok(Some(proxy))
+}
+
+/// The proxy the environment names for a request to `host`: the variable's name and value.
+fn env_proxy(https: bool, host: &str) -> Option<(&'static str, String)> {
+    let vars: [&'static str; 4] = if https {
+        ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+    } else {
+        ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+    };
+    let (var, url) = vars.into_iter().find_map(|var| {
+        let value = std::env::var(var).ok()?;
+        (!value.trim().is_empty()).then(|| (var, value.trim().to_owned()))
+    })?;
+    let no_proxy = ["no_proxy", "NO_PROXY"]
+        .into_iter()
+        .find_map(|var| std::env::var(var).ok())
+        .unwrap_or_default();
+    (!no_proxy_matches(&no_proxy, host)).then_some((var, url))
+}
+
+/// Whether `host` is in a `NO_PROXY` list: comma-separated names or addresses, each matching
+/// itself and its subdomains (`example.com`, `.example.com`, `*.example.com`), `*` for every
+/// host. Entries are trimmed; a port or IPv6 brackets in an entry are ignored.
+fn no_proxy_matches(list: &str, host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    list.split(',').map(str::trim).any(|entry| {
+        if entry == "*" {
+            return true;
+        }
+        let entry = entry.trim_start_matches("*.").trim_start_matches('.');
+        // `[::1]:8080`, `[::1]`, `host:8080`: the name or address alone.
+        let entry = match entry.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None if entry.matches(':').count() == 1 => entry.split(':').next().unwrap_or_default(),
+            None => entry,
+        };
+        let entry = entry.trim_end_matches('.').to_ascii_lowercase();
+        !entry.is_empty()
+            && (host == entry
+                || host
+                    .strip_suffix(&entry)
+                    .is_some_and(|rest| rest.ends_with('.')))
+    })
 }
 
 /// Applies the TLS backend and the trusted roots.
@@ -157,7 +273,17 @@ fn tls_config(builder: AgentConfig, backend: TlsBackend, net: &Network) -> Resul
         for pem in &net.root_pems {
             for item in ureq::tls::parse_pem(pem) {
                 match item {
-                    Ok(PemItem::Certificate(cert)) => certs.push(cert),
+                    Ok(PemItem::Certificate(cert)) if looks_like_x509(cert.der()) => {
+                        certs.push(cert);
+                    }
+                    Ok(PemItem::Certificate(_)) => {
+                        // The TLS library would drop it without a word, leaving no roots.
+                        return Err(Error::Config(
+                            "root certificate PEM holds a CERTIFICATE block that is not an \
+                             X.509 certificate"
+                                .into(),
+                        ));
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         return Err(Error::Config(format!(
@@ -197,4 +323,55 @@ fn tls_config(builder: AgentConfig, backend: TlsBackend, net: &Network) -> Resul
             .root_certs(roots)
             .build(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    fn only_the_shape_of_a_certificate_passes_for_one() {
+        // SEQUENCE { SEQUENCE {}, SEQUENCE {}, BIT STRING { 0 } }
+        assert!(looks_like_x509(&[
+            0x30, 0x07, 0x30, 0x00, 0x30, 0x00, 0x03, 0x01, 0x00
+        ]));
+        for bad in [
+            &[0x00, 0x00, 0x00][..],                     // "AAAA" in base64
+            &[0x30, 0x05, 0x30, 0x00, 0x30, 0x00, 0x03], // cut short
+            &[0x30, 0x04, 0x30, 0x00, 0x30, 0x00, 0x00], // no signature
+            &[0x30, 0x85, 0x01, 0x00, 0x00, 0x00, 0x00], // a length of 5 bytes
+            &[],
+        ] {
+            assert!(!looks_like_x509(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn no_proxy_lists_match_names_suffixes_and_addresses() {
+        let list = "x.invalid, 127.0.0.1 ,.corp.example,*.svc, [::1]:8080, db:5432";
+        for host in [
+            "127.0.0.1",
+            "api.corp.example",
+            "corp.example",
+            "a.b.svc",
+            "::1",
+            "db",
+            "X.INVALID.",
+        ] {
+            assert!(no_proxy_matches(list, host), "{host}");
+        }
+        for host in [
+            "127.0.0.2",
+            "evilcorp.example",
+            "svc.evil",
+            "api.creatoraudit.com",
+            "::2",
+        ] {
+            assert!(!no_proxy_matches(list, host), "{host}");
+        }
+        assert!(no_proxy_matches("*", "anything"));
+        assert!(!no_proxy_matches("", "anything"));
+        assert!(!no_proxy_matches(" , ", "anything"));
+    }
 }

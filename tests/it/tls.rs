@@ -59,6 +59,14 @@ fn a_pem_that_does_not_parse_is_a_build_error() {
 
     let err = builder(1).add_root_certificate_pem("").build().unwrap_err();
     assert!(err.to_string().contains("no certificate"), "{err}");
+
+    // Valid base64 that is no certificate: the TLS library would drop it and leave no roots.
+    let garbage = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let err = builder(1)
+        .add_root_certificate_pem(garbage)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("not an X.509 certificate"), "{err}");
 }
 
 #[test]

@@ -992,3 +992,72 @@ fn fake_http_conventions() {
         "{out}"
     );
 }
+
+#[test]
+fn mock_list_can_require_the_page_size_and_paths_may_carry_v2_or_a_query() {
+    let mut api = MockApi::start();
+    let listed = api
+        .mock_list(
+            "/accounts",
+            &[("limit", "10")],
+            vec![fixtures::account("a", "b")],
+            10,
+        )
+        .expect(1)
+        .create();
+    assert_eq!(
+        all(api.client().accounts().list(ListAccounts::new().limit(10))).len(),
+        1
+    );
+    listed.assert();
+    // A request without the named page size is not this mock's.
+    assert!(
+        api.client()
+            .accounts()
+            .list(ListAccounts::new())
+            .next()
+            .unwrap()
+            .is_err()
+    );
+
+    let with_prefix = api
+        .mock_data("GET", "/v2/whoami", fixtures::whoami("o"))
+        .expect(1)
+        .create();
+    assert_eq!(api.client().whoami().unwrap().organization_id, "o");
+    with_prefix.assert();
+
+    let filtered = api
+        .mock_data("GET", "/overview?period=7d", fixtures::overview())
+        .expect(1)
+        .create();
+    api.client().overview(Period::Last7Days).unwrap();
+    assert!(
+        api.client().overview(Period::Last30Days).is_err(),
+        "another query"
+    );
+    filtered.assert();
+}
+
+#[test]
+fn mock_failures_use_each_statuss_documented_code() {
+    for (status, code) in [
+        (406, ErrorCode::NotAcceptable),
+        (415, ErrorCode::UnsupportedMediaType),
+        (503, ErrorCode::ServiceUnavailable),
+    ] {
+        let mut api = MockApi::start();
+        let seq = api
+            .mock_failures_then("GET", "/whoami", status, 1, fixtures::whoami("o"))
+            .create();
+        let e = api
+            .client_builder()
+            .max_retries(0)
+            .build()
+            .unwrap()
+            .whoami()
+            .unwrap_err();
+        assert_eq!(e.code(), Some(&code), "{status}: {e}");
+        drop(seq);
+    }
+}

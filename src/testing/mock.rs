@@ -212,13 +212,26 @@ impl MockApi {
             .clone()
     }
 
-    /// A mock of `method path` (any query) answering `200` with the API's headers
-    /// (`content-type: application/json`, `x-request-id`, rate limits) and no body yet.
+    /// A mock of `method path` answering `200` with the API's headers
+    /// (`content-type: application/json`, `x-request-id`, rate limits that never make the
+    /// client wait) and no body yet.
+    ///
+    /// It answers any query, unless `path` carries one (`"/overview?period=7d"`): then the
+    /// request must have those parameters (and may have more). `"/v2/whoami"` is the same as
+    /// `"/whoami"`. A header you add with `with_header` is sent beside the helper's, and the
+    /// client reads the first: for a request id or rate-limit headers of your own, mock on
+    /// the bare [`server`](Self::server) instead.
     pub fn mock(&mut self, method: &str, path: &str) -> Mock {
-        self.server
-            .mock(method, api_path(path).as_str())
-            .match_query(Matcher::Any)
+        self.bare_mock(method, path)
             .with_header("content-type", "application/json")
+    }
+
+    /// [`mock`](Self::mock) without its `content-type`.
+    fn bare_mock(&mut self, method: &str, path: &str) -> Mock {
+        let (path, query) = route(path);
+        self.server
+            .mock(method, path.as_str())
+            .match_query(query)
             .with_header("x-request-id", "req_test")
             .with_header("x-ratelimit-limit", "600")
             .with_header("x-ratelimit-remaining", "599")
@@ -248,7 +261,7 @@ impl MockApi {
         detail: &str,
     ) -> Mock {
         let mut body = fixtures::problem(status, code, detail);
-        body["instance"] = json!(api_path(path));
+        body["instance"] = json!(route(path).0);
         self.problem_mock(method, path, status, &body, 599)
     }
 
@@ -260,7 +273,7 @@ impl MockApi {
         errors: &[(&str, &str)],
     ) -> Mock {
         let mut body = fixtures::validation_problem(errors);
-        body["instance"] = json!(api_path(path));
+        body["instance"] = json!(route(path).0);
         self.problem_mock(method, path, 422, &body, 599)
     }
 
@@ -272,9 +285,10 @@ impl MockApi {
         body: &Value,
         remaining: u32,
     ) -> Mock {
+        let (path, query) = route(path);
         self.server
-            .mock(method, api_path(path).as_str())
-            .match_query(Matcher::Any)
+            .mock(method, path.as_str())
+            .match_query(query)
             .with_status(usize::from(status))
             .with_header("content-type", "application/problem+json")
             .with_header("x-request-id", "req_test_error")
@@ -286,7 +300,8 @@ impl MockApi {
 
     /// Serves `items` as a cursor-paginated listing at `GET path`, `page_size` per page (at
     /// least one page, even when `items` is empty), to requests whose query is exactly
-    /// `query` apart from `cursor`, `limit` and `include_total` (in any order).
+    /// `query` (in any order) apart from the paging parameters `cursor`, `limit` and
+    /// `include_total` that `query` does not name (name `("limit", "10")` to require it).
     ///
     /// A list primed for `&[("platform", "tiktok")]` does not answer a request without that
     /// filter, or with one more: such a request gets the "no mock" problem, so a dropped
@@ -310,6 +325,11 @@ impl MockApi {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         wanted.sort();
+        // The paging parameters the caller did not name are not compared.
+        let ignored: Vec<&str> = PAGING
+            .into_iter()
+            .filter(|p| !wanted.iter().any(|(k, _)| k == p))
+            .collect();
         let filters: serde_json::Map<String, Value> =
             wanted.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
         let pages = items.len().div_ceil(page_size).max(1);
@@ -321,12 +341,12 @@ impl MockApi {
                 Some((_, c)) => c.strip_prefix("page-")?.parse().ok(),
             }
         };
-        self.mock("GET", path)
+        self.bare_mock("GET", path)
             .match_request(move |req| {
                 let (_, q) = req.path_and_query().split_once('?').unwrap_or(("", ""));
                 let mut sent: Vec<(String, String)> = parse_query(q)
                     .into_iter()
-                    .filter(|(k, _)| !PAGING.contains(&k.as_str()))
+                    .filter(|(k, _)| !ignored.contains(&k.as_str()))
                     .collect();
                 sent.sort();
                 sent == wanted
@@ -380,7 +400,7 @@ impl MockApi {
         times: usize,
         data: Value,
     ) -> MockSequence {
-        let code = code_for(status);
+        let code = ErrorCode::from_status(status);
         let failures = self
             .mock_error(method, path, status, code, "Temporarily failing (mock).")
             .expect(times);
@@ -390,7 +410,9 @@ impl MockApi {
 
     /// Answers `method path` first with `429 RATE_LIMITED` and `Retry-After:
     /// retry_after_secs`, then with `200` and `{"data": data}`. A client from
-    /// [`client`](Self::client) retries without waiting and succeeds.
+    /// [`client`](Self::client) retries without waiting and succeeds, when
+    /// `retry_after_secs` is at most its `max_retry_wait` (60 s by default); past that, the
+    /// call fails at once with the wait in `retry_after()`, as against the API.
     pub fn mock_rate_limited_then(
         &mut self,
         method: &str,
@@ -399,7 +421,7 @@ impl MockApi {
         data: Value,
     ) -> MockSequence {
         let mut body = fixtures::problem(429, ErrorCode::RateLimited, "Rate limit exceeded.");
-        body["instance"] = json!(api_path(path));
+        body["instance"] = json!(route(path).0);
         let failures = self
             .problem_mock(method, path, 429, &body, 0)
             .with_header("retry-after", &retry_after_secs.to_string())
@@ -409,23 +431,26 @@ impl MockApi {
     }
 }
 
-/// `/v2` + `path`, with one slash between them.
-fn api_path(path: &str) -> String {
-    format!("/v2/{}", path.trim_start_matches('/'))
+/// A helper's `path` as the server sees it, and the query it asks for: any, or the
+/// parameters written into `path` (`/overview?period=7d`), others allowed.
+fn route(path: &str) -> (String, Matcher) {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let query = match parse_query(query).as_slice() {
+        [] => Matcher::Any,
+        pairs => Matcher::AllOf(
+            pairs
+                .iter()
+                .map(|(k, v)| Matcher::UrlEncoded(k.clone(), v.clone()))
+                .collect(),
+        ),
+    };
+    (api_path(path), query)
 }
 
-/// The documented code of a status.
-fn code_for(status: u16) -> ErrorCode {
-    match status {
-        400 => ErrorCode::BadRequest,
-        401 => ErrorCode::Unauthorized,
-        403 => ErrorCode::Forbidden,
-        404 => ErrorCode::NotFound,
-        409 => ErrorCode::Conflict,
-        422 => ErrorCode::ValidationError,
-        429 => ErrorCode::RateLimited,
-        502 => ErrorCode::UpstreamError,
-        503 => ErrorCode::ServiceUnavailable,
-        _ => ErrorCode::InternalError,
-    }
+/// `/v2` + `path`, with one slash between them (a `path` that already starts with `/v2/`
+/// is kept).
+fn api_path(path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    let path = path.strip_prefix("v2/").unwrap_or(path);
+    format!("/v2/{path}")
 }

@@ -42,7 +42,10 @@ pub struct RecordedRequest {
     /// string holding its text.
     pub body: Option<Value>,
     /// The headers in the order sent, names lower case. `Authorization` is never recorded,
-    /// so the API key does not end up in test output.
+    /// so the API key does not end up in test output. (mockito itself, behind
+    /// [`MockApi`](super::MockApi), logs every request it receives with its headers at
+    /// `debug` level under its own `mockito` target: a test logger that prints debug records
+    /// should keep that target at `info`, e.g. `RUST_LOG=debug,mockito=info`.)
     pub headers: Vec<(String, String)>,
 }
 

@@ -66,7 +66,10 @@ fn a_pem_that_does_not_parse_is_a_build_error() {
         .add_root_certificate_pem(garbage)
         .build()
         .unwrap_err();
-    assert!(err.to_string().contains("not an X.509 certificate"), "{err}");
+    assert!(
+        err.to_string().contains("not an X.509 certificate"),
+        "{err}"
+    );
 }
 
 #[test]

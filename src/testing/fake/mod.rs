@@ -401,9 +401,11 @@ impl FakeApi {
             .expect("the fake's client settings are valid")
     }
 
-    /// Every request the fake received so far, in order (faulted and refused ones too; a
-    /// request too malformed to parse is answered `400` and not recorded). A fake that runs
-    /// for long keeps the most recent 50,000 to 100,000.
+    /// Every request the fake received so far, in order (faulted and refused ones too). A
+    /// request its HTTP layer refuses before reading it whole is answered and not recorded:
+    /// one too malformed to parse (`400`), a body over 1 MiB (`413`), headers over their
+    /// bound (`431`), a transfer coding it does not speak (`501`). A fake that runs for long
+    /// keeps the most recent 50,000 to 100,000.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state).log.clone()
     }

@@ -159,6 +159,11 @@ impl Client {
         self.inner.transport.pause(wait)
     }
 
+    /// The `User-Agent` the client sends.
+    pub(crate) fn user_agent(&self) -> &str {
+        self.inner.transport.user_agent()
+    }
+
     /// How many chunks of a batch call go at once.
     pub(crate) fn batch_concurrency(&self) -> usize {
         self.inner.batch_concurrency

@@ -26,9 +26,13 @@ impl Client {
     /// let cmd = client.curl("GET", "/accounts", &[("platform", "tiktok")], None)?;
     /// assert_eq!(
     ///     cmd,
-    ///     "curl 'https://api.creatoraudit.com/v2/accounts?platform=tiktok' \\\n  \
-    ///      -H \"Authorization: Bearer $CREATORAUDIT_API_KEY\" \\\n  \
-    ///      -H 'Accept: application/json, application/problem+json'"
+    ///     format!(
+    ///         "curl 'https://api.creatoraudit.com/v2/accounts?platform=tiktok' \\\n  \
+    ///          -H \"Authorization: Bearer $CREATORAUDIT_API_KEY\" \\\n  \
+    ///          -H 'Accept: application/json, application/problem+json' \\\n  \
+    ///          -H 'User-Agent: creatoraudit-rust/{}'",
+    ///         env!("CARGO_PKG_VERSION")
+    ///     )
     /// );
     /// assert!(!cmd.contains("ca_live_secret"));
     /// # Ok(()) }
@@ -81,7 +85,7 @@ impl Client {
         let preview = std::sync::Arc::new(Preview::default());
         let outcome = call(&self.previewing(std::sync::Arc::clone(&preview)));
         match (preview.take(), outcome) {
-            (Some(request), _) => Ok(render(&request)),
+            (Some(request), _) => Ok(render(&request, self.user_agent())),
             (None, Err(e)) => Err(e),
             (None, Ok(_)) => Err(Error::InvalidInput(
                 "curl_of: the call sent no request (a listing sends when iterated: ask for its \
@@ -93,17 +97,19 @@ impl Client {
 }
 
 /// The command line of a request: one option a line, every value single-quoted.
-fn render(req: &Request) -> String {
-    let mut lines = Vec::with_capacity(6);
-    lines.push(match req.method.as_str() {
-        "GET" => format!("curl {}", quote(&req.url)),
-        method => format!("curl -X {method} {}", quote(&req.url)),
+fn render(req: &Request, user_agent: &str) -> String {
+    let mut lines = Vec::with_capacity(7);
+    lines.push(match (req.method.as_str(), &req.body) {
+        // curl's own choice of method: GET, or POST once there is a body.
+        ("GET", None) => format!("curl {}", quote(&req.url)),
+        (method, _) => format!("curl -X {method} {}", quote(&req.url)),
     });
     if req.auth {
         // Double quotes, so that the shell expands the variable: the key is never written.
         lines.push(format!("-H \"Authorization: Bearer ${API_KEY_ENV}\""));
     }
     lines.push(format!("-H {}", quote(&format!("Accept: {ACCEPT}"))));
+    lines.push(format!("-H {}", quote(&format!("User-Agent: {user_agent}"))));
     if let Some(key) = &req.idempotency_key {
         lines.push(format!("-H {}", quote(&format!("Idempotency-Key: {key}"))));
     }

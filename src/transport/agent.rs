@@ -58,7 +58,7 @@ impl Transport {
             // The API does not redirect; a 3xx from a proxy or a misconfigured base URL is
             // an answer to report, not a place to send the key or a create to.
             .max_redirects(0)
-            .user_agent(s.user_agent)
+            .user_agent(s.user_agent.clone())
             .accept(ACCEPT)
             .timeout_connect(Some(s.connect_timeout))
             .timeout_send_request(Some(s.timeout))
@@ -79,6 +79,7 @@ impl Transport {
             pacer: Pacer::new(s.pacing),
             last_rate_limit: Mutex::new(None),
             proxy,
+            user_agent: s.user_agent,
         })
     }
 

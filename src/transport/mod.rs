@@ -136,6 +136,8 @@ pub(crate) struct Transport {
     last_rate_limit: Mutex<Option<RateLimit>>,
     /// The proxy the agent uses, if any: connection failures are then the proxy's.
     proxy: Option<ureq::Proxy>,
+    /// The `User-Agent` every request sends (for curl previews).
+    user_agent: String,
 }
 
 impl std::fmt::Debug for Transport {
@@ -187,6 +189,10 @@ pub(crate) fn check_api_key(key: &str) -> std::result::Result<(), &'static str> 
 
 impl Transport {
     /// The last rate-limit snapshot any response of this client carried.
+    pub(crate) fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
     pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {
         *self
             .last_rate_limit

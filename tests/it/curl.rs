@@ -22,7 +22,9 @@ fn previews_show_the_call_and_never_the_key_and_send_nothing() {
         format!(
             "curl '{base}/accounts/acc%201' \\\n  \
              -H \"Authorization: Bearer $CREATORAUDIT_API_KEY\" \\\n  \
-             -H 'Accept: application/json, application/problem+json'"
+             -H 'Accept: application/json, application/problem+json' \\\n  \
+             -H 'User-Agent: creatoraudit-rust/{}'",
+            env!("CARGO_PKG_VERSION")
         )
     );
 
@@ -111,4 +113,31 @@ fn a_call_refused_before_sending_gives_its_own_error() {
         .curl_of(|c| Ok(c.accounts().list(ListAccounts::new())))
         .unwrap_err();
     assert!(lazy.to_string().contains("sent no request"), "{lazy}");
+}
+
+#[test]
+fn a_get_with_a_body_is_previewed_as_a_get() {
+    // curl sends a POST once it has data, unless told the method.
+    let cmd = client(&server())
+        .curl("GET", "/x", &[], Some(&serde_json::json!({"a": 1})))
+        .unwrap();
+    assert!(cmd.starts_with("curl -X GET "), "{cmd}");
+    assert!(cmd.contains("--data-raw '{\"a\":1}'"), "{cmd}");
+}
+
+#[test]
+fn the_preview_names_the_clients_user_agent() {
+    let s = server();
+    let c = crate::support::builder(&s)
+        .user_agent_suffix("my-tool/2.1")
+        .build()
+        .unwrap();
+    let cmd = c.curl("GET", "/whoami", &[], None).unwrap();
+    assert!(
+        cmd.contains(&format!(
+            "-H 'User-Agent: creatoraudit-rust/{} my-tool/2.1'",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{cmd}"
+    );
 }

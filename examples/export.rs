@@ -32,6 +32,7 @@
 //! exported; `EXPORT_DEMO_PAGE_DELAY_MS=50` pauses after writing each page and before saving
 //! its checkpoint (a slow disk), time to press Ctrl-C or to `kill -9` it at the worst moment.
 
+use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -67,7 +68,7 @@ usage: export <accounts|videos|creators> [options]
                            what earlier runs wrote)";
 
 fn main() -> ExitCode {
-    let args = match Args::parse(std::env::args().skip(1)) {
+    let args = match Args::parse(std::env::args_os().skip(1)) {
         Ok(args) => args,
         Err(why) => return usage(&why),
     };
@@ -195,6 +196,9 @@ struct Saved {
     output_len: u64,
     /// Records written by every run so far (`--max` counts them all).
     records: u64,
+    /// The options the export was started with (filters, sort, page size, format): a run
+    /// that continues it must give the same.
+    settings: Vec<String>,
     done: bool,
 }
 
@@ -287,6 +291,14 @@ impl<'a> Job<'a> {
                     saved.resource, args.resource
                 )));
             }
+            if saved.settings != args.settings() {
+                return Err(Failure::Mismatch(format!(
+                    "the checkpoint file was saved by an export with `{}`, this one has `{}`: \
+                     run it with the same options, or remove the checkpoint file to start over",
+                    saved.settings.join(" "),
+                    args.settings().join(" ")
+                )));
+            }
         }
         let (mut job, output_len) = Job::open(args, saved.as_ref())?;
         if saved.as_ref().is_some_and(|s| s.done) {
@@ -295,11 +307,13 @@ impl<'a> Job<'a> {
         }
         let resume = match (&saved, &args.resume) {
             (Some(saved), _) => Some(saved.checkpoint.clone()),
-            (None, Some(token)) => Some(
-                token
+            (None, Some(token)) => {
+                let token = token
                     .parse::<Checkpoint>()
-                    .map_err(|e| Failure::Usage(format!("--resume: {e}")))?,
-            ),
+                    .map_err(|e| Failure::Usage(format!("--resume: {e}")))?;
+                args.check_token(&token)?;
+                Some(token)
+            }
             (None, None) => None,
         };
         let walk = walk(resume.as_ref())?;
@@ -409,6 +423,7 @@ impl<'a> Job<'a> {
             output: output.clone(),
             output_len: file.metadata()?.len(),
             records: self.records,
+            settings: self.args.settings(),
             done,
         };
         Ok(saved.store(path)?)
@@ -538,18 +553,38 @@ struct Args {
 }
 
 impl Args {
-    fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
+    /// Reads the command line. File names may be any bytes the system allows; every other
+    /// argument must be UTF-8.
+    fn parse(mut argv: impl Iterator<Item = OsString>) -> Result<Args, String> {
+        let text = |arg: OsString| {
+            arg.into_string()
+                .map_err(|arg| format!("{} is not valid UTF-8", Path::new(&arg).display()))
+        };
         let mut args = Args {
-            resource: argv
-                .next()
-                .ok_or("which resource: accounts, videos or creators?")?,
+            resource: text(
+                argv.next()
+                    .ok_or("which resource: accounts, videos or creators?")?,
+            )?,
             ..Args::default()
         };
         if args.resource == "--help" || args.resource == "-h" {
             return Err("help".into());
         }
         while let Some(flag) = argv.next() {
-            let mut value = || argv.next().ok_or(format!("{flag} needs a value"));
+            let flag = text(flag)?;
+            let mut path = || argv.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--output" => {
+                    args.output = Some(path()?.into());
+                    continue;
+                }
+                "--checkpoint" => {
+                    args.checkpoint = Some(path()?.into());
+                    continue;
+                }
+                _ => {}
+            }
+            let mut value = || text(argv.next().ok_or(format!("{flag} needs a value"))?);
             match flag.as_str() {
                 "--format" => {
                     args.csv = match value()?.as_str() {
@@ -558,8 +593,6 @@ impl Args {
                         other => return Err(format!("--format: jsonl or csv, not {other}")),
                     }
                 }
-                "--output" => args.output = Some(value()?.into()),
-                "--checkpoint" => args.checkpoint = Some(value()?.into()),
                 "--resume" => args.resume = Some(value()?),
                 "--platform" => args.platform = Some(value()?.parse().map_err(|e| format!("{e}"))?),
                 "--q" => args.q = Some(value()?),
@@ -587,6 +620,68 @@ impl Args {
             return Err("--checkpoint already knows where to resume: drop --resume".into());
         }
         Ok(args)
+    }
+
+    /// The options that shape the walk (filters, sort, page size) that were given: each
+    /// flag, the query parameter it sets, and its value.
+    fn walk_options(&self) -> Vec<(&'static str, &'static str, String)> {
+        let options = [
+            (
+                "--platform",
+                "platform",
+                self.platform.as_ref().map(ToString::to_string),
+            ),
+            ("--q", "q", self.q.clone()),
+            ("--active", "is_active", self.active.map(|a| a.to_string())),
+            ("--category", "category", self.category.clone()),
+            ("--creator-id", "creator_id", self.creator_id.clone()),
+            ("--account-id", "account_id", self.account_id.clone()),
+            ("--order-by", "order_by", self.order_by.clone()),
+            (
+                "--order",
+                "order_direction",
+                self.order.map(|o| o.to_string()),
+            ),
+            (
+                "--page-size",
+                "limit",
+                self.page_size.map(|n| n.to_string()),
+            ),
+        ];
+        options
+            .into_iter()
+            .filter_map(|(flag, name, value)| Some((flag, name, value?)))
+            .collect()
+    }
+
+    /// Everything a checkpoint file must be continued with: the walk's options and the
+    /// output format.
+    fn settings(&self) -> Vec<String> {
+        let mut settings: Vec<String> = self
+            .walk_options()
+            .into_iter()
+            .map(|(flag, _, value)| format!("{flag} {value}"))
+            .collect();
+        settings.push(format!(
+            "--format {}",
+            if self.csv { "csv" } else { "jsonl" }
+        ));
+        settings
+    }
+
+    /// Refuses walk options a `--resume` token was not taken with: the token's filters,
+    /// sort and page size are the walk's, and could not be changed silently.
+    fn check_token(&self, token: &Checkpoint) -> Result<(), Failure> {
+        for (flag, name, value) in self.walk_options() {
+            let taken = token.query().iter().find(|(k, _)| k == name);
+            if taken.is_none_or(|(_, v)| *v != value) {
+                return Err(Failure::Mismatch(format!(
+                    "--resume continues the walk it was taken on, which did not have \
+                     `{flag} {value}`: drop {flag}, or start a new export"
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn reject(&self, resource: &str, flags: &[(&str, bool)]) -> Result<(), Failure> {

@@ -23,7 +23,18 @@ fn main() -> ExitCode {
 }
 
 fn quickstart() -> Fallible {
-    let read_only = std::env::args().any(|a| a == "--read-only");
+    // The one option; anything else is refused before anything is written (a typo such as
+    // `--readonly` must not run the creates).
+    let mut read_only = false;
+    for arg in std::env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("--read-only") => read_only = true,
+            _ => {
+                let arg = std::path::Path::new(&arg).display().to_string();
+                return Err(format!("unknown option {arg} (the one option is --read-only)").into());
+            }
+        }
+    }
     let client = Client::from_env()?;
 
     // GET /whoami: verify the key.

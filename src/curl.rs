@@ -109,7 +109,10 @@ fn render(req: &Request, user_agent: &str) -> String {
         lines.push(format!("-H \"Authorization: Bearer ${API_KEY_ENV}\""));
     }
     lines.push(format!("-H {}", quote(&format!("Accept: {ACCEPT}"))));
-    lines.push(format!("-H {}", quote(&format!("User-Agent: {user_agent}"))));
+    lines.push(format!(
+        "-H {}",
+        quote(&format!("User-Agent: {user_agent}"))
+    ));
     if let Some(key) = &req.idempotency_key {
         lines.push(format!("-H {}", quote(&format!("Idempotency-Key: {key}"))));
     }

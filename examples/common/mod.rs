@@ -12,12 +12,32 @@ use std::process::ExitCode;
 pub type Fallible<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 /// Runs an example's body: on failure, prints the error for people (see [`report`]) and
-/// exits with 75 (`EX_TEMPFAIL`) when trying later may work, 1 otherwise.
+/// exits with 75 (`EX_TEMPFAIL`) when trying later may work, 1 otherwise. When stdout is
+/// closed early (`| head`), it stops quietly with success, as command-line tools do: the
+/// examples print with `println!`, which panics on a closed stdout.
 pub fn run(body: impl FnOnce() -> Fallible) -> ExitCode {
-    match body() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(e.as_ref()),
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_closed_stdout(info.payload()) {
+            default_hook(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => report(e.as_ref()),
+        Err(panic) if is_closed_stdout(panic.as_ref()) => ExitCode::SUCCESS,
+        Err(panic) => std::panic::resume_unwind(panic),
     }
+}
+
+/// Whether a panic is `println!`'s on a closed stdout.
+fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
 }
 
 /// Prints `error: ...` with the error's message (an API error's includes the fields that

@@ -64,8 +64,8 @@ usage: export <accounts|videos|creators> [options]
   --order-by KEY           sort key, e.g. follower_count, view_count, name
   --order asc|desc         sort direction
   --page-size N            items per request, 1-200 (default 200)
-  --max N                  stop after N items in all (a continued export counts
-                           what earlier runs wrote)";
+  --max N                  stop after N items in all (continued from a checkpoint
+                           file, it counts what earlier runs wrote)";
 
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args_os().skip(1)) {
@@ -602,7 +602,9 @@ impl Args {
                 "--category" => args.category = Some(value()?),
                 "--creator-id" => args.creator_id = Some(value()?),
                 "--account-id" => args.account_id = Some(value()?),
-                "--order-by" => args.order_by = Some(value()?),
+                // Sort keys are read as the SDK reads them (trimmed, any case), so that the
+                // same key spelled otherwise is the same export.
+                "--order-by" => args.order_by = Some(value()?.trim().to_ascii_lowercase()),
                 "--order" => args.order = Some(value()?.parse().map_err(|e| format!("{e}"))?),
                 "--page-size" => {
                     args.page_size = Some(value()?.parse().map_err(|_| "--page-size: a number")?)

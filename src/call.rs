@@ -43,6 +43,10 @@ pub(crate) struct Call {
     max_wait: Option<Duration>,
 }
 
+/// The longest idempotency key sent: the API documents none, and proxies and servers refuse
+/// headers of several kilobytes with an unexplained `431`; a UUID is 36.
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 1024;
+
 impl Call {
     /// A typed call: `endpoint` is `"METHOD /template"` and `ids` fill its `{placeholders}` in
     /// order, each as `(field, value)` so that an empty one is refused by name.
@@ -161,6 +165,13 @@ impl Call {
     ) -> Result<Call> {
         if let Some(key) = key {
             header_text("idempotency_key", key)?;
+            if key.len() > MAX_IDEMPOTENCY_KEY_LEN {
+                return Err(Error::InvalidInput(format!(
+                    "idempotency_key: at most {MAX_IDEMPOTENCY_KEY_LEN} characters, got {} (the \
+                     SDK's bound: servers cut headers this long)",
+                    key.len()
+                )));
+            }
         }
         Ok(Call::new(endpoint, &[])?.json(body)?.idempotency_key(key))
     }
@@ -197,9 +208,10 @@ impl Call {
         Ok(self)
     }
 
-    /// Bounds what this call may wait in all (pacing, retries), besides the client's
-    /// deadline: for a call made within a larger time budget. Its attempts always go; a
-    /// retry whose wait does not fit is not made.
+    /// Bounds the time this call may take before each retry or pacing wait (its attempts'
+    /// time on the wire and its waits), besides the client's deadline: for a call made
+    /// within a larger time budget. Its first attempt always goes; a retry whose wait does
+    /// not fit in what is left is not made.
     pub(crate) fn max_wait(mut self, budget: Duration) -> Call {
         self.max_wait = Some(budget);
         self

@@ -448,7 +448,9 @@ impl<T> std::fmt::Debug for Pages<T> {
 impl<T> Pages<T> {
     /// The cursor of the next page to fetch: save it after handling each page to resume
     /// exactly there with [`Paginator::resume_from`]. `None` before the first page and after
-    /// the last.
+    /// the last. Before the rest of a partly taken page (see [`Paginator::pages`]) is
+    /// yielded, it is that page's cursor, which repeats the items taken before it; a
+    /// [`checkpoint`](Self::checkpoint) does not.
     pub fn resume_cursor(&self) -> Option<&str> {
         if self.pending.is_some() {
             // The rest of a partly taken page comes next: that page's cursor.

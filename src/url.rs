@@ -178,20 +178,19 @@ pub(crate) fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// A URL as messages may show it: without credentials, a query or a fragment.
+/// A URL as messages may show it: without credentials, a query or a fragment. Everything up
+/// to the last `@` goes (a password may hold `/`, `?` or `#`: over-cutting a path with an `@`
+/// in it is the safe side), then everything from the first `?` or `#`.
 pub(crate) fn redacted(url: &str) -> String {
-    let url = url.trim().split(['?', '#']).next().unwrap_or_default();
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url
-            .rsplit_once('@')
-            .map_or(url, |(_, host)| host)
-            .to_owned();
-    };
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    format!("{scheme}://{host}{path}")
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    if scheme.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{scheme}://{rest}")
+    }
 }
 
 /// Appends `s` percent-encoded: everything but RFC 3986's unreserved characters is escaped,
@@ -421,6 +420,10 @@ mod tests {
                 "ca_live_k3y",
             ),
             ("https://api.creatoraudit.com/v2#ca_live_k3y", "ca_live_k3y"),
+            ("https://bob:hunter#2@x.test/v2", "hunter"),
+            ("https://bob:hunter?2@x.test/v2", "hunter"),
+            ("https://u:p/ss@x.test/v2", "p/ss"),
+            ("https://u:p/ss@x.test:99999/v2", "p/ss"),
         ] {
             let e = BaseUrl::parse(bad).unwrap_err().to_string();
             assert!(!e.contains(secret), "{e}");

@@ -1020,6 +1020,25 @@ fn mock_list_can_require_the_page_size_and_paths_may_carry_v2_or_a_query() {
             .is_err()
     );
 
+    let in_path = api
+        .mock_list(
+            "/accounts?platform=tiktok",
+            &[],
+            vec![fixtures::account("t", "t")],
+            10,
+        )
+        .expect(1)
+        .create();
+    assert_eq!(
+        all(api
+            .client()
+            .accounts()
+            .list(ListAccounts::new().platform(Platform::TikTok)))
+        .len(),
+        1
+    );
+    in_path.assert();
+
     let with_prefix = api
         .mock_data("GET", "/v2/whoami", fixtures::whoami("o"))
         .expect(1)

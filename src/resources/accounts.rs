@@ -254,8 +254,9 @@ impl Accounts<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty username;
-    /// [`Error::Api`](crate::Error::Api) with `QUOTA_EXCEEDED` when the organization's
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty username, or an
+    /// idempotency key a header cannot carry as given (empty, padded, not visible ASCII,
+    /// over 1,024 characters); [`Error::Api`](crate::Error::Api) with `QUOTA_EXCEEDED` when the organization's
     /// tracking cap is reached, `VALIDATION_ERROR` for a rejected body, `CONFLICT` for a
     /// duplicate; otherwise the [common failures](crate::Error#common-failures).
     pub fn create(&self, new: &NewAccount) -> Result<Account> {

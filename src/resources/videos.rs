@@ -93,7 +93,9 @@ impl Videos<'_> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty identifier;
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an empty identifier, or an
+    /// idempotency key a header cannot carry as given (empty, padded, not visible ASCII,
+    /// over 1,024 characters);
     /// [`Error::Api`](crate::Error::Api) with `VALIDATION_ERROR` for a rejected body;
     /// otherwise the [common failures](crate::Error#common-failures).
     pub fn create(&self, new: &NewVideo) -> Result<Video> {

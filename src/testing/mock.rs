@@ -320,9 +320,15 @@ impl MockApi {
         page_size: usize,
     ) -> Mock {
         let page_size = page_size.max(1);
-        let mut wanted: Vec<(String, String)> = query
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        // A query written into `path` is wanted too, as for every helper.
+        let in_path = path.split_once('?').map_or("", |(_, q)| q);
+        let mut wanted: Vec<(String, String)> = parse_query(in_path)
+            .into_iter()
+            .chain(
+                query
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+            )
             .collect();
         wanted.sort();
         // The paging parameters the caller did not name are not compared.

@@ -1,6 +1,7 @@
 //! Building the HTTP engine: the ureq agent with its per-phase timeouts, TLS backend and
 //! roots, proxy, and the credentials.
 
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -201,29 +202,72 @@ fn env_proxy(https: bool, host: &str) -> Option<(&'static str, String)> {
     (!no_proxy_matches(&no_proxy, host)).then_some((var, url))
 }
 
-/// Whether `host` is in a `NO_PROXY` list: comma-separated names or addresses, each matching
-/// itself and its subdomains (`example.com`, `.example.com`, `*.example.com`), `*` for every
-/// host. Entries are trimmed; a port or IPv6 brackets in an entry are ignored.
+/// Whether `host` is in a `NO_PROXY` list of comma-separated entries (trimmed; `*` for every
+/// host). A name matches itself and its subdomains (`example.com`, `.example.com`,
+/// `*.example.com`); an address matches itself, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or,
+/// for IPv4, a prefix of whole parts (`192.168.`, `10.*`). A port or IPv6 brackets in an
+/// entry are ignored.
 fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let ip = host.parse::<IpAddr>().ok();
     list.split(',').map(str::trim).any(|entry| {
         if entry == "*" {
             return true;
         }
-        let entry = entry.trim_start_matches("*.").trim_start_matches('.');
         // `[::1]:8080`, `[::1]`, `host:8080`: the name or address alone.
         let entry = match entry.strip_prefix('[') {
             Some(v6) => v6.split(']').next().unwrap_or_default(),
             None if entry.matches(':').count() == 1 => entry.split(':').next().unwrap_or_default(),
             None => entry,
         };
-        let entry = entry.trim_end_matches('.').to_ascii_lowercase();
-        !entry.is_empty()
-            && (host == entry
-                || host
-                    .strip_suffix(&entry)
-                    .is_some_and(|rest| rest.ends_with('.')))
+        if entry.is_empty() {
+            return false;
+        }
+        match ip {
+            Some(ip) => ip_matches(entry, ip),
+            None => {
+                let entry = entry.trim_start_matches("*.").trim_start_matches('.');
+                let entry = entry.trim_end_matches('.').to_ascii_lowercase();
+                !entry.is_empty()
+                    && (host == entry
+                        || host
+                            .strip_suffix(&entry)
+                            .is_some_and(|rest| rest.ends_with('.')))
+            }
+        }
     })
+}
+
+/// Whether the address `ip` is the `NO_PROXY` entry: the same address, in its CIDR range, or
+/// (IPv4) under its prefix of whole parts.
+fn ip_matches(entry: &str, ip: IpAddr) -> bool {
+    if let Some((net, bits)) = entry.split_once('/') {
+        let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
+            return false;
+        };
+        return match (net, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) if bits <= 32 => {
+                let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) if bits <= 128 => {
+                let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        };
+    }
+    if let Ok(exact) = entry.parse::<IpAddr>() {
+        return exact == ip;
+    }
+    // `192.168.` or `192.168.*`: the leading parts of an IPv4 address.
+    let prefix = entry.trim_end_matches('*');
+    match ip {
+        IpAddr::V4(v4) if prefix.ends_with('.') && prefix.len() > 1 => {
+            v4.to_string().starts_with(prefix)
+        }
+        _ => false,
+    }
 }
 
 /// Applies the TLS backend and the trusted roots.
@@ -371,6 +415,22 @@ mod tests {
         ] {
             assert!(!no_proxy_matches(list, host), "{host}");
         }
+        // Addresses: exact, CIDR, IPv4 prefixes; never a suffix of another address.
+        let ips = "0.0.1, 10.0.0.0/8, 192.168., 172.16.*, fd00::/8";
+        for host in ["10.1.2.3", "192.168.1.5", "172.16.0.9", "fd12::1", "0.0.1"] {
+            assert!(no_proxy_matches(ips, host), "{host}");
+        }
+        for host in [
+            "127.0.0.1",
+            "11.0.0.1",
+            "192.169.0.1",
+            "172.160.0.1",
+            "fe80::1",
+        ] {
+            assert!(!no_proxy_matches(ips, host), "{host}");
+        }
+        assert!(no_proxy_matches("0.0.0.0/0", "8.8.8.8"));
+        assert!(!no_proxy_matches("10.0.0.0/33, 10.0.0.0/x", "10.0.0.1"));
         assert!(no_proxy_matches("*", "anything"));
         assert!(!no_proxy_matches("", "anything"));
         assert!(!no_proxy_matches(" , ", "anything"));

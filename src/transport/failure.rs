@@ -180,6 +180,15 @@ impl Failure {
         }
     }
 
+    /// The status of the response, when one came.
+    pub(super) fn status(&self) -> Option<u16> {
+        match self {
+            Failure::Status { problem, .. } => Some(problem.status),
+            Failure::Transport(_) => None,
+            Failure::TooLarge { meta, .. } => meta.as_ref()?.status,
+        }
+    }
+
     /// The rate-limit snapshot of the response, when one came with one.
     pub(super) fn rate_limit(&self) -> Option<RateLimit> {
         match self {

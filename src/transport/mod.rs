@@ -92,8 +92,8 @@ pub(crate) struct Request {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) if_none_match: Option<String>,
     pub(crate) read_only: bool,
-    /// The most this call may wait in all, pacing and retries (its attempts always go): for
-    /// a call made within a larger time budget.
+    /// The time this call may take before a retry or pacing wait (attempts and waits; the
+    /// first attempt always goes): for a call made within a larger time budget.
     pub(crate) max_wait: Option<Duration>,
 }
 
@@ -215,9 +215,11 @@ impl Transport {
             self.deadline
                 .map(|d| d.saturating_sub(started.elapsed().max(story.waited())))
         };
-        // What a wait may take: the deadline's rest, and the call's own wait budget's.
+        // What a wait may take: the deadline's rest, and the call's own budget's (which the
+        // attempts spend too: by the clock, or by the waits when a test sleeper took none).
         let wait_left = |story: &Story| {
-            let budget = req.max_wait.map(|m| m.saturating_sub(story.waited()));
+            let spent = started.elapsed().max(story.waited());
+            let budget = req.max_wait.map(|m| m.saturating_sub(spent));
             match (time_left(story), budget) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -277,9 +279,11 @@ impl Transport {
                     let reason = failure.wait_reason();
                     story.wait(req, reason, delay);
                     self.sleep(delay, req, &story)?;
-                    if let (WaitReason::RetryAfter, Some(rl)) = (reason, failure.rate_limit()) {
-                        // The server's own word on when to come back wins over the spent
-                        // budget its headers show: the retry is not held until the reset.
+                    if let (WaitReason::RetryAfter, Some(rl), Some(429)) =
+                        (reason, failure.rate_limit(), failure.status())
+                    {
+                        // A 429's own word on when to come back wins over the spent budget
+                        // its headers show: the retry is not held until the reset.
                         self.pacer.waited(rl.reset);
                     }
                 }

@@ -218,7 +218,17 @@ fn an_idempotency_key_the_header_cannot_carry_as_given_is_refused_before_sending
     let m = s.mock("POST", Matcher::Any).expect(0).create();
     let client = client(&s);
     // Empty, blank, padded (HTTP would strip the spaces), a line break, non-ASCII.
-    for key in ["", "  ", " k1", "k1 ", "k\n1", "k\r\nX-Evil: 1", "clé"] {
+    let too_long = "k".repeat(1025);
+    for key in [
+        "",
+        "  ",
+        " k1",
+        "k1 ",
+        "k\n1",
+        "k\r\nX-Evil: 1",
+        "clé",
+        &too_long,
+    ] {
         let errors = [
             client
                 .accounts()

@@ -333,3 +333,39 @@ fn waits_inside_a_poll_count_against_the_timeout() {
     assert_eq!(w.waited(), total, "the waits are what it reports");
     assert_eq!(w.last_error().and_then(Error::status), Some(503), "{e}");
 }
+
+#[test]
+fn time_on_the_wire_inside_a_poll_counts_against_the_timeout() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::support::raw_server::{RawServer, response};
+    // Every answer takes 300 ms and is a 503 asking to retry at once: only the time on the
+    // wire can end the poll's retries, and the timeout (1 s) must.
+    let hits = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&hits);
+    let server = RawServer::custom(
+        move |mut stream, _| {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let (mut head, mut byte) = (Vec::new(), [0u8; 1]);
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            seen.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(300));
+            let _ = stream.write_all(&response(503, &[("retry-after", "0")], ""));
+        },
+        Duration::from_secs(20),
+    );
+    let (builder, _waits) = server.builder();
+    let client = builder.max_retries(20).build().unwrap();
+    let e = client
+        .accounts()
+        .wait_until_scraped("a1", Duration::from_secs(1))
+        .unwrap_err();
+    assert!(matches!(e, Error::WaitTimedOut(_)), "{e}");
+    // About 1 s / 300 ms attempts; without the bound the first poll alone makes 21.
+    let n = hits.load(Ordering::SeqCst);
+    assert!((3..=6).contains(&n), "{n} attempts");
+}

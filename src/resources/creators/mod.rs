@@ -102,8 +102,10 @@ impl Creators<'_> {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] before any request for an empty or blank name, a name over
-    /// 255 characters, or metadata over the API's limits (20 keys, values of 255
-    /// characters); [`Error::Api`] with `VALIDATION_ERROR` for a body the API rejects;
+    /// 255 characters, metadata over the API's limits (20 keys, values of 255 characters),
+    /// or an idempotency key a header cannot carry as given (empty, padded, not visible
+    /// ASCII, over 1,024 characters); [`Error::Api`] with `VALIDATION_ERROR` for a body the
+    /// API rejects;
     /// otherwise the [common failures](crate::Error#common-failures).
     pub fn create(&self, new: &NewCreator) -> Result<Creator> {
         Ok(self.create_with_meta(new)?.value)

@@ -183,7 +183,10 @@ pub(crate) fn is_loopback(host: &str) -> bool {
 /// in it is the safe side), then everything from the first `?` or `#`.
 pub(crate) fn redacted(url: &str) -> String {
     let url = url.trim();
-    let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) if !scheme.contains('@') => (scheme, rest),
+        _ => ("", url),
+    };
     let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
     let rest = rest.split(['?', '#']).next().unwrap_or_default();
     if scheme.is_empty() {
@@ -424,6 +427,7 @@ mod tests {
             ("https://bob:hunter?2@x.test/v2", "hunter"),
             ("https://u:p/ss@x.test/v2", "p/ss"),
             ("https://u:p/ss@x.test:99999/v2", "p/ss"),
+            ("s3cret@https://x.test/v2", "s3cret"),
         ] {
             let e = BaseUrl::parse(bad).unwrap_err().to_string();
             assert!(!e.contains(secret), "{e}");

@@ -1,7 +1,7 @@
 //! Fuzzes how creatoraudit reads responses: problem documents (any error status),
 //! single-resource envelopes (`{"data": T}`), list pages, `Retry-After` values and rate-limit
-//! snapshots; and the checkpoint tokens a CLI takes back from its user. Nothing may panic,
-//! whatever the bytes.
+//! snapshots; and what it takes from its users: checkpoint tokens, base URLs, `NO_PROXY`
+//! lists, ids, idempotency keys and dates. Nothing may panic, whatever the bytes.
 //!
 //! The first input byte picks the decoder (and, for problems, the HTTP status); the rest is
 //! the body. From the crate root:
@@ -16,7 +16,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use creatoraudit::__fuzz;
-use creatoraudit::{Account, ApiMeta, Checkpoint, Error, Overview, RateLimit, Video, Whoami};
+use creatoraudit::{Account, ApiMeta, Checkpoint, Date, Error, Overview, RateLimit, Video, Whoami};
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -107,6 +107,53 @@ fn checkpoint(body: &[u8]) {
     }
 }
 
+/// What a user types into the client: a base URL, a `NO_PROXY` list, an id, an idempotency
+/// key, a date. Refusals are errors, never panics, and never repeat credentials.
+fn user_input(body: &[u8]) {
+    let text = String::from_utf8_lossy(body);
+    match __fuzz::base_url(&text) {
+        Ok(url) => {
+            let rest = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"))
+                .expect("an http(s) URL");
+            // No credentials in the authority, no query or fragment (an `@` in the path is
+            // a path's).
+            let authority = rest.split('/').next().unwrap_or_default();
+            assert!(
+                !authority.contains('@') && !url.contains(['?', '#']),
+                "{url}"
+            );
+        }
+        Err(e) => {
+            let shown = e.to_string();
+            assert!(matches!(e, Error::Config(_)), "{e:?}");
+            assert!(!shown.contains('@'), "credentials echoed: {shown}");
+        }
+    }
+    let (list, host) = text
+        .split_once('\n')
+        .unwrap_or((&text, "api.creatoraudit.com"));
+    let _ = __fuzz::no_proxy(list, host);
+    match __fuzz::account_path(&text) {
+        // One segment after `accounts/`, never a step out of it.
+        Ok(path) => {
+            let id = path.strip_prefix("accounts/").expect("the template's path");
+            assert!(!id.contains('/') && id != "." && id != "..", "{path}");
+        }
+        Err(e) => assert!(matches!(e, Error::InvalidInput(_)), "{e:?}"),
+    }
+    if __fuzz::header_value(&text) {
+        assert!(
+            text.bytes().all(|b| b == b' ' || b.is_ascii_graphic()),
+            "{text:?}"
+        );
+    }
+    if let Ok(date) = text.parse::<Date>() {
+        assert_eq!(date.to_string().parse::<Date>().ok(), Some(date));
+    }
+}
+
 fuzz_target!(|input: &[u8]| {
     let Some((&selector, body)) = input.split_first() else {
         return;
@@ -126,6 +173,7 @@ fuzz_target!(|input: &[u8]| {
         }
         11 | 12 => page::<Account>(body),
         13 => page::<Video>(body),
+        14 => user_input(body),
         _ => page::<Value>(body),
     }
 });

@@ -207,7 +207,7 @@ fn env_proxy(https: bool, host: &str) -> Option<(&'static str, String)> {
 /// `*.example.com`); an address matches itself, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or,
 /// for IPv4, a prefix of whole parts (`192.168.`, `10.*`). A port or IPv6 brackets in an
 /// entry are ignored.
-fn no_proxy_matches(list: &str, host: &str) -> bool {
+pub(crate) fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let ip = host.parse::<IpAddr>().ok();
     list.split(',').map(str::trim).any(|entry| {

@@ -27,7 +27,7 @@ use crate::{Error, Result, random};
 mod agent;
 mod failure;
 
-pub(crate) use agent::Settings;
+pub(crate) use agent::{Settings, no_proxy_matches};
 use failure::{Failure, Story};
 
 /// The `Accept` header of every request.

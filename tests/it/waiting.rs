@@ -365,7 +365,8 @@ fn time_on_the_wire_inside_a_poll_counts_against_the_timeout() {
         .wait_until_scraped("a1", Duration::from_secs(1))
         .unwrap_err();
     assert!(matches!(e, Error::WaitTimedOut(_)), "{e}");
-    // About 1 s / 300 ms attempts; without the bound the first poll alone makes 21.
+    // About 1 s / 300 ms attempts (fewer on a slow machine); without the bound the first
+    // poll alone makes 21.
     let n = hits.load(Ordering::SeqCst);
-    assert!((3..=6).contains(&n), "{n} attempts");
+    assert!((1..=6).contains(&n), "{n} attempts");
 }

@@ -84,9 +84,32 @@ impl Call {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for a method the API does not use.
+    /// [`Error::InvalidInput`] for a method the API does not use, or a path a URL cannot
+    /// carry as given (see [`check_raw_path`](Self::check_raw_path)).
     pub(crate) fn raw(method: &str, path: &str) -> Result<Call> {
-        Ok(Call::raw_with(Method::parse(method)?, path))
+        let method = Method::parse(method)?;
+        Call::check_raw_path(path)?;
+        Ok(Call::raw_with(method, path))
+    }
+
+    /// Checks that a caller's path (with a query written into it, if any) can go in a URL as
+    /// given: no space, control character or non-ASCII the caller forgot to encode.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] naming the path.
+    pub(crate) fn check_raw_path(path: &str) -> Result<()> {
+        let named = path.split(['?', '#']).next().unwrap_or_default();
+        let refuse = |why: &str| {
+            Error::InvalidInput(format!(
+                "path {named:?} cannot go in a URL as given ({why}): percent-encode it"
+            ))
+        };
+        if !path.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(refuse("a space, a control character or non-ASCII"));
+        }
+        crate::transport::check_uri(&format!("http://h/{}", path.trim_start_matches('/')))
+            .map_err(|why| refuse(&why))
     }
 
     /// An untyped `GET` of the caller's path, as given.

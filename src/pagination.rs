@@ -246,13 +246,17 @@ impl<T: DeserializeOwned> Paginator<T> {
         let call = Call::new(endpoint, &[]);
         match query.and_then(|query| Ok(call?.query(query))) {
             Ok(call) => Paginator::new(client, call),
-            Err(e) => {
-                let mut p = Paginator::new(client, Call::raw_get(""));
-                p.walk.state = State::Failing(e);
-                p.walk.refused = true;
-                p
-            }
+            Err(e) => Paginator::refused(client, e),
         }
+    }
+
+    /// A walk whose arguments were refused: it yields `e` as its first item, without a
+    /// request, and its checkpoint names no listing.
+    pub(crate) fn refused(client: Client, e: Error) -> Self {
+        let mut p = Paginator::new(client, Call::raw_get(""));
+        p.walk.state = State::Failing(e);
+        p.walk.refused = true;
+        p
     }
 
     /// A walk that continues from `checkpoint`, which must have been taken on `endpoint`

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::history::{AttemptOutcome, Step};
 use crate::response::{CallContext, ResponseMeta};
 
 /// How many characters of a non-JSON error body are kept as the problem's `detail`.
@@ -216,15 +217,22 @@ impl Problem {
 
     /// Reads an error response body.
     ///
-    /// A JSON object is read as a problem document, member by member: a member that is
-    /// missing or of the wrong type falls back to what the status implies. Anything else (an
-    /// HTML page, plain text, an empty body, a JSON array) gives a problem built from the
-    /// status with a bounded, single-line snippet of the body as `detail`.
-    /// `header_request_id` is used when the body carries no `request_id`.
+    /// A JSON object with at least one problem member (`type`, `title`, `status`, `detail`,
+    /// `code`, `errors`) is read as a problem document, member by member: a member that is
+    /// missing, empty or of the wrong type falls back to what the status implies. Anything
+    /// else (an HTML page, plain text, an empty body, a JSON array, a gateway's own JSON
+    /// such as `{"message": …}`) gives a problem built from the status with a bounded,
+    /// single-line snippet of the body as `detail`. `header_request_id` is used when the body
+    /// carries no `request_id`.
     pub fn from_body(status: u16, body: &[u8], header_request_id: Option<&str>) -> Self {
+        const PROBLEM_MEMBERS: [&str; 6] = ["type", "title", "status", "detail", "code", "errors"];
         let mut problem = Problem::new(status);
         match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(members)) => problem.read_members(members),
+            Ok(Value::Object(members))
+                if PROBLEM_MEMBERS.iter().any(|m| members.contains_key(*m)) =>
+            {
+                problem.read_members(members);
+            }
             _ => {
                 problem.detail = snippet(body);
                 problem.foreign = !problem.detail.is_empty();
@@ -239,6 +247,8 @@ impl Problem {
     fn read_members(&mut self, members: Map<String, Value>) {
         for (name, value) in members {
             match (name.as_str(), value) {
+                // An empty string says no more than a missing member: the fallback stays.
+                ("type" | "title" | "code" | "request_id", Value::String(v)) if v.is_empty() => {}
                 ("type", Value::String(v)) => self.type_uri = v,
                 ("title", Value::String(v)) => self.title = v,
                 ("detail", Value::String(v)) => self.detail = v,
@@ -264,28 +274,59 @@ impl Problem {
 }
 
 impl FieldError {
+    /// One item of `errors`: the documented `{field, message}`, or the shapes other servers
+    /// use (`{pointer, detail}` of RFC 9457's examples, `{loc: [..], msg}` of FastAPI), or a
+    /// bare string (a message without a field). `None` for an item with nothing to say.
     fn from_value(value: Value) -> Option<Self> {
-        let Value::Object(mut members) = value else {
-            return None;
+        let mut members = match value {
+            Value::Object(members) => members,
+            Value::String(message) if !message.is_empty() => {
+                return Some(FieldError {
+                    field: String::new(),
+                    message,
+                });
+            }
+            _ => return None,
         };
-        let mut take = |key: &str| match members.remove(key) {
-            Some(Value::String(s)) => s,
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
+        let mut take = |keys: &[&str]| {
+            keys.iter().find_map(|key| match members.remove(*key)? {
+                Value::String(s) if !s.is_empty() => Some(s),
+                Value::Array(parts) => Some(
+                    parts
+                        .iter()
+                        .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_owned))
+                        .collect::<Vec<_>>()
+                        .join("."),
+                ),
+                Value::Null => None,
+                Value::String(_) => None,
+                other => Some(other.to_string()),
+            })
         };
-        Some(FieldError {
-            field: take("field"),
-            message: take("message"),
-        })
+        let field = take(&["field", "pointer", "loc", "name"]).unwrap_or_default();
+        let message = take(&["message", "detail", "msg", "reason"]).unwrap_or_default();
+        (!field.is_empty() || !message.is_empty()).then_some(FieldError { field, message })
     }
 }
 
 impl Problem {
-    /// Whether this is a `409 CONFLICT` to a keyed create that was retried: the API
-    /// deduplicates keyed creates only best-effort, so the conflict may be with this very
-    /// call's earlier attempt.
+    /// Whether this is a `409 CONFLICT` to a keyed create that was retried after an attempt
+    /// that may have been processed (anything but a `429`, which the API refuses before
+    /// doing anything): the API deduplicates keyed creates only best-effort, so the conflict
+    /// may be with this very call's earlier attempt.
     pub fn may_conflict_with_an_earlier_attempt(&self) -> bool {
-        self.status == 409 && self.meta.attempts > 1 && self.meta.idempotency_key.is_some()
+        let mut attempts = self.meta.history().iter().filter_map(|step| match step {
+            Step::Attempt(a) => Some(a.outcome),
+            Step::Wait(_) => None,
+        });
+        let last = attempts.next_back();
+        let processed_before = attempts.any(|o| o != AttemptOutcome::Status(429));
+        let retried = match last {
+            Some(_) => processed_before,
+            // A record without history (built by hand): its attempt count says.
+            None => self.meta.attempts > 1,
+        };
+        self.status == 409 && retried && self.meta.idempotency_key.is_some()
     }
 }
 
@@ -324,8 +365,13 @@ impl fmt::Display for Problem {
 }
 
 impl fmt::Display for FieldError {
+    /// `field: message`, or the message alone when no field was named.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        match (self.field.is_empty(), self.message.is_empty()) {
+            (true, _) => f.write_str(&self.message),
+            (false, true) => f.write_str(&self.field),
+            (false, false) => write!(f, "{}: {}", self.field, self.message),
+        }
     }
 }
 
@@ -409,6 +455,56 @@ pub(crate) fn reason_phrase(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
+
+    #[test]
+    fn a_json_object_with_no_problem_member_is_a_foreign_body() {
+        // A gateway's own JSON (Kong, nginx-lua, ...), not the API's problem document.
+        let p = Problem::from_body(404, br#"{"message":"no Route matched"}"#, None);
+        assert!(p.to_string().contains("no Route matched"), "{p}");
+        assert!(p.foreign);
+        assert!(!Error::from(p).is_not_found());
+        // One problem member is enough to be read as a problem document.
+        let p = Problem::from_body(404, br#"{"detail":"Account not found."}"#, None);
+        assert!(!p.foreign);
+        assert_eq!(p.detail, "Account not found.");
+    }
+
+    #[test]
+    fn field_errors_in_other_shapes_are_kept() {
+        let p = Problem::from_body(
+            422,
+            br#"{"title":"x","errors":["username is required"]}"#,
+            None,
+        );
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].message, "username is required");
+        assert!(p.to_string().contains("[username is required]"), "{p}");
+        let p = Problem::from_body(
+            422,
+            br#"{"title":"x","errors":[{"pointer":"/name","detail":"blank"},
+                {"loc":["body","platform"],"msg":"field required"}]}"#,
+            None,
+        );
+        assert_eq!(p.errors[0].field, "/name");
+        assert_eq!(p.errors[0].message, "blank");
+        assert_eq!(p.errors[1].field, "body.platform");
+        assert_eq!(p.errors[1].message, "field required");
+        assert!(!p.to_string().contains("[: ]"), "{p}");
+    }
+
+    #[test]
+    fn empty_members_fall_back_like_missing_ones() {
+        let p = Problem::from_body(
+            500,
+            br#"{"code":"","title":"","request_id":"","type":""}"#,
+            Some("req_h"),
+        );
+        assert_eq!(p.request_id.as_deref(), Some("req_h"));
+        assert_eq!(p.code, ErrorCode::InternalError);
+        assert_eq!(p.title, "Internal Server Error");
+        assert_eq!(p.type_uri, ABOUT_BLANK);
+    }
 
     #[test]
     fn full_problem_document_is_read() {

@@ -38,7 +38,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unknown method; otherwise the [common failures](crate::Error#common-failures),
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unknown method or a path a
+    /// URL cannot carry as given (a space, a control character, non-ASCII: encode them);
+    /// otherwise the [common failures](crate::Error#common-failures),
     /// with [`Error::Decode`](crate::Error::Decode) when the body is not the JSON `T` expects.
     pub fn request<T: DeserializeOwned>(
         &self,
@@ -77,6 +79,9 @@ impl Client {
         path: &str,
         query: &[(&str, &str)],
     ) -> Paginator<T> {
+        if let Err(e) = Call::check_raw_path(path) {
+            return Paginator::refused(self.clone(), e);
+        }
         let (path, in_path) = path.split_once('?').unwrap_or((path, ""));
         let mut pairs = parse_query(in_path);
         pairs.extend(query.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())));

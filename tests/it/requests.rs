@@ -343,3 +343,30 @@ fn the_longest_durations_are_usable_settings() {
     );
     assert!(!me.meta.history().is_empty());
 }
+
+#[test]
+fn a_raw_path_a_url_cannot_carry_is_refused_before_sending() {
+    let mut s = server();
+    let m = s.mock("GET", Matcher::Any).expect(0).create();
+    let c = client(&s);
+    for path in ["/accounts/a b", "/accounts/\n", "/accounts/é"] {
+        let e = c.request::<Value>("GET", path, &[], None).unwrap_err();
+        assert!(
+            matches!(e, Error::InvalidInput(ref msg) if msg.contains("percent-encode")),
+            "{path:?}: {e}"
+        );
+        let e = c.paginate::<Value>(path, &[]).next().unwrap().unwrap_err();
+        assert!(matches!(e, Error::InvalidInput(_)), "{path:?}: {e}");
+    }
+    m.assert();
+    // An encoded path is fine.
+    let mut s = server();
+    let ok = s
+        .mock("GET", "/v2/accounts/a%20b")
+        .with_body(data(json!({"id": "x"})))
+        .create();
+    crate::support::client(&s)
+        .request::<Value>("GET", "/accounts/a%20b", &[], None)
+        .unwrap();
+    ok.assert();
+}

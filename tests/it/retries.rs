@@ -684,3 +684,36 @@ fn a_retried_create_ending_in_409_says_an_earlier_attempt_may_have_landed() {
         .unwrap_err();
     assert!(!err.to_string().contains("earlier attempt"), "{err}");
 }
+
+#[test]
+fn a_conflict_after_a_429_says_nothing_of_an_earlier_attempt() {
+    // A 429 is refused before anything is done: the create's earlier attempt did nothing.
+    let mut s = server();
+    let limited = s
+        .mock("POST", "/v2/accounts")
+        .with_status(429)
+        .with_header("retry-after", "1")
+        .expect(1)
+        .create();
+    let conflict = s
+        .mock("POST", "/v2/accounts")
+        .with_status(409)
+        .with_header("content-type", PROBLEM_JSON)
+        .with_body(problem(
+            409,
+            "CONFLICT",
+            "Account already tracked.",
+            "req_409",
+        ))
+        .expect(1)
+        .create();
+    let (client, _) = recording_client(&s);
+    let e = client
+        .accounts()
+        .create(&NewAccount::new(Platform::TikTok, "khaby.lame"))
+        .unwrap_err();
+    limited.assert();
+    conflict.assert();
+    assert_eq!(e.attempts(), Some(2));
+    assert!(!e.to_string().contains("earlier attempt"), "{e}");
+}

@@ -88,6 +88,13 @@ impl Story {
         })
     }
 
+    /// Shortens the last wait to what it lasted (a cancel ended it early).
+    pub(super) fn cut_last_wait(&mut self, lasted: Duration) {
+        if let Some(Step::Wait(w)) = self.steps.last_mut() {
+            w.duration = lasted;
+        }
+    }
+
     /// The waits before retries (pacing waits are not retries), in order.
     fn retry_delays(&self) -> Vec<Duration> {
         self.steps
@@ -164,7 +171,7 @@ impl Failure {
     pub(super) fn request_id(&self) -> Option<&str> {
         match self {
             Failure::Status { problem, .. } => problem.request_id.as_deref(),
-            Failure::Transport(_) => None,
+            Failure::Transport(t) => t.meta.request_id.as_deref(),
             Failure::TooLarge { meta, .. } => meta.as_ref()?.request_id.as_deref(),
         }
     }
@@ -214,7 +221,10 @@ impl Failure {
                 Error::Api(problem)
             }
             Failure::Transport(mut t) => {
-                t.meta = ResponseMeta::of(req);
+                if t.meta.status.is_none() {
+                    // No response at all; one whose body broke keeps its head's record.
+                    t.meta = ResponseMeta::of(req);
+                }
                 story.finish(&mut t.meta);
                 Error::Transport(t)
             }

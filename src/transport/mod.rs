@@ -227,8 +227,17 @@ impl Transport {
         };
         let safe = req.is_retry_safe();
         let mut story = Story::default();
+        // The failure the next attempt retries, if it is a retry.
+        let mut retrying: Option<Failure> = None;
         loop {
-            self.pace(req, &wait_left, &mut story)?;
+            if let Err(e) = self.pace(req, &wait_left, &mut story) {
+                // A retry the pacer cannot let go in time ends the call with the failure it
+                // retried (its status, code and request id), not with a refusal of its own.
+                return Err(match (e, retrying) {
+                    (Error::Api(_), Some(failure)) => failure.into_error(req, story),
+                    (e, _) => e,
+                });
+            }
             let sent = Instant::now();
             let outcome = match time_left(&story) {
                 Some(Duration::ZERO) => {
@@ -245,6 +254,10 @@ impl Transport {
                         .observe(problem.meta.rate_limit, SystemTime::now()),
                     Err(Failure::TooLarge { meta: Some(m), .. }) => {
                         self.pacer.observe(m.rate_limit, SystemTime::now())
+                    }
+                    // A body cut short after the head came: the head's snapshot counts.
+                    Err(Failure::Transport(t)) if t.meta.status.is_some() => {
+                        self.pacer.observe(t.meta.rate_limit, SystemTime::now())
                     }
                     Err(_) => self.pacer.abandon(),
                 }
@@ -278,7 +291,7 @@ impl Transport {
                 Decision::Retry(delay) => {
                     let reason = failure.wait_reason();
                     story.wait(req, reason, delay);
-                    self.sleep(delay, req, &story)?;
+                    self.sleep(delay, req, &mut story)?;
                     if let (WaitReason::RetryAfter, Some(rl), Some(429)) =
                         (reason, failure.rate_limit(), failure.status())
                     {
@@ -286,6 +299,7 @@ impl Transport {
                         // its headers show: the retry is not held until the reset.
                         self.pacer.waited(rl.reset);
                     }
+                    retrying = Some(failure);
                 }
                 Decision::Stop => return Err(failure.into_error(req, story)),
             }
@@ -358,8 +372,13 @@ impl Transport {
     /// # Errors
     ///
     /// [`Error::Cancelled`] when the token is (or gets) cancelled.
-    fn sleep(&self, wait: Duration, req: &Request, story: &Story) -> Result<()> {
+    fn sleep(&self, wait: Duration, req: &Request, story: &mut Story) -> Result<()> {
+        let started = Instant::now();
         if self.pause(wait) {
+            if self.sleeper.is_none() {
+                // Cut short: the story tells the wait that was, not the one asked for.
+                story.cut_last_wait(started.elapsed().min(wait));
+            }
             return Err(Error::Cancelled(Box::new(story.meta(req))));
         }
         Ok(())
@@ -411,7 +430,14 @@ impl Transport {
                     limit,
                     meta: Some(Box::new(meta)),
                 }),
-                Err(e) => Err(self.classify(e, req, time_left)),
+                Err(e) => Err(match self.classify(e, req, time_left) {
+                    // The head came: its status, request id and rate limit are the call's.
+                    Failure::Transport(mut t) => {
+                        t.meta = meta;
+                        Failure::Transport(t)
+                    }
+                    other => other,
+                }),
             };
         }
         // An error body that cannot be read in full still leaves the status to go on.

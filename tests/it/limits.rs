@@ -351,6 +351,8 @@ fn cancel_ends_a_long_wait_at_once_and_nothing_more_is_sent() {
     assert!(err.is_cancelled(), "{err}");
     assert_eq!(err.endpoint(), Some("GET /whoami"));
     assert_eq!(err.attempts(), Some(1));
+    // The story tells the wait that was, not the 30 s asked for.
+    assert!(!err.to_string().contains("waited 30 s"), "{err}");
     m.assert();
     // After cancellation no request starts: a paginator's next page is not fetched.
     let list = s
@@ -518,4 +520,28 @@ fn a_429s_retry_after_wins_over_its_spent_budget() {
     limited.assert();
     ok.assert();
     assert_eq!(*waits.lock().unwrap(), vec![Duration::from_secs(1)]);
+}
+
+#[test]
+fn a_retry_the_spent_budget_holds_back_ends_with_the_failure_it_retried() {
+    // A 503 whose headers say the window is spent for an hour: the retry cannot go within
+    // the wait cap, and the call ends with the 503 (its code and request id), not with a
+    // refusal of the pacer's own.
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/whoami")
+        .with_status(503)
+        .with_header("x-request-id", "req_5")
+        .with_header("x-ratelimit-limit", "10")
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &(unix_now() + 3_600).to_string())
+        .expect(1)
+        .create();
+    let (b, _) = recording(builder(&s));
+    let err = b.build().unwrap().whoami().unwrap_err();
+    m.assert();
+    assert_eq!(err.status(), Some(503), "{err}");
+    assert_eq!(err.request_id(), Some("req_5"));
+    assert_eq!(err.code(), Some(&ErrorCode::ServiceUnavailable));
+    assert_eq!(err.attempts(), Some(1));
 }

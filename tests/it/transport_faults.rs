@@ -145,6 +145,23 @@ fn a_body_cut_short_of_its_content_length_is_retried_then_reported() {
 }
 
 #[test]
+fn a_body_cut_short_keeps_the_heads_status_and_request_id() {
+    let cut = Conn::Reply(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Request-ID: req_cut\r\n\
+          Content-Length: 100\r\n\r\n{\"data\":{\""
+            .to_vec(),
+    );
+    let server = RawServer::scripted(vec![cut]);
+    let result = server.client_with_retries(0).whoami();
+    server.finish();
+    assert_eq!(transport_kind(&result), TransportErrorKind::Io);
+    let err = result.unwrap_err();
+    assert_eq!(err.request_id(), Some("req_cut"), "{err}");
+    assert_eq!(err.status(), Some(200));
+    assert!(err.to_string().contains("request id req_cut"), "{err}");
+}
+
+#[test]
 fn a_body_cut_short_then_a_whole_one_succeeds() {
     let server = RawServer::scripted(vec![cut_short(), whoami_ok()]);
     let me = server.client().whoami_with_meta().unwrap();

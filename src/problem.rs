@@ -379,8 +379,11 @@ impl fmt::Display for FieldError {
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut out = String::new();
+    // Whether words were left out after the text filled the snippet.
+    let mut more = false;
     for word in text.split_whitespace() {
         if out.chars().count() >= SNIPPET_CHARS {
+            more = true;
             break;
         }
         if !out.is_empty() {
@@ -392,10 +395,11 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         Some((cut, _)) => {
             out.truncate(cut);
             out.push('…');
-            out
         }
-        None => out,
+        None if more => out.push('…'),
+        None => {}
     }
+    out
 }
 
 /// The standard reason phrase of an HTTP status, or `"Error"` for one without a name.
@@ -491,6 +495,15 @@ mod tests {
         assert_eq!(p.errors[1].field, "body.platform");
         assert_eq!(p.errors[1].message, "field required");
         assert!(!p.to_string().contains("[: ]"), "{p}");
+    }
+
+    #[test]
+    fn a_snippet_cut_exactly_at_its_bound_still_says_so() {
+        let body = format!("{} more words", "x".repeat(SNIPPET_CHARS));
+        let s = snippet(body.as_bytes());
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1, "{s}");
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(b"short and whole"), "short and whole");
     }
 
     #[test]

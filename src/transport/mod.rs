@@ -308,10 +308,8 @@ impl Transport {
 
     /// The failure of an attempt that the call's deadline left no time for.
     fn deadline_passed(&self, req: &Request) -> TransportError {
-        let mut t = TransportError::new(
-            TransportErrorKind::Timeout,
-            Some("the call's deadline passed".into()),
-        );
+        // No source: the message says it all, and a cause would only repeat it.
+        let mut t = TransportError::new(TransportErrorKind::Timeout, None);
         let target = Target::of(&req.url);
         t.message = format!(
             "the call's deadline of {} passed before it got an answer from {}",

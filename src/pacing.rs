@@ -102,6 +102,12 @@ impl Pacer {
         }
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
+        let current = state.budget.map(|b| b.reset);
+        if snapshot.is_some_and(|rl| current.is_some_and(|reset| rl.reset < reset)) {
+            // A late answer from the window before (its reset may have passed by now): it
+            // says nothing of the window the budget is about.
+            return;
+        }
         let Some(rl) = snapshot.filter(|rl| is_plausible(rl, now)) else {
             state.budget = None;
             return;
@@ -112,7 +118,6 @@ impl Pacer {
                 left: b.left.min(left),
                 reset: b.reset,
             },
-            Some(b) if b.reset > rl.reset => b, // a late answer from the previous window
             _ => Budget {
                 left,
                 reset: rl.reset,
@@ -213,6 +218,9 @@ mod tests {
         assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
         p.observe(rl(10, 9, 1_000), at(999)); // the window before: ignored
         assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
+        // ... also when it arrives after its own reset: a late answer is no nonsense.
+        p.observe(rl(10, 9, 1_000), at(1_001));
+        assert!(matches!(p.acquire(at(1_001)), Permit::Wait { .. }));
     }
 
     #[test]
@@ -220,7 +228,6 @@ mod tests {
         for bad in [
             rl(0, 0, 1_010),                 // no limit
             rl(10, 11, 1_010),               // more remaining than the limit
-            rl(10, 0, 999),                  // a reset in the past
             rl(10, 0, 1_000 + 400 * 86_400), // a reset more than a day away
             rl(10, 0, u64::MAX),             // a reset decades away
         ] {
@@ -229,6 +236,10 @@ mod tests {
             p.observe(bad, at(1_000));
             assert_eq!(p.acquire(at(1_000)), Permit::Go, "{bad:?}");
         }
+        // A reset in the past is no budget (after a newer one it is a late answer, kept out).
+        let p = Pacer::new(true);
+        p.observe(rl(10, 0, 999), at(1_000));
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
     }
 
     #[test]

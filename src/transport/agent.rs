@@ -137,7 +137,8 @@ fn looks_like_x509(der: &[u8]) -> bool {
 ///
 /// From the environment, the variable for the base URL's scheme wins over `ALL_PROXY`
 /// (`https_proxy`/`HTTPS_PROXY`, or `http_proxy`/`HTTP_PROXY` for plain http; the lowercase
-/// form first), and a host matched by `NO_PROXY` is reached directly.
+/// form first), and a host matched by `NO_PROXY` is reached directly, as is a loopback base
+/// URL when the proxy is not on this machine too.
 ///
 /// # Errors
 ///
@@ -165,6 +166,13 @@ fn proxy(
             "{source} does not parse ({e}); expected e.g. http://proxy.example:3128"
         ))
     })?;
+    let from_env = matches!(choice, ProxyChoice::FromEnv);
+    let local = |h: &str| crate::url::is_loopback(h);
+    if from_env && local(host) && !local(proxy.host()) {
+        // This machine through a proxy elsewhere would reach the proxy's own localhost:
+        // the environment's proxy is for the network, so a local base URL goes direct.
+        return Ok(None);
+    }
     if !matches!(
         proxy.protocol(),
         ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https

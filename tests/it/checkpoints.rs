@@ -340,7 +340,8 @@ fn a_walk_stopped_by_a_timeout_resumes_at_the_page_that_timed_out() {
         Conn::Reply(response(200, &[], &first)),
         Conn::Stall(Vec::new()),
     ]);
-    let client = server.client_without_retries(Duration::from_millis(300));
+    // Room for a slow machine to get the first page; the stall then times out.
+    let client = server.client_without_retries(Duration::from_millis(1_000));
     let mut walk = client.paginate::<Value>("/accounts", &[("limit", "2")]);
     assert_eq!(walk.next().unwrap().unwrap()["id"], "1");
     assert_eq!(walk.next().unwrap().unwrap()["id"], "2");

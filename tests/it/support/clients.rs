@@ -27,6 +27,7 @@ pub fn builder(server: &ServerGuard) -> ClientBuilder {
     Client::builder()
         .api_key(KEY)
         .base_url(format!("{}/v2", server.url()))
+        .no_proxy()
         .retry_sleeper(|_| {})
 }
 

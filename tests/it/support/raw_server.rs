@@ -243,6 +243,7 @@ impl RawServer {
             Client::builder()
                 .api_key(KEY)
                 .base_url(self.base_url())
+                .no_proxy()
                 .timeout(Duration::from_secs(5))
                 .connect_timeout(Duration::from_secs(2)),
         )
@@ -265,6 +266,7 @@ impl RawServer {
         Client::builder()
             .api_key(KEY)
             .base_url(self.base_url())
+            .no_proxy()
             .timeout(Duration::from_secs(10))
             .max_retries(retries)
             .retry_sleeper(|_| {})

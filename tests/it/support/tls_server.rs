@@ -1,6 +1,7 @@
 //! An HTTPS server on loopback: the raw server with a rustls stream around each connection,
 //! answering `/v2/whoami`. Its certificate (tests/fixtures/tls) is for `localhost` and
-//! `127.0.0.1`, signed by a test CA whose key was destroyed.
+//! `127.0.0.1`, signed by a test CA whose key was destroyed; both are valid from 2020 to 2120,
+//! so that a machine whose clock is off by days or years still accepts them.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;

@@ -219,7 +219,8 @@ impl ClientBuilder {
     /// Without this, the proxy comes from the environment: `HTTPS_PROXY` (`HTTP_PROXY` for a
     /// plain-http base URL), else `ALL_PROXY`, the lowercase forms first; a host in
     /// `NO_PROXY` (names matching their subdomains too, addresses, CIDR ranges, IPv4
-    /// prefixes such as `192.168.`; `*` for all) is reached directly.
+    /// prefixes such as `192.168.`; `*` for all) is reached directly, as is a local base URL
+    /// (loopback) unless the proxy is local too.
     ///
     /// Only HTTP proxies: a SOCKS proxy (`socks5://…`), here or from the environment, is
     /// refused by [`build`](Self::build), as is a proxy off this machine in front of a

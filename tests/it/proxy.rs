@@ -110,16 +110,24 @@ fn run_child(base: &str, vars: &[(&str, &str)], expect_error: Option<&str>) {
 }
 
 #[test]
-fn the_schemes_own_variable_wins_over_all_proxy_and_no_proxy_entries_are_trimmed() {
+fn the_environment_proxy_is_honoured_unless_turned_off_or_named_in_no_proxy() {
     let mut s = server();
     let m = s
         .mock("GET", "/v2/whoami")
         .with_body(data(json!({"organization_id": "env"})))
-        .expect(2)
+        .expect(4)
         .create();
     let proxy = connect_proxy();
     let proxy_url = format!("http://{}", proxy.addr());
     let base = format!("{}/v2", s.url());
+    run_child(&base, &[("HTTP_PROXY", &proxy_url)], None);
+    assert_eq!(proxy.requests().len(), 1, "HTTP_PROXY was used");
+    run_child(
+        &base,
+        &[("HTTP_PROXY", &proxy_url), ("CA_CHILD_NO_PROXY", "1")],
+        None,
+    );
+    assert_eq!(proxy.requests().len(), 1, "no_proxy() went direct");
     // A SOCKS ALL_PROXY (say for ssh -D) beside an HTTP one: the scheme's variable is used.
     run_child(
         &base,
@@ -129,7 +137,7 @@ fn the_schemes_own_variable_wins_over_all_proxy_and_no_proxy_entries_are_trimmed
         ],
         None,
     );
-    assert_eq!(proxy.requests().len(), 1, "HTTP_PROXY was used");
+    assert_eq!(proxy.requests().len(), 2, "HTTP_PROXY was used");
     // `NO_PROXY` with spaces after the commas still names the host.
     run_child(
         &base,
@@ -139,7 +147,7 @@ fn the_schemes_own_variable_wins_over_all_proxy_and_no_proxy_entries_are_trimmed
         ],
         None,
     );
-    assert_eq!(proxy.requests().len(), 1, "127.0.0.1 went direct");
+    assert_eq!(proxy.requests().len(), 2, "127.0.0.1 went direct");
     m.assert();
 }
 
@@ -207,47 +215,4 @@ fn a_socks_proxy_or_a_remote_proxy_before_plain_http_is_refused_not_a_panic() {
             .build()
             .is_ok()
     );
-}
-
-#[test]
-fn the_environment_proxy_is_honoured_unless_turned_off() {
-    let mut s = server();
-    let m = s
-        .mock("GET", "/v2/whoami")
-        .with_body(data(json!({"organization_id": "env"})))
-        .expect(2)
-        .create();
-    let proxy = connect_proxy();
-    let proxy_url = format!("http://{}", proxy.addr());
-    let run = |no_proxy: bool| {
-        let mut cmd = Command::new(std::env::current_exe().unwrap());
-        cmd.args([
-            "--exact",
-            "proxy::child_uses_the_environment_proxy",
-            "--nocapture",
-        ])
-        .env("CA_CHILD_BASE_URL", format!("{}/v2", s.url()))
-        .env("HTTP_PROXY", &proxy_url)
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("http_proxy")
-        .env_remove("NO_PROXY")
-        .env_remove("no_proxy");
-        if no_proxy {
-            cmd.env("CA_CHILD_NO_PROXY", "1");
-        }
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    };
-    run(false);
-    assert_eq!(proxy.requests().len(), 1, "HTTP_PROXY was used");
-    run(true);
-    assert_eq!(proxy.requests().len(), 1, "no_proxy() went direct");
-    m.assert();
 }

@@ -598,6 +598,21 @@ fn a_429_without_retry_after_waits_for_the_window_when_it_is_used_up() {
     );
 }
 
+/// `POST /accounts` answering `409 CONFLICT` once (after the mocks created before it).
+fn account_conflict(s: &mut mockito::ServerGuard) -> mockito::Mock {
+    s.mock("POST", "/v2/accounts")
+        .with_status(409)
+        .with_header("content-type", PROBLEM_JSON)
+        .with_body(problem(
+            409,
+            "CONFLICT",
+            "Account already tracked.",
+            "req_409",
+        ))
+        .expect(1)
+        .create()
+}
+
 #[test]
 fn a_retried_create_ending_in_409_says_an_earlier_attempt_may_have_landed() {
     // The first attempt was processed but its answer lost (a 503 from a proxy); the API's
@@ -608,18 +623,7 @@ fn a_retried_create_ending_in_409_says_an_earlier_attempt_may_have_landed() {
         .with_status(503)
         .expect(1)
         .create();
-    let conflict = s
-        .mock("POST", "/v2/accounts")
-        .with_status(409)
-        .with_header("content-type", PROBLEM_JSON)
-        .with_body(problem(
-            409,
-            "CONFLICT",
-            "Account already tracked.",
-            "req_409",
-        ))
-        .expect(1)
-        .create();
+    let conflict = account_conflict(&mut s);
     let lookup = s
         .mock("GET", "/v2/accounts")
         .match_query(Matcher::AllOf(vec![
@@ -696,18 +700,7 @@ fn a_conflict_after_a_429_says_nothing_of_an_earlier_attempt() {
         .with_header("retry-after", "1")
         .expect(1)
         .create();
-    let conflict = s
-        .mock("POST", "/v2/accounts")
-        .with_status(409)
-        .with_header("content-type", PROBLEM_JSON)
-        .with_body(problem(
-            409,
-            "CONFLICT",
-            "Account already tracked.",
-            "req_409",
-        ))
-        .expect(1)
-        .create();
+    let conflict = account_conflict(&mut s);
     let (client, _) = recording_client(&s);
     let e = client
         .accounts()

@@ -93,7 +93,8 @@ impl Call {
     }
 
     /// Checks that a caller's path (with a query written into it, if any) can go in a URL as
-    /// given: no space, control character or non-ASCII the caller forgot to encode.
+    /// given: no space, control character, non-ASCII, `#` or stray `%` the caller forgot to
+    /// encode.
     ///
     /// # Errors
     ///
@@ -107,6 +108,19 @@ impl Call {
         };
         if !path.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(refuse("a space, a control character or non-ASCII"));
+        }
+        if path.contains('#') {
+            // The HTTP layer would cut it there, with the query the SDK adds after it.
+            return Err(refuse("a `#` starts a fragment, which is not sent"));
+        }
+        let bytes = path.as_bytes();
+        let stray = bytes.iter().enumerate().any(|(i, &b)| {
+            b == b'%'
+                && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+        });
+        if stray {
+            return Err(refuse("a `%` that is not followed by two hex digits"));
         }
         crate::transport::check_uri(&format!("http://h/{}", path.trim_start_matches('/')))
             .map_err(|why| refuse(&why))

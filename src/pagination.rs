@@ -274,7 +274,11 @@ impl<T: DeserializeOwned> Paginator<T> {
         checkpoint.check(endpoint)?;
         let call = match endpoint {
             Some(endpoint) => Call::new(endpoint, &[])?,
-            None => Call::raw_get(checkpoint.endpoint().trim_start_matches("GET ")),
+            None => {
+                let path = checkpoint.endpoint().trim_start_matches("GET ");
+                Call::check_raw_path(path)?;
+                Call::raw_get(path)
+            }
         };
         let mut p = Paginator::new(client, call.query(Query::raw(checkpoint.query())));
         if checkpoint.is_complete() {

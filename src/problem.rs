@@ -217,15 +217,17 @@ impl Problem {
 
     /// Reads an error response body.
     ///
-    /// A JSON object with at least one problem member (`type`, `title`, `status`, `detail`,
-    /// `code`, `errors`) is read as a problem document, member by member: a member that is
+    /// A JSON object with at least one problem member (`type`, `title`, `detail`, `code`) is
+    /// read as a problem document, member by member: a member that is
     /// missing, empty or of the wrong type falls back to what the status implies. Anything
     /// else (an HTML page, plain text, an empty body, a JSON array, a gateway's own JSON
     /// such as `{"message": …}`) gives a problem built from the status with a bounded,
     /// single-line snippet of the body as `detail`. `header_request_id` is used when the body
     /// carries no `request_id`.
     pub fn from_body(status: u16, body: &[u8], header_request_id: Option<&str>) -> Self {
-        const PROBLEM_MEMBERS: [&str; 6] = ["type", "title", "status", "detail", "code", "errors"];
+        // `status` or `errors` alone do not make a problem document: frameworks' own error
+        // JSON (Spring's `{status, error, message, path}`) carries them too.
+        const PROBLEM_MEMBERS: [&str; 4] = ["type", "title", "detail", "code"];
         let mut problem = Problem::new(status);
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(members))
@@ -468,6 +470,11 @@ mod tests {
         assert!(p.to_string().contains("no Route matched"), "{p}");
         assert!(p.foreign);
         assert!(!Error::from(p).is_not_found());
+        // Spring Boot's own 404 has `status` (and `error`, `message`): not the API's.
+        let spring = br#"{"timestamp":"2026-12-01T10:00:00Z","status":404,"error":"Not Found",
+            "message":"No handler found","path":"/accounts"}"#;
+        let p = Problem::from_body(404, spring, None);
+        assert!(p.foreign && p.detail.contains("No handler found"), "{p}");
         // One problem member is enough to be read as a problem document.
         let p = Problem::from_body(404, br#"{"detail":"Account not found."}"#, None);
         assert!(!p.foreign);

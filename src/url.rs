@@ -25,7 +25,7 @@ impl BaseUrl {
     pub(crate) fn parse(input: &str) -> Result<Self> {
         // The input as shown in messages: without credentials, a query or a fragment, which
         // may hold a password or a key.
-        let bad = |why: &str| Error::Config(format!("base_url {:?}: {why}", redacted(input)));
+        let bad = |why: &str| Error::Config(format!("base_url {}: {why}", redacted(input)));
         let trimmed = input.trim();
         let (scheme, rest) = trimmed.split_once("://").ok_or_else(|| {
             bad("expected an absolute URL such as https://api.creatoraudit.com/v2")
@@ -178,21 +178,15 @@ pub(crate) fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// A URL as messages may show it: without credentials, a query or a fragment. Everything up
-/// to the last `@` goes (a password may hold `/`, `?` or `#`: over-cutting a path with an `@`
-/// in it is the safe side), then everything from the first `?` or `#`.
+/// A URL as messages may show it: quoted as given, or, when it holds an `@`, a `?` or a `#`
+/// (credentials, a query, a fragment: any may hold a password or a key, and which is which
+/// cannot be told apart when a password holds `#` or a query holds `@`), not at all.
 pub(crate) fn redacted(url: &str) -> String {
     let url = url.trim();
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) if !scheme.contains('@') => (scheme, rest),
-        _ => ("", url),
-    };
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    if scheme.is_empty() {
-        rest.to_owned()
+    if url.contains(['@', '?', '#']) {
+        "(not shown: it holds credentials, a query or a fragment)".to_owned()
     } else {
-        format!("{scheme}://{rest}")
+        format!("{url:?}")
     }
 }
 
@@ -428,13 +422,15 @@ mod tests {
             ("https://u:p/ss@x.test/v2", "p/ss"),
             ("https://u:p/ss@x.test:99999/v2", "p/ss"),
             ("s3cret@https://x.test/v2", "s3cret"),
+            (
+                "https://x.test/v2?to=a@b.test&key=ca_live_k3y",
+                "ca_live_k3y",
+            ),
+            ("https://x.test/v2#x@ca_live_k3y", "ca_live_k3y"),
         ] {
             let e = BaseUrl::parse(bad).unwrap_err().to_string();
             assert!(!e.contains(secret), "{e}");
-            assert!(
-                e.contains("x.test") || e.contains("api.creatoraudit.com"),
-                "{e}"
-            );
+            assert!(e.contains("not shown"), "{e}");
         }
     }
 }

@@ -234,7 +234,20 @@ impl Transport {
                 // A retry the pacer cannot let go in time ends the call with the failure it
                 // retried (its status, code and request id), not with a refusal of its own.
                 return Err(match (e, retrying) {
-                    (Error::Api(_), Some(failure)) => failure.into_error(req, story),
+                    (Error::Api(refusal), Some(failure)) => {
+                        let mut err = failure.into_error(req, story);
+                        if let (Error::Api(p), Some(wait)) = (&mut err, refusal.retry_after) {
+                            // The wait the retry needs is the reset's: say so, and give it.
+                            p.retry_after = p.retry_after.max(Some(wait));
+                            let sep = if p.detail.is_empty() { "" } else { " " };
+                            p.detail.push_str(&format!(
+                                "{sep}(not retried: this client's rate-limit budget is spent \
+                                 and the window resets in {})",
+                                Human(wait)
+                            ));
+                        }
+                        err
+                    }
                     (e, _) => e,
                 });
             }

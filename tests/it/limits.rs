@@ -553,4 +553,11 @@ fn a_retry_the_spent_budget_holds_back_ends_with_the_failure_it_retried() {
     assert_eq!(err.request_id(), Some("req_5"));
     assert_eq!(err.code(), Some(&ErrorCode::ServiceUnavailable));
     assert_eq!(err.attempts(), Some(1));
+    // The wait the retry needed (the reset, an hour away) is on the error, and said.
+    assert!(
+        err.retry_after() > Some(Duration::from_secs(3_500)),
+        "{:?}",
+        err.retry_after()
+    );
+    assert!(err.to_string().contains("not retried"), "{err}");
 }

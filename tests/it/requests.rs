@@ -349,7 +349,14 @@ fn a_raw_path_a_url_cannot_carry_is_refused_before_sending() {
     let mut s = server();
     let m = s.mock("GET", Matcher::Any).expect(0).create();
     let c = client(&s);
-    for path in ["/accounts/a b", "/accounts/\n", "/accounts/é"] {
+    for path in [
+        "/accounts/a b",
+        "/accounts/\n",
+        "/accounts/é",
+        "/accounts#x",
+        "/a%zz",
+        "/a%2",
+    ] {
         let e = c.request::<Value>("GET", path, &[], None).unwrap_err();
         assert!(
             matches!(e, Error::InvalidInput(ref msg) if msg.contains("percent-encode")),

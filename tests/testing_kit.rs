@@ -1080,3 +1080,34 @@ fn mock_failures_use_each_statuss_documented_code() {
         drop(seq);
     }
 }
+
+#[test]
+fn fake_faults_are_authenticated_answers_and_422s_name_the_bound() {
+    let fake = FakeApi::start();
+    fake.inject(Fault::new("GET", "/whoami", 503).times(2));
+    // Without the key: a 401, as the API gives; the fault waits for an authenticated call.
+    let stranger = Client::builder()
+        .api_key("ca_wrong")
+        .base_url(fake.base_url())
+        .no_proxy()
+        .max_retries(0)
+        .build()
+        .unwrap();
+    assert_eq!(stranger.whoami().unwrap_err().status(), Some(401));
+    // With it: the fault, with the rate-limit headers of every authenticated answer.
+    let client = fake.client_builder().max_retries(0).build().unwrap();
+    let e = client.whoami().unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert!(e.meta().and_then(|m| m.rate_limit).is_some(), "{e:?}");
+    // "Going over a bound gives 422 VALIDATION_ERROR, with the bound in detail."
+    let e = client
+        .request::<serde_json::Value>("GET", "/accounts", &[("limit", "201")], None)
+        .unwrap_err();
+    let p = e.problem().expect("a problem");
+    assert_eq!(p.status, 422);
+    assert!(
+        p.detail.contains("limit") && p.detail.contains("200"),
+        "{}",
+        p.detail
+    );
+}

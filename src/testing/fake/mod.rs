@@ -117,6 +117,9 @@ use crate::{Client, ClientBuilder};
 ///   1 MiB `413`.
 /// - **Faults** for your own retry tests: [`fail_next`](Self::fail_next),
 ///   [`fail_next_with_retry_after`](Self::fail_next_with_retry_after), [`inject`](Self::inject).
+///   A fault answers an authenticated request (a request without the key still gets its
+///   `401`), counts against the rate limit and carries its headers. A `422` names its fields'
+///   errors, bounds included, in `detail` as well as in `errors`.
 ///
 /// Not implemented: scopes (the key may do everything), quotas unless
 /// [`FakeApiBuilder::account_quota`] sets one, the undocumented per-id video and account

@@ -821,7 +821,9 @@ mod offline {
     /// `EXPORT_DEMO_PAGE_DELAY_MS`: a pause after each page's records are written and
     /// before its checkpoint is saved (a slow disk), the worst moment for a crash.
     pub fn pause_before_checkpoint() {
-        if let Some(ms) = knob("EXPORT_DEMO_PAGE_DELAY_MS") {
+        // Read once, not on every page.
+        static DELAY: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+        if let Some(ms) = *DELAY.get_or_init(|| knob("EXPORT_DEMO_PAGE_DELAY_MS")) {
             std::thread::sleep(Duration::from_millis(ms));
         }
     }

@@ -108,17 +108,17 @@ impl Client {
             Some(cache) if call.is_cacheable() => cache,
             _ => return self.inner.transport.send(&req),
         };
-        let key = format!("{} {}", req.method.as_str(), req.url);
-        let stored = cache.get(&key);
-        if let Some((etag, _)) = &stored {
-            req.if_none_match = Some(etag.clone());
-        }
+        // Only `GET`s are cacheable: the URL alone is the key.
+        let stored = cache.get(&req.url).map(|(etag, body)| {
+            req.if_none_match = Some(etag);
+            body
+        });
         let mut reply = self.inner.transport.send(&req)?;
         match (reply.meta.status, stored) {
-            (Some(304), Some((_, body))) => reply.body = body.to_vec(),
+            (Some(304), Some(body)) => reply.body = body.to_vec(),
             (Some(200..=299), _) => match &reply.meta.etag {
-                Some(etag) => cache.put(&key, etag, &reply.body),
-                None => cache.remove(&key),
+                Some(etag) => cache.put(&req.url, etag, &reply.body),
+                None => cache.remove(&req.url),
             },
             _ => {}
         }

@@ -5,7 +5,7 @@
 //! and, on the server's `304`, hands the stored body to the decoder. A stored body is only
 //! ever returned after a `304` to the request that carried its `ETag`.
 //!
-//! Keys are the method and the full URL with its query; the cache belongs to one client (and
+//! Keys are the full URL with its query (only `GET`s are cached); the cache belongs to one client (and
 //! its clones), so one API key. At most `capacity` entries are kept: the least recently used
 //! is dropped first. The lock is held only to look up or store, never while a request is on
 //! the wire.
@@ -63,8 +63,8 @@ impl EtagCache {
         let tick = lru.next_tick();
         let Lru { entries, order, .. } = &mut *lru;
         let entry = entries.get_mut(key)?;
-        order.remove(&entry.tick);
-        order.insert(tick, key.to_owned());
+        let name = order.remove(&entry.tick).unwrap_or_else(|| key.to_owned());
+        order.insert(tick, name);
         entry.tick = tick;
         Some((entry.etag.clone(), Arc::clone(&entry.body)))
     }

@@ -274,11 +274,7 @@ impl<T: DeserializeOwned> Paginator<T> {
         checkpoint.check(endpoint)?;
         let call = match endpoint {
             Some(endpoint) => Call::new(endpoint, &[])?,
-            None => {
-                let path = checkpoint.endpoint().trim_start_matches("GET ");
-                Call::check_raw_path(path)?;
-                Call::raw_get(path)
-            }
+            None => Call::raw("GET", checkpoint.endpoint().trim_start_matches("GET "))?,
         };
         let mut p = Paginator::new(client, call.query(Query::raw(checkpoint.query())));
         if checkpoint.is_complete() {

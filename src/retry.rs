@@ -154,10 +154,7 @@ fn parse_http_date(s: &str, now: SystemTime) -> Option<u64> {
             let yy: u16 = yy.parse().ok()?;
             let this_year = now
                 .duration_since(UNIX_EPOCH)
-                .ok()
-                .and_then(|d| i64::try_from(d.as_secs() / 86_400).ok())
-                .and_then(|days| Date::from_days_since_epoch(days).ok())
-                .map_or(2000, |d| d.year());
+                .map_or(2000, |d| Date::from_unix_secs(d.as_secs()).year());
             let mut year = this_year - this_year % 100 + yy;
             if year > this_year + 50 {
                 year -= 100;

@@ -160,6 +160,11 @@ impl Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
+        Date::from_unix_secs(secs)
+    }
+
+    /// The day (UTC) of a Unix time, or 9999-12-31 for one past it.
+    pub(crate) fn from_unix_secs(secs: u64) -> Date {
         let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX);
         Date::from_days_since_epoch(days).unwrap_or(Date {
             year: 9999,

@@ -79,7 +79,7 @@ impl BaseUrl {
     }
 
     /// `base + "/" + path`, with exactly one slash between them, followed by the encoded
-    /// query. `path` is used as given: encode dynamic segments with [`push_segment`].
+    /// query. `path` is used as given: encode dynamic segments with [`push_encoded`].
     pub(crate) fn join<K: AsRef<str>, V: AsRef<str>>(
         &self,
         path: &str,

@@ -204,18 +204,7 @@ impl Site {
 
     /// The response to a request head.
     pub fn route(&self, head: &str) -> &Canned {
-        let mut lines = head.split("\r\n");
-        let mut first = lines.next().unwrap_or_default().split(' ');
-        let (method, target) = (
-            first.next().unwrap_or_default(),
-            first.next().unwrap_or_default(),
-        );
-        let authorized = lines.any(|l| {
-            l.split_once(':').is_some_and(|(k, v)| {
-                k.eq_ignore_ascii_case("authorization")
-                    && v.trim().strip_prefix("Bearer ") == Some(KEY)
-            })
-        });
+        let (method, target, authorized) = crate::util::read_head(head, KEY);
         if !authorized {
             return &self.unauthorized;
         }
@@ -333,10 +322,7 @@ pub fn connection(site: &Site, mut stream: TcpStream) -> std::io::Result<()> {
         }
     };
     // Account this connection's CPU time to the one kind of response it served.
-    let cpu_ns = std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok());
-    if let Some(ns) = cpu_ns {
+    if let Some(ns) = crate::stats::thread_cpu_ns() {
         let s = &site.stats;
         match (whoamis, pages, others) {
             (w, 0, 0) if w > 0 => {

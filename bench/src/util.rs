@@ -17,6 +17,22 @@ pub fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
+/// The method and target of a request head, and whether it carries `Bearer {key}`.
+pub fn read_head<'a>(head: &'a str, key: &str) -> (&'a str, &'a str, bool) {
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or_default().split(' ');
+    let (method, target) = (
+        first.next().unwrap_or_default(),
+        first.next().unwrap_or_default(),
+    );
+    let authorized = lines.any(|l| {
+        l.split_once(':').is_some_and(|(k, v)| {
+            k.eq_ignore_ascii_case("authorization") && v.trim().strip_prefix("Bearer ") == Some(key)
+        })
+    });
+    (method, target, authorized)
+}
+
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }

@@ -181,9 +181,7 @@ impl Accounts<'_> {
             };
             // The poll's own waits (retries, pacing) count, as the waits between polls do.
             let history = match &outcome {
-                Ok(Conditional::Modified { meta, .. } | Conditional::NotModified { meta }) => {
-                    meta.history()
-                }
+                Ok(conditional) => conditional.meta().history(),
                 Err(e) => e.history(),
             };
             slept = history.iter().fold(slept, |sum, step| match step {

@@ -187,22 +187,23 @@ impl Failure {
         }
     }
 
+    /// The record of the response head, when one came (also before a body cut short).
+    pub(super) fn head(&self) -> Option<&ResponseMeta> {
+        match self {
+            Failure::Status { problem, .. } => Some(&problem.meta),
+            Failure::Transport(t) => t.meta.status.is_some().then_some(&t.meta),
+            Failure::TooLarge { meta, .. } => meta.as_deref(),
+        }
+    }
+
     /// The status of the response, when one came.
     pub(super) fn status(&self) -> Option<u16> {
-        match self {
-            Failure::Status { problem, .. } => Some(problem.status),
-            Failure::Transport(_) => None,
-            Failure::TooLarge { meta, .. } => meta.as_ref()?.status,
-        }
+        self.head()?.status
     }
 
     /// The rate-limit snapshot of the response, when one came with one.
     pub(super) fn rate_limit(&self) -> Option<RateLimit> {
-        match self {
-            Failure::Status { problem, .. } => problem.meta.rate_limit,
-            Failure::Transport(_) => None,
-            Failure::TooLarge { meta, .. } => meta.as_ref()?.rate_limit,
-        }
+        self.head()?.rate_limit
     }
 
     pub(super) fn from_http(e: http::Error) -> Self {

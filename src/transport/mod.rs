@@ -18,7 +18,7 @@ use crate::cancel::CancelToken;
 use crate::error::TransportError;
 use crate::history::{AttemptOutcome, Human, TransportErrorKind, WaitReason};
 use crate::pacing::{Pacer, Permit};
-use crate::problem::{ErrorCode, Problem};
+use crate::problem::Problem;
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, RetryPolicy, parse_retry_after};
 use crate::url::{DEFAULT_BASE_URL, Target};
@@ -32,6 +32,9 @@ use failure::{Failure, Story};
 
 /// The `Accept` header of every request.
 pub(crate) const ACCEPT: &str = "application/json, application/problem+json";
+
+/// The header a create's idempotency key goes in (checked once, not on every attempt).
+const IDEMPOTENCY_KEY: http::HeaderName = http::HeaderName::from_static("idempotency-key");
 
 /// The HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,11 +191,12 @@ pub(crate) fn check_api_key(key: &str) -> std::result::Result<(), &'static str> 
 }
 
 impl Transport {
-    /// The last rate-limit snapshot any response of this client carried.
+    /// The `User-Agent` every request sends.
     pub(crate) fn user_agent(&self) -> &str {
         &self.user_agent
     }
 
+    /// The last rate-limit snapshot any response of this client carried.
     pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {
         *self
             .last_rate_limit
@@ -259,20 +263,14 @@ impl Transport {
                 left => self.attempt(req, left),
             };
             if req.auth {
-                // Every request let go by the pacer reports back: its snapshot, or nothing.
+                // Every request let go by the pacer reports back: the snapshot of the head
+                // that came (a body cut short after it too), or nothing.
                 match &outcome {
                     Ok(reply) => self.pacer.observe(reply.meta.rate_limit, SystemTime::now()),
-                    Err(Failure::Status { problem, .. }) => self
-                        .pacer
-                        .observe(problem.meta.rate_limit, SystemTime::now()),
-                    Err(Failure::TooLarge { meta: Some(m), .. }) => {
-                        self.pacer.observe(m.rate_limit, SystemTime::now())
-                    }
-                    // A body cut short after the head came: the head's snapshot counts.
-                    Err(Failure::Transport(t)) if t.meta.status.is_some() => {
-                        self.pacer.observe(t.meta.rate_limit, SystemTime::now())
-                    }
-                    Err(_) => self.pacer.abandon(),
+                    Err(failure) => match failure.head() {
+                        Some(head) => self.pacer.observe(head.rate_limit, SystemTime::now()),
+                        None => self.pacer.abandon(),
+                    },
                 }
             }
             let (outcome_of, request_id) = match &outcome {
@@ -360,8 +358,7 @@ impl Transport {
             };
             if wait > self.retry.max_retry_wait || wait_left(story).is_some_and(|left| wait >= left)
             {
-                let mut problem = Problem::new(429);
-                problem.code = ErrorCode::RateLimited;
+                let mut problem = Problem::new(429); // `RATE_LIMITED`, by the status table
                 problem.detail = format!(
                     "not sent: this client's rate-limit budget is spent and the window resets \
                      in {}, longer than it may wait",
@@ -404,7 +401,7 @@ impl Transport {
             builder = builder.header(header::AUTHORIZATION, self.authorization.clone());
         }
         if let Some(key) = &req.idempotency_key {
-            builder = builder.header("idempotency-key", key.as_str());
+            builder = builder.header(IDEMPOTENCY_KEY, key.as_str());
         }
         if let Some(etag) = &req.if_none_match {
             builder = builder.header(header::IF_NONE_MATCH, etag.as_str());
@@ -412,7 +409,10 @@ impl Transport {
         let result = match &req.body {
             Some(body) => {
                 let request = builder
-                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    )
                     .body(body.as_slice())
                     .map_err(Failure::from_http)?;
                 self.run(request, time_left)

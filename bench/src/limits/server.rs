@@ -208,18 +208,7 @@ impl State {
 
     /// The status line and body for one request, and the rate-limit verdict if it counted.
     fn respond(&self, head: &str, body: &[u8]) -> (&'static str, Vec<u8>, Option<Verdict>) {
-        let mut lines = head.split("\r\n");
-        let mut first = lines.next().unwrap_or_default().split(' ');
-        let (method, target) = (
-            first.next().unwrap_or_default(),
-            first.next().unwrap_or_default(),
-        );
-        let authorized = lines.any(|l| {
-            l.split_once(':').is_some_and(|(k, v)| {
-                k.eq_ignore_ascii_case("authorization")
-                    && v.trim().strip_prefix("Bearer ") == Some(KEY)
-            })
-        });
+        let (method, target, authorized) = crate::util::read_head(head, KEY);
         let path = target.split_once('?').map_or(target, |(p, _)| p);
         if !authorized {
             return refusal(401, "Unauthorized", "UNAUTHORIZED", "Invalid API key.");

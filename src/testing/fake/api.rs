@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::data::{self, Record, fnv, iso, mix};
 use super::http::{Request, Response, reason};
+use crate::ErrorCode;
 use crate::base64url;
 use crate::testing::record::RecordedRequest;
 use crate::url::{parse_query, percent_decode};
@@ -302,8 +303,8 @@ impl State {
         if fault.remaining == 0 {
             self.faults.remove(i);
         }
-        let code = code_for(fault.status);
-        let mut r = self.problem(fault.status, code, "Injected fault (FakeApi).");
+        let code = ErrorCode::from_status(fault.status);
+        let mut r = self.problem(fault.status, code.as_str(), "Injected fault (FakeApi).");
         if let Some(secs) = fault.retry_after {
             r.set_header("retry-after", secs.to_string());
         }
@@ -1330,24 +1331,6 @@ fn num(r: &Record, field: &str) -> u64 {
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
-}
-
-/// The documented code of a status (500 and anything unlisted: `INTERNAL_ERROR`).
-pub(crate) fn code_for(status: u16) -> &'static str {
-    match status {
-        400 => "BAD_REQUEST",
-        401 => "UNAUTHORIZED",
-        403 => "FORBIDDEN",
-        404 => "NOT_FOUND",
-        406 => "NOT_ACCEPTABLE",
-        409 => "CONFLICT",
-        415 => "UNSUPPORTED_MEDIA_TYPE",
-        422 => "VALIDATION_ERROR",
-        429 => "RATE_LIMITED",
-        502 => "UPSTREAM_ERROR",
-        503 => "SERVICE_UNAVAILABLE",
-        _ => "INTERNAL_ERROR",
-    }
 }
 
 /// The methods a known path takes, for a 405.

@@ -99,10 +99,7 @@ pub(crate) fn iso(unix: u64) -> String {
 
 /// `2026-06-14` for a Unix time.
 pub(crate) fn date(unix: u64) -> String {
-    i64::try_from(unix / 86_400)
-        .ok()
-        .and_then(|days| Date::from_days_since_epoch(days).ok())
-        .map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string())
+    Date::from_unix_secs(unix).to_string()
 }
 
 /// The days since 1970-01-01 of a `YYYY-MM-DD` date from 1970 on, if it is one.

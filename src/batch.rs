@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::call::Call;
-use crate::params::{Window, non_blank};
+use crate::params::non_blank;
 use crate::{Client, Error, Result};
 
 /// The most ids sent in one batch request.
@@ -132,29 +132,26 @@ fn concurrently<T: Send>(
     results
 }
 
-/// A windowed batch call (`{field: [ids], period…}`): checks and deduplicates `ids`, then
-/// [`run`]s one body per chunk, each with the window's members.
+/// A batch call over one list of ids (`{field: [ids], ..extra}`): checks and deduplicates
+/// `ids`, then [`run`]s one body per chunk, each completed by `extra` (the period, the
+/// look-back windows).
 ///
 /// # Errors
 ///
 /// As [`unique_ids`] and [`run`].
-pub(crate) fn run_windowed<T: Batch + Send>(
+pub(crate) fn run_ids<T: Batch + Send>(
     client: &Client,
     endpoint: &'static str,
     field: &'static str,
     ids: &[String],
-    window: Window,
+    extra: impl Fn(&mut Map<String, Value>),
 ) -> Result<T> {
     let ids = unique_ids(field, ids)?;
-    run(
-        client,
-        endpoint,
-        chunked_bodies(field, &ids, |body| window.write_body(body)),
-    )
+    run(client, endpoint, chunked_bodies(field, &ids, extra))
 }
 
 /// The bodies `{field: [≤ 200 ids], ..extra}`, one per chunk of `ids`.
-pub(crate) fn chunked_bodies<'a>(
+fn chunked_bodies<'a>(
     field: &'static str,
     ids: &'a [String],
     extra: impl Fn(&mut Map<String, Value>) + 'a,
@@ -175,7 +172,7 @@ pub(crate) fn chunked_bodies<'a>(
 /// # Errors
 ///
 /// [`Error::InvalidInput`] naming `field`.
-pub(crate) fn unique_ids(field: &str, ids: &[String]) -> Result<Vec<String>> {
+fn unique_ids(field: &str, ids: &[String]) -> Result<Vec<String>> {
     if ids.is_empty() {
         return Err(Error::InvalidInput(format!(
             "{field}: at least one id is required"

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::error::DecodeError;
 use crate::page::Page;
-use crate::params::{Query, header_text, non_blank};
+use crate::params::{Query, at_most_chars, header_text, non_blank};
 use crate::problem::snippet;
 use crate::response::{Conditional, Response};
 use crate::transport::{Method, Reply, Request};
@@ -202,13 +202,7 @@ impl Call {
     ) -> Result<Call> {
         if let Some(key) = key {
             header_text("idempotency_key", key)?;
-            if key.len() > MAX_IDEMPOTENCY_KEY_LEN {
-                return Err(Error::InvalidInput(format!(
-                    "idempotency_key: at most {MAX_IDEMPOTENCY_KEY_LEN} characters, got {} (the \
-                     SDK's bound: servers cut headers this long)",
-                    key.len()
-                )));
-            }
+            at_most_chars("idempotency_key", key, MAX_IDEMPOTENCY_KEY_LEN)?;
         }
         Ok(Call::new(endpoint, &[])?.json(body)?.idempotency_key(key))
     }

@@ -113,14 +113,13 @@ fn render(req: &Request, user_agent: &str) -> String {
         "-H {}",
         quote(&format!("User-Agent: {user_agent}"))
     ));
-    if let Some(key) = &req.idempotency_key {
-        lines.push(format!("-H {}", quote(&format!("Idempotency-Key: {key}"))));
-    }
-    if let Some(etag) = &req.if_none_match {
-        lines.push(format!("-H {}", quote(&format!("If-None-Match: {etag}"))));
+    for (name, value) in req.headers() {
+        lines.push(format!(
+            "-H {}",
+            quote(&format!("{}: {value}", name.name()))
+        ));
     }
     if let Some(body) = &req.body {
-        lines.push(format!("-H {}", quote("Content-Type: application/json")));
         lines.push(format!(
             "--data-raw {}",
             quote(&String::from_utf8_lossy(body))

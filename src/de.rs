@@ -130,9 +130,10 @@ where
     })
 }
 
-/// A JSON object keyed by id; `null` (or missing) is empty, and a `null` entry is the value
-/// type's default. An entry of another shape fails the call, naming its id.
-pub(crate) fn lenient_map<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
+/// A JSON object keyed by id (a batch answer's `data`); `null` (or missing) is empty, and a
+/// `null` entry is the value type's default. An entry of another shape fails the call, naming
+/// its id: the value types are themselves lenient, so such an entry is not an object at all.
+pub(crate) fn keyed_by_id<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
 where
     D: Deserializer<'de>,
     T: DeserializeOwned + Default,
@@ -148,6 +149,20 @@ where
             Ok((id, value))
         })
         .collect()
+}
+
+/// A JSON object's entries whose values decode as `T`; an entry of another shape (a `null`
+/// where a number was expected) is left out, and `null` (or a missing object) is empty.
+pub(crate) fn lenient_entries<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let raw = Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default();
+    Ok(raw
+        .into_iter()
+        .filter_map(|(key, v)| Some((key, T::deserialize(v).ok()?)))
+        .collect())
 }
 
 /// Splits `{"data": d, ...rest}` into `d` and the other members; any other body is returned

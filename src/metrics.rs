@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::batch::keyed_batch;
-use crate::de::{ids_as_strings, lenient, lenient_map, lenient_or_default};
+use crate::de::{ids_as_strings, keyed_by_id, lenient, lenient_or_default};
 use crate::types::Date;
 
 /// Windowed metrics of one video over the requested period.
@@ -111,7 +111,7 @@ impl BatchMeta {
 pub struct MetricsBatch {
     /// The metrics of each id found, keyed by the id as the API sends it (a UUID for
     /// videos, an integer as a string for account videos).
-    #[serde(default, deserialize_with = "lenient_map")]
+    #[serde(default, deserialize_with = "keyed_by_id")]
     pub data: BTreeMap<String, MetricValues>,
     /// The period used and the ids not found.
     #[serde(default, deserialize_with = "lenient_or_default")]

@@ -28,6 +28,23 @@ pub(crate) fn non_blank(field: &str, value: &str) -> Result<()> {
     }
 }
 
+/// Refuses a string longer than `max` characters (Unicode scalar values, as the API counts
+/// them, not bytes); the message names the field and the length.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] `"{field}: must be at most {max} characters, got {n}"`.
+pub(crate) fn at_most_chars(field: impl Display, value: &str, max: usize) -> Result<()> {
+    let chars = value.chars().count();
+    if chars > max {
+        Err(Error::InvalidInput(format!(
+            "{field}: must be at most {max} characters, got {chars}"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks a value the caller gives for a request header (an idempotency key, an ETag): the
 /// header must carry it exactly as given, so it is refused when it is empty, starts or ends
 /// with whitespace (HTTP would strip it), or has a character other than visible ASCII and
@@ -282,6 +299,24 @@ macro_rules! list_setters {
 }
 pub(crate) use list_setters;
 
+/// The `idempotency_key` setter of a create body (`New*`) with an `idempotency_key:
+/// Option<String>` field; [`Call::create`](crate::call::Call::create) checks and sends it.
+macro_rules! idempotency_key_setter {
+    ($new:ty) => {
+        impl $new {
+            /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create
+            /// across runs of a script within the API's ten-minute window. Checked when the
+            /// create is made: visible ASCII (inner spaces allowed), not padded, at most 1,024
+            /// characters.
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.idempotency_key = Some(key.into());
+                self
+            }
+        }
+    };
+}
+pub(crate) use idempotency_key_setter;
+
 /// An inclusive range of days (UTC) for the analytics calls, checked when it is built: its
 /// start is never after its end.
 ///
@@ -417,6 +452,16 @@ mod tests {
         );
         let e = Query::new().text("q", Some("  ")).unwrap_err();
         assert_eq!(e.to_string(), "invalid argument: q: must not be empty");
+    }
+
+    #[test]
+    fn lengths_count_characters_not_bytes_with_one_message() {
+        assert!(at_most_chars("q", &"é".repeat(3), 3).is_ok());
+        let e = at_most_chars(format_args!("metadata[{:?}]", "bio"), "abcd", 3).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid argument: metadata[\"bio\"]: must be at most 3 characters, got 4"
+        );
     }
 
     #[test]

@@ -11,12 +11,14 @@ use serde_json::{Map, Value};
 use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
-use crate::de::{lenient_map, lenient_or_default, null_as_default};
+use crate::de::{keyed_by_id, lenient_or_default, null_as_default};
 use crate::error::WaitTimeout;
 use crate::history::Step;
 use crate::metrics::{BatchMeta, MetricValues};
 use crate::pagination::Paginator;
-use crate::params::{ListCommon, Query, Window, list_setters, non_blank, window_setters};
+use crate::params::{
+    ListCommon, Query, Window, idempotency_key_setter, list_setters, non_blank, window_setters,
+};
 use crate::response::{Conditional, Response, ResponseMeta};
 use crate::transport::Reply;
 use crate::types::Platform;
@@ -309,12 +311,12 @@ impl Accounts<'_> {
     /// `{data: {id: …}, meta}` object; otherwise as
     /// [`Videos::metrics`](crate::Videos::metrics).
     pub fn metrics(&self, request: &AccountMetricsRequest) -> Result<AccountMetricsBatch> {
-        batch::run_windowed(
+        batch::run_ids(
             self.client,
             "POST /accounts/metrics",
             "account_ids",
             &request.account_ids,
-            request.window,
+            |body| request.window.write_body(body),
         )
     }
 }
@@ -467,14 +469,9 @@ impl NewAccount {
         self.scrape_interval_hours = Some(hours);
         self
     }
-
-    /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create across
-    /// runs of a script within the API's ten-minute window.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
 }
+
+idempotency_key_setter!(NewAccount);
 
 /// A tracked Instagram or TikTok account.
 ///
@@ -618,7 +615,7 @@ window_setters!(
 #[non_exhaustive]
 pub struct AccountMetricsBatch {
     /// The metrics of each account found, keyed by account id, as the API sent them.
-    #[serde(default, deserialize_with = "lenient_map")]
+    #[serde(default, deserialize_with = "keyed_by_id")]
     pub data: BTreeMap<String, Value>,
     /// The period used and the ids not found.
     #[serde(default, deserialize_with = "lenient_or_default")]

@@ -4,11 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::call::Call;
 use crate::de::{id_or_empty, lenient, lenient_items, lenient_or_default, string_or_number};
-use crate::params::Query;
+use crate::params::{Query, at_most_chars};
 use crate::response::{Conditional, Response};
 use crate::transport::Reply;
 use crate::types::Platform;
-use crate::{Client, Error, Result};
+use crate::{Client, Result};
 
 /// The longest `q` the API takes, in characters (inferred: the docs show the bound `128`
 /// next to the parameter).
@@ -44,12 +44,7 @@ impl SearchParams {
     }
 
     fn query(&self) -> Result<Query> {
-        let chars = self.q.chars().count();
-        if chars > MAX_QUERY_CHARS {
-            return Err(Error::InvalidInput(format!(
-                "q: at most {MAX_QUERY_CHARS} characters, got {chars}"
-            )));
-        }
+        at_most_chars("q", &self.q, MAX_QUERY_CHARS)?;
         let mut q = Query::new();
         q.opt("q", Some(&self.q))
             .limit(self.limit, MAX_SEARCH_LIMIT)?;

@@ -3,16 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
-use crate::de::{lenient_map, lenient_or_default, null_as_default};
+use crate::de::{keyed_by_id, lenient_entries, lenient_or_default, null_as_default};
 use crate::metrics::{BatchMeta, MetricsBatch};
 use crate::pagination::Paginator;
-use crate::params::{ListCommon, Query, Window, list_setters, non_blank, window_setters};
+use crate::params::{
+    ListCommon, Query, Window, idempotency_key_setter, list_setters, non_blank, window_setters,
+};
 use crate::response::Response;
 use crate::types::Platform;
 use crate::{Client, Error, Result};
@@ -146,12 +148,12 @@ impl Videos<'_> {
     /// [common failures](crate::Error#common-failures). When one of several chunked
     /// requests fails, the call fails with that error and the other answers are dropped.
     pub fn metrics(&self, request: &VideoMetricsRequest) -> Result<MetricsBatch> {
-        batch::run_windowed(
+        batch::run_ids(
             self.client,
             "POST /videos/metrics",
             "video_ids",
             &request.video_ids,
-            request.window,
+            |body| request.window.write_body(body),
         )
     }
 
@@ -184,13 +186,17 @@ impl Videos<'_> {
             .as_deref()
             .map(checked_windows)
             .transpose()?;
-        let ids = batch::unique_ids("video_ids", &request.video_ids)?;
-        let bodies = batch::chunked_bodies("video_ids", &ids, |body| {
-            if let Some(windows) = &windows {
-                body.insert("windows".into(), windows.iter().copied().collect());
-            }
-        });
-        batch::run(self.client, "POST /videos/deltas", bodies)
+        batch::run_ids(
+            self.client,
+            "POST /videos/deltas",
+            "video_ids",
+            &request.video_ids,
+            |body| {
+                if let Some(windows) = &windows {
+                    body.insert("windows".into(), windows.iter().copied().collect());
+                }
+            },
+        )
     }
 }
 
@@ -283,14 +289,9 @@ impl NewVideo {
         self.metadata = Some(metadata);
         self
     }
-
-    /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create across
-    /// runs of a script within the API's ten-minute window.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
 }
+
+idempotency_key_setter!(NewVideo);
 
 /// An individually tracked Instagram post or TikTok video.
 ///
@@ -463,12 +464,13 @@ fn checked_windows(days: &[u32]) -> Result<Vec<u32>> {
 
 /// The view-count change of one video over each look-back window, keyed by the API's
 /// label (`"7d"` for 7 days). A delta can be negative.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct Deltas {
     /// The deltas by label, as the API sent them (values that are not integers, such as
     /// `null`, are left out).
+    #[serde(deserialize_with = "lenient_entries")]
     pub windows: BTreeMap<String, i64>,
 }
 
@@ -494,24 +496,13 @@ impl Deltas {
     }
 }
 
-impl<'de> Deserialize<'de> for Deltas {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let raw = Option::<Map<String, Value>>::deserialize(d)?.unwrap_or_default();
-        let windows = raw
-            .into_iter()
-            .filter_map(|(label, v)| Some((label, i64::deserialize(v).ok()?)))
-            .collect();
-        Ok(Deltas { windows })
-    }
-}
-
 /// The answer of [`Videos::deltas`]: deltas per video id, and [`BatchMeta`] (with `windows`
 /// and `video_count`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeltasBatch {
     /// The deltas of each video found, keyed by video id.
-    #[serde(default, deserialize_with = "lenient_map")]
+    #[serde(default, deserialize_with = "keyed_by_id")]
     pub data: BTreeMap<String, Deltas>,
     /// The windows answered, the video count and the ids not found.
     #[serde(default, deserialize_with = "lenient_or_default")]

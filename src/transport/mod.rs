@@ -100,7 +100,50 @@ pub(crate) struct Request {
     pub(crate) max_wait: Option<Duration>,
 }
 
+/// A header one request carries besides the ones every request does (`Accept`, `User-Agent`,
+/// `Authorization`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Header {
+    IdempotencyKey,
+    IfNoneMatch,
+    ContentType,
+}
+
+impl Header {
+    /// The header's name as the API docs write it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Header::IdempotencyKey => "Idempotency-Key",
+            Header::IfNoneMatch => "If-None-Match",
+            Header::ContentType => "Content-Type",
+        }
+    }
+
+    fn to_http(self) -> http::HeaderName {
+        match self {
+            Header::IdempotencyKey => IDEMPOTENCY_KEY,
+            Header::IfNoneMatch => header::IF_NONE_MATCH,
+            Header::ContentType => header::CONTENT_TYPE,
+        }
+    }
+}
+
 impl Request {
+    /// The headers of this request besides the ones every request carries, in the order they
+    /// are sent: what the transport sends and what a `curl` preview shows.
+    pub(crate) fn headers(&self) -> impl Iterator<Item = (Header, &str)> {
+        let key = self.idempotency_key.as_deref();
+        let etag = self.if_none_match.as_deref();
+        let json = self.body.as_ref().map(|_| "application/json");
+        [
+            (Header::IdempotencyKey, key),
+            (Header::IfNoneMatch, etag),
+            (Header::ContentType, json),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+    }
+
     /// Whether sending this request twice cannot do harm.
     fn is_retry_safe(&self) -> bool {
         match self.method {
@@ -400,21 +443,12 @@ impl Transport {
         if req.auth {
             builder = builder.header(header::AUTHORIZATION, self.authorization.clone());
         }
-        if let Some(key) = &req.idempotency_key {
-            builder = builder.header(IDEMPOTENCY_KEY, key.as_str());
-        }
-        if let Some(etag) = &req.if_none_match {
-            builder = builder.header(header::IF_NONE_MATCH, etag.as_str());
+        for (name, value) in req.headers() {
+            builder = builder.header(name.to_http(), value);
         }
         let result = match &req.body {
             Some(body) => {
-                let request = builder
-                    .header(
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/json"),
-                    )
-                    .body(body.as_slice())
-                    .map_err(Failure::from_http)?;
+                let request = builder.body(body.as_slice()).map_err(Failure::from_http)?;
                 self.run(request, time_left)
             }
             None => self.run(builder.body(()).map_err(Failure::from_http)?, time_left),

@@ -1,13 +1,17 @@
 //! What the creators calls take: [`ListCreators`], [`NewCreator`], [`UpdateCreator`],
 //! [`TopCreatorsParams`], and the checks of the API's documented limits.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 #[cfg(doc)]
 use super::Creators;
 use crate::api_enum::api_enum;
-use crate::params::{ListCommon, Query, list_setters, non_blank};
+use crate::params::{
+    ListCommon, Query, at_most_chars, idempotency_key_setter, list_setters, non_blank,
+};
 use crate::types::Period;
 #[cfg(doc)]
 use crate::{Creator, Paginator};
@@ -82,19 +86,14 @@ impl NewCreator {
         }
     }
 
-    /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create across
-    /// runs of a script within the API's ten-minute window.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
-
     /// Refuses what the API would refuse.
     pub(super) fn check(&self) -> Result<()> {
         check_name(&self.name)?;
         self.shared.check()
     }
 }
+
+idempotency_key_setter!(NewCreator);
 
 shared_setters! {
     NewCreator,
@@ -256,34 +255,27 @@ impl TopCreatorsParams {
 /// Refuses a blank name or one longer than the API allows.
 fn check_name(name: &str) -> Result<()> {
     non_blank("name", name)?;
-    let chars = name.chars().count();
-    if chars > MAX_NAME_CHARS {
-        return Err(Error::InvalidInput(format!(
-            "name: must be at most {MAX_NAME_CHARS} characters, got {chars}"
-        )));
-    }
-    Ok(())
+    at_most_chars("name", name, MAX_NAME_CHARS)
 }
 
 /// Refuses metadata over the API's documented limits.
 fn check_metadata(metadata: &Map<String, Value>) -> Result<()> {
     if metadata.len() > MAX_METADATA_KEYS {
         return Err(Error::InvalidInput(format!(
-            "metadata: at most {MAX_METADATA_KEYS} keys, got {}",
+            "metadata: must have at most {MAX_METADATA_KEYS} keys, got {}",
             metadata.len()
         )));
     }
     for (key, value) in metadata {
-        let chars = match value {
-            Value::String(s) => s.chars().count(),
-            other => other.to_string().chars().count(),
+        let text = match value {
+            Value::String(s) => Cow::Borrowed(s.as_str()),
+            other => Cow::Owned(other.to_string()),
         };
-        if chars > MAX_METADATA_VALUE_CHARS {
-            return Err(Error::InvalidInput(format!(
-                "metadata: the value of {key:?} must be at most {MAX_METADATA_VALUE_CHARS} \
-                 characters, got {chars}"
-            )));
-        }
+        at_most_chars(
+            format_args!("metadata[{key:?}]"),
+            &text,
+            MAX_METADATA_VALUE_CHARS,
+        )?;
     }
     Ok(())
 }

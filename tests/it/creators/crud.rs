@@ -201,11 +201,11 @@ fn create_refuses_bad_names_and_metadata_before_sending() {
         ),
         (
             NewCreator::new("Ada").metadata(too_many),
-            "metadata: at most 20 keys, got 21",
+            "metadata: must have at most 20 keys, got 21",
         ),
         (
             NewCreator::new("Ada").metadata([("bio", "x".repeat(256))]),
-            "metadata: the value of \"bio\" must be at most 255 characters, got 256",
+            "metadata[\"bio\"]: must be at most 255 characters, got 256",
         ),
     ];
     for (new, expected) in cases {
@@ -577,14 +577,17 @@ fn an_empty_or_invalid_update_is_refused_before_sending() {
             )
             .unwrap_err(),
     );
-    assert_eq!(msg, "metadata: at most 20 keys, got 25");
+    assert_eq!(msg, "metadata: must have at most 20 keys, got 25");
     let long_json = json!({"nested": "y".repeat(260)});
     let msg = invalid_input(
         c.creators()
             .update("c1", &UpdateCreator::new().metadata([("blob", long_json)]))
             .unwrap_err(),
     );
-    assert!(msg.starts_with("metadata: the value of \"blob\""), "{msg}");
+    assert!(
+        msg.starts_with("metadata[\"blob\"]: must be at most 255 characters, got "),
+        "{msg}"
+    );
     assert_none_hit(&none);
 }
 

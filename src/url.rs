@@ -213,19 +213,20 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(name), percent_decode(value))
+            let form = |text: &str| percent_decode(&text.replace('+', " "));
+            (form(name), form(value))
         })
         .collect()
 }
 
-/// Decodes `%XX` escapes and `+`; a malformed escape is kept as it is.
+/// Decodes `%XX` escapes, as in a path segment (a `+` stays a `+`; [`parse_query`] reads it
+/// as a space); a malformed escape is kept as it is.
 pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                 (Some(hi), Some(lo)) => {
                     out.push(hi << 4 | lo);
@@ -265,6 +266,9 @@ mod tests {
             ]
         );
         assert_eq!(percent_decode("%C3%A9t%C3%A9"), "été");
+        // A `+` is a space only in a query; in a path it is itself, and `%2B` is a `+`.
+        assert_eq!(percent_decode("a+b%2Bc"), "a+b+c");
+        assert_eq!(parse_query("q=a+b%2Bc"), [("q".to_owned(), "a b+c".to_owned())]);
     }
 
     const NO_QUERY: &[(&str, &str)] = &[];

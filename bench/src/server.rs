@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 
 use crate::fixtures::{account, cursor_for, fnv, splitmix};
-use crate::util::{find, percent_decode, push_encoded, write_two};
+use crate::util::{next_request, percent_decode, push_encoded, write_two};
 use crate::{BoxResult, KEY, PAGE_SIZE};
 
 /// A pre-rendered response: the head without its per-request lines, and the body.
@@ -257,34 +257,12 @@ pub fn connection(site: &Site, mut stream: TcpStream) -> std::io::Result<()> {
     let mut head_out: Vec<u8> = Vec::with_capacity(1024);
     let (mut whoamis, mut pages, mut others) = (0u64, 0u64, 0u64);
     let result = loop {
-        let Some(end) = find(&buf, b"\r\n\r\n") else {
-            match stream.read(&mut chunk) {
-                Ok(0) => break Ok(()),
-                Ok(n) => {
-                    buf.extend_from_slice(&chunk[..n]);
-                    continue;
-                }
-                Err(e) => break Err(e),
-            }
+        // This bench sends no request bodies; one a client sends is read and dropped.
+        let head = match next_request(&mut stream, &mut buf, &mut chunk) {
+            Ok(Some((head, _body))) => head,
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
         };
-        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-        // This bench sends no request bodies; skip one if a client does.
-        let body_len: usize = head
-            .split("\r\n")
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse().ok())?
-            })
-            .unwrap_or(0);
-        while buf.len() < end + 4 + body_len {
-            match stream.read(&mut chunk) {
-                Ok(0) => return Ok(()),
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                Err(e) => return Err(e),
-            }
-        }
-        buf.drain(..end + 4 + body_len);
         if site.capture.load(Ordering::Relaxed) {
             site.captured
                 .lock()

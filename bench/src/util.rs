@@ -1,6 +1,6 @@
 //! Byte and URL helpers shared by the servers and the clients of the benchmark.
 
-use std::io::{IoSlice, Write};
+use std::io::{IoSlice, Read, Write};
 use std::net::TcpStream;
 
 /// RFC 3986 unreserved characters pass, everything else is percent-encoded.
@@ -31,6 +31,43 @@ pub fn read_head<'a>(head: &'a str, key: &str) -> (&'a str, &'a str, bool) {
         })
     });
     (method, target, authorized)
+}
+
+/// Reads the next request of a keep-alive connection: its head (without the blank line) and
+/// its `Content-Length` bytes of body. `buf` keeps what was read past it, for the next call;
+/// `None` once the client has closed the connection.
+pub fn next_request(
+    stream: &mut impl Read,
+    buf: &mut Vec<u8>,
+    chunk: &mut [u8],
+) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    let end = loop {
+        if let Some(end) = find(buf, b"\r\n\r\n") {
+            break end;
+        }
+        match stream.read(chunk)? {
+            0 => return Ok(None),
+            n => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let body_len: usize = head
+        .split("\r\n")
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while buf.len() < end + 4 + body_len {
+        match stream.read(chunk)? {
+            0 => return Ok(None),
+            n => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let body = buf[end + 4..end + 4 + body_len].to_vec();
+    buf.drain(..end + 4 + body_len);
+    Ok(Some((head, body)))
 }
 
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

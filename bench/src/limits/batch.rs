@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use creatoraudit::{BATCH_CHUNK_SIZE, Client, VideoMetricsRequest};
 
-use super::knobs::with_concurrency;
 use super::server::LimitServer;
 use crate::fixtures::uuid;
 use crate::stats::median;
@@ -48,7 +47,7 @@ pub fn run(server: &LimitServer, latency: Duration, concurrency: usize) -> BoxRe
     let request = VideoMetricsRequest::new(ids.iter().cloned());
     let chunks = BATCH_IDS.div_ceil(BATCH_CHUNK_SIZE);
     let builder = Client::builder().api_key(KEY).base_url(&server.base_url);
-    let client = with_concurrency(builder, concurrency).build()?;
+    let client = builder.batch_concurrency(concurrency).build()?;
     client.whoami()?; // one connection opened before the clock starts
 
     server.reset_counters();

@@ -12,8 +12,9 @@
 //!   limit, and the 429s the server sent. Targets: with pacing 0 × 429 and at least 0.85 of
 //!   the limit; without pacing, 429s (the comparison).
 //!
-//! The two `ClientBuilder` settings are set in [`knobs`], and the report says whether they
-//! were really applied. About 20 to 30 s at the default 50 ms latency.
+//! The scenarios set `ClientBuilder::batch_concurrency` and `ClientBuilder::pacing`; "most in
+//! flight" shows whether the chunks really went at once. About 20 to 30 s at the default
+//! 50 ms latency.
 //!
 //! ```text
 //! cargo run --release --manifest-path bench/Cargo.toml -- --limits [--latency-ms 50]
@@ -21,14 +22,12 @@
 //! ```
 
 pub mod batch;
-pub mod knobs;
 pub mod server;
 pub mod shared;
 
 use std::time::{Duration, Instant};
 
 use self::batch::{BATCH_IDS, BatchResult};
-use self::knobs::{CONCURRENCY_APPLIED, PACING_APPLIED, applied};
 use self::server::{LimitServer, Limits};
 use self::shared::{CALLS, LIMIT, SharedResult, THREADS, WINDOW_SECS};
 use crate::BoxResult;
@@ -86,16 +85,6 @@ fn run(latency: Duration) -> BoxResult<()> {
          every rate-limited answer; past the limit, 429 RATE_LIMITED with Retry-After in whole \
          seconds, rounded up."
     );
-    println!("Knobs, as the SDK was built for this run:");
-    println!(
-        "  ClientBuilder::batch_concurrency(n): {}",
-        applied(CONCURRENCY_APPLIED)
-    );
-    println!(
-        "  ClientBuilder::pacing(on):           {}",
-        applied(PACING_APPLIED)
-    );
-
     // (a) The limit is far away: only the round trips count.
     let server = LimitServer::start(Limits {
         latency,
@@ -127,10 +116,10 @@ fn report_batch(sequential: &BatchResult, concurrent: &BatchResult, ms: u128) {
         sequential.walls.len()
     );
     println!(
-        "| batch_concurrency | applied | wall | floor | wall/floor | vs sequential | requests \
+        "| batch_concurrency | wall | floor | wall/floor | vs sequential | requests \
          | most in flight (server) | 429s | target | result |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let speedup = concurrent.wall() / sequential.wall();
     for (r, target, ok) in [
         (sequential, "the reference".to_owned(), None),
@@ -141,13 +130,8 @@ fn report_batch(sequential: &BatchResult, concurrent: &BatchResult, ms: u128) {
         ),
     ] {
         println!(
-            "| {} | {} | {:.0} ms | {} ms | {:.2} | {:.2} | {} | {} | {} | {target} | {} |",
+            "| {} | {:.0} ms | {} ms | {:.2} | {:.2} | {} | {} | {} | {target} | {} |",
             r.concurrency,
-            if r.concurrency == 1 || CONCURRENCY_APPLIED {
-                "yes"
-            } else {
-                "no"
-            },
             r.wall() * 1e3,
             r.floor.as_millis(),
             r.floor_ratio(),
@@ -164,12 +148,6 @@ fn report_batch(sequential: &BatchResult, concurrent: &BatchResult, ms: u128) {
         walls_ms(sequential),
         walls_ms(concurrent)
     );
-    if !CONCURRENCY_APPLIED {
-        println!(
-            "batch_concurrency is not applied: the concurrency-4 run is sequential too (see \
-             \"most in flight\"), so its target cannot be met yet."
-        );
-    }
 }
 
 fn walls_ms(r: &BatchResult) -> String {
@@ -189,10 +167,10 @@ fn report_shared(paced: &SharedResult, unpaced: &SharedResult, latency: Duration
         latency.as_millis()
     );
     println!(
-        "| pacing | applied | wall | calls ok | calls failed | requests sent | 429s sent | \
+        "| pacing | wall | calls ok | calls failed | requests sent | 429s sent | \
          answers per window | achieved | of the limit | target | result |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for r in [paced, unpaced] {
         let (target, ok) = if r.pacing {
             (
@@ -203,13 +181,8 @@ fn report_shared(paced: &SharedResult, unpaced: &SharedResult, latency: Duration
             ("429s appear (the comparison)".to_owned(), r.limited > 0)
         };
         println!(
-            "| {} | {} | {:.2} s | {} | {} | {} | {} | {} | {:.1} req/s | {:.2} | {target} | {} |",
+            "| {} | {:.2} s | {} | {} | {} | {} | {} | {:.1} req/s | {:.2} | {target} | {} |",
             if r.pacing { "on" } else { "off" },
-            if !r.pacing || PACING_APPLIED {
-                "yes"
-            } else {
-                "no"
-            },
             r.wall,
             r.ok,
             r.failed,
@@ -241,11 +214,5 @@ fn report_shared(paced: &SharedResult, unpaced: &SharedResult, latency: Duration
                 r.failed
             );
         }
-    }
-    if !PACING_APPLIED {
-        println!(
-            "pacing is not applied: the \"pacing on\" run is today's traffic too, so its target \
-             cannot be met yet."
-        );
     }
 }

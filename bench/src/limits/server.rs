@@ -16,7 +16,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,7 +24,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 
 use crate::fixtures::splitmix;
-use crate::util::{find, write_two};
+use crate::util::{next_request, write_two};
 use crate::{BoxResult, KEY};
 
 /// The most ids `POST /videos/metrics` takes in one request.
@@ -310,34 +309,7 @@ fn connection(state: &State, mut stream: TcpStream) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut chunk = [0u8; 16 * 1024];
     let half = state.limits.latency / 2;
-    loop {
-        let Some(end) = find(&buf, b"\r\n\r\n") else {
-            match stream.read(&mut chunk)? {
-                0 => return Ok(()),
-                n => {
-                    buf.extend_from_slice(&chunk[..n]);
-                    continue;
-                }
-            }
-        };
-        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-        let body_len: usize = head
-            .split("\r\n")
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse().ok())?
-            })
-            .unwrap_or(0);
-        while buf.len() < end + 4 + body_len {
-            match stream.read(&mut chunk)? {
-                0 => return Ok(()),
-                n => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let body = buf[end + 4..end + 4 + body_len].to_vec();
-        buf.drain(..end + 4 + body_len);
-
+    while let Some((head, body)) = next_request(&mut stream, &mut buf, &mut chunk)? {
         let c = &state.counters;
         let n = c.requests.fetch_add(1, Ordering::SeqCst);
         let in_flight = c.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -375,4 +347,5 @@ fn connection(state: &State, mut stream: TcpStream) -> std::io::Result<()> {
         c.in_flight.fetch_sub(1, Ordering::SeqCst);
         write_two(&mut stream, out.as_bytes(), &body)?;
     }
+    Ok(())
 }

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use creatoraudit::Client;
 
-use super::knobs::with_pacing;
 use super::server::{LimitServer, Limits, unix_now};
 use crate::{BoxResult, KEY};
 
@@ -69,7 +68,7 @@ pub fn run(latency: Duration, pacing: bool) -> BoxResult<SharedResult> {
         window_secs: WINDOW_SECS,
     })?;
     let builder = Client::builder().api_key(KEY).base_url(&server.base_url);
-    let client = with_pacing(builder, pacing).build()?;
+    let client = builder.pacing(pacing).build()?;
 
     // Start at the beginning of a window: with a partly spent first window, the figures would
     // depend on when the job happened to start.

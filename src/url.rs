@@ -268,7 +268,10 @@ mod tests {
         assert_eq!(percent_decode("%C3%A9t%C3%A9"), "été");
         // A `+` is a space only in a query; in a path it is itself, and `%2B` is a `+`.
         assert_eq!(percent_decode("a+b%2Bc"), "a+b+c");
-        assert_eq!(parse_query("q=a+b%2Bc"), [("q".to_owned(), "a b+c".to_owned())]);
+        assert_eq!(
+            parse_query("q=a+b%2Bc"),
+            [("q".to_owned(), "a b+c".to_owned())]
+        );
     }
 
     const NO_QUERY: &[(&str, &str)] = &[];

@@ -1,0 +1,238 @@
+//! The API's conventions, as the fake applies them to every request: problem documents,
+//! authentication, the rate limit, `Accept`, ETags, JSON bodies, idempotency keys, injected
+//! faults.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value, json};
+
+use super::{Reply, State};
+use crate::ErrorCode;
+use crate::testing::fake::data::fnv;
+use crate::testing::fake::http::{Request, Response, reason};
+
+impl State {
+    /// A problem document for this request.
+    pub(super) fn problem(&self, status: u16, code: &str, detail: &str) -> Response {
+        let kebab = code.to_ascii_lowercase().replace('_', "-");
+        let body = json!({
+            "type": format!("urn:creatoraudit:error:{kebab}"),
+            "title": reason(status),
+            "status": status,
+            "detail": detail,
+            "code": code,
+            "instance": self.current.1,
+            "request_id": self.current.0,
+        });
+        let mut r = Response::new(status).header("content-type", "application/problem+json");
+        r.body = body.to_string().into_bytes();
+        r
+    }
+
+    pub(super) fn not_found(&self, what: &str) -> Response {
+        self.problem(404, "NOT_FOUND", &format!("{what} not found."))
+    }
+
+    pub(super) fn no_route(&self, method: &str, path: &str) -> Response {
+        self.problem(404, "NOT_FOUND", &format!("no route for {method} {path}"))
+    }
+
+    /// `422 VALIDATION_ERROR` with field errors; the detail names them too, bounds included
+    /// ("Going over a bound gives 422 VALIDATION_ERROR, with the bound in `detail`").
+    pub(super) fn invalid(&self, errors: &[(String, String)]) -> Response {
+        let named: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        let detail = match named.as_slice() {
+            [] => "Request failed validation.".to_owned(),
+            _ => format!("Request failed validation: {}.", named.join("; ")),
+        };
+        let mut r = self.problem(422, "VALIDATION_ERROR", &detail);
+        let mut body: Value = serde_json::from_slice(&r.body).unwrap_or_default();
+        body["errors"] = errors
+            .iter()
+            .map(|(field, message)| json!({"field": field, "message": message}))
+            .collect();
+        r.body = body.to_string().into_bytes();
+        r
+    }
+
+    pub(super) fn inject_fault(&mut self, method: &str, path: &str) -> Result<(), Response> {
+        let path = if path.is_empty() { "/" } else { path };
+        let Some(i) = self.faults.iter().position(|f| {
+            f.method.eq_ignore_ascii_case(method) && (f.path == path || f.path == "*")
+        }) else {
+            return Ok(());
+        };
+        let fault = &mut self.faults[i];
+        if fault.skip > 0 {
+            fault.skip -= 1;
+            return Ok(());
+        }
+        fault.remaining -= 1;
+        let fault = fault.clone();
+        if fault.remaining == 0 {
+            self.faults.remove(i);
+        }
+        let code = ErrorCode::from_status(fault.status);
+        let mut r = self.problem(fault.status, code.as_str(), "Injected fault (FakeApi).");
+        if let Some(secs) = fault.retry_after {
+            r.set_header("retry-after", secs.to_string());
+        }
+        Err(r)
+    }
+
+    pub(super) fn authenticate(&self, req: &Request) -> Result<(), Response> {
+        let detail = match req.header("authorization") {
+            None => "Missing API key: send Authorization: Bearer <key>.",
+            Some(v) => match v.split_once(' ') {
+                Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") && key == self.key => {
+                    return Ok(());
+                }
+                _ => "Invalid API key.",
+            },
+        };
+        Err(self
+            .problem(401, "UNAUTHORIZED", detail)
+            .header("www-authenticate", "Bearer"))
+    }
+
+    /// Counts the request in the current one-minute window; the headers to send, or a 429.
+    pub(super) fn rate_limit_tick(&mut self) -> Result<Vec<(&'static str, String)>, Response> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let start = now - now % 60;
+        if self.window.0 != start {
+            self.window = (start, 0);
+        }
+        let reset = start + 60;
+        let used = self.window.1;
+        let headers = |remaining: u32| {
+            vec![
+                ("x-ratelimit-limit", self.rate_limit.to_string()),
+                ("x-ratelimit-remaining", remaining.to_string()),
+                ("x-ratelimit-reset", reset.to_string()),
+            ]
+        };
+        if used >= self.rate_limit {
+            let mut r = self.problem(429, "RATE_LIMITED", "Rate limit exceeded.");
+            for (n, v) in headers(0) {
+                r.set_header(n, v);
+            }
+            r.set_header("retry-after", (reset - now).max(1).to_string());
+            return Err(r);
+        }
+        self.window.1 += 1;
+        Ok(headers(self.rate_limit - used - 1))
+    }
+
+    /// 406 when the `Accept` header rules JSON out.
+    pub(super) fn acceptable(&self, req: &Request) -> Result<(), Response> {
+        let Some(accept) = req.header("accept") else {
+            return Ok(());
+        };
+        let ok = accept.split(',').any(|range| {
+            let media = range.split(';').next().unwrap_or("").trim();
+            matches!(
+                media.to_ascii_lowercase().as_str(),
+                "application/json" | "application/problem+json" | "application/*" | "*/*"
+            )
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err(self.problem(
+                406,
+                "NOT_ACCEPTABLE",
+                "This API answers application/json only.",
+            ))
+        }
+    }
+
+    /// Adds a strong ETag to a 200, or answers an empty 304 when `If-None-Match` has it.
+    pub(super) fn etagged(&self, req: &Request, mut r: Response) -> Reply {
+        if r.status != 200 {
+            return Ok(r);
+        }
+        let tag = format!("\"{:016x}\"", fnv(&String::from_utf8_lossy(&r.body)));
+        let matched = req
+            .header("if-none-match")
+            .is_some_and(|h| h.split(',').map(str::trim).any(|t| t == "*" || t == tag));
+        if matched {
+            let mut not_modified = Response::new(304).header("etag", tag);
+            for (n, v) in &r.headers {
+                if n.starts_with("x-ratelimit-") {
+                    not_modified.set_header(n, v.clone());
+                }
+            }
+            return Ok(not_modified);
+        }
+        r.set_header("etag", tag);
+        Ok(r)
+    }
+
+    /// The body of a write as a JSON object: 415 when it is not JSON by its content type,
+    /// 400 when it does not parse, 422 when it is not an object.
+    pub(super) fn json_body(&self, req: &Request) -> Result<Map<String, Value>, Response> {
+        let json = req
+            .header("content-type")
+            .and_then(|c| c.split(';').next())
+            .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return Err(self.problem(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "Send the body as application/json.",
+            ));
+        }
+        match serde_json::from_slice::<Value>(&req.body) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(_) => Err(self.invalid(&[("body".into(), "must be a JSON object".into())])),
+            Err(e) => Err(self.problem(
+                400,
+                "BAD_REQUEST",
+                &format!("The body is not valid JSON: {e}."),
+            )),
+        }
+    }
+
+    /// Runs a create once per `Idempotency-Key`: the same key and body replay the first
+    /// success; the same key with another body is a 409.
+    pub(super) fn idempotent(
+        &mut self,
+        req: &Request,
+        route: &str,
+        create: fn(&mut State, &Request) -> Reply,
+    ) -> Reply {
+        let Some(key) = req.header("idempotency-key").map(str::to_owned) else {
+            return create(self, req);
+        };
+        let slot = format!("{route} {key}");
+        let canonical = serde_json::from_slice::<Value>(&req.body)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| String::from_utf8_lossy(&req.body).into_owned());
+        let hash = fnv(&canonical);
+        if let Some((seen, answer)) = self.idempotency.get(&slot) {
+            return if *seen == hash {
+                Ok(answer.clone())
+            } else {
+                Err(self.problem(
+                    409,
+                    "CONFLICT",
+                    "This Idempotency-Key was used with a different body.",
+                ))
+            };
+        }
+        let answer = create(self, req)?;
+        self.idempotency.insert(slot, (hash, answer.clone()));
+        Ok(answer)
+    }
+
+    pub(super) fn tick(&mut self) -> u64 {
+        self.clock += 60;
+        self.clock
+    }
+
+    pub(super) fn location(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}

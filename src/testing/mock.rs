@@ -228,13 +228,19 @@ impl MockApi {
 
     /// [`mock`](Self::mock) without its `content-type`.
     fn bare_mock(&mut self, method: &str, path: &str) -> Mock {
+        self.api_mock(method, path, "req_test", 599)
+    }
+
+    /// A mock of `method path` (routed as [`mock`](Self::mock) says) with the headers every
+    /// answer of the API carries: this request id, and rate limits with `remaining` left.
+    fn api_mock(&mut self, method: &str, path: &str, request_id: &str, remaining: u32) -> Mock {
         let (path, query) = route(path);
         self.server
             .mock(method, path.as_str())
             .match_query(query)
-            .with_header("x-request-id", "req_test")
+            .with_header("x-request-id", request_id)
             .with_header("x-ratelimit-limit", "600")
-            .with_header("x-ratelimit-remaining", "599")
+            .with_header("x-ratelimit-remaining", &remaining.to_string())
             .with_header("x-ratelimit-reset", "1893456000")
     }
 
@@ -285,16 +291,9 @@ impl MockApi {
         body: &Value,
         remaining: u32,
     ) -> Mock {
-        let (path, query) = route(path);
-        self.server
-            .mock(method, path.as_str())
-            .match_query(query)
+        self.api_mock(method, path, "req_test_error", remaining)
             .with_status(usize::from(status))
             .with_header("content-type", "application/problem+json")
-            .with_header("x-request-id", "req_test_error")
-            .with_header("x-ratelimit-limit", "600")
-            .with_header("x-ratelimit-remaining", &remaining.to_string())
-            .with_header("x-ratelimit-reset", "1893456000")
             .with_body(body.to_string())
     }
 

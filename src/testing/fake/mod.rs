@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use self::api::{FaultState, Seed, State};
+use self::api::{Seed, State};
 use self::http::Server;
 use super::{RecordedRequest, TEST_API_KEY};
 use crate::{Client, ClientBuilder};
@@ -443,14 +443,7 @@ impl FakeApi {
 
     /// Adds a fault. Faults for the same method and path are served in the order added.
     pub fn inject(&self, fault: Fault) {
-        lock(&self.state).faults.push(FaultState {
-            method: fault.method,
-            path: fault.path,
-            status: fault.status,
-            remaining: fault.times,
-            skip: fault.after,
-            retry_after: fault.retry_after,
-        });
+        lock(&self.state).faults.push(fault);
     }
 
     /// Removes every fault not served yet.

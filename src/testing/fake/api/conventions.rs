@@ -63,18 +63,18 @@ impl State {
             return Ok(());
         };
         let fault = &mut self.faults[i];
-        if fault.skip > 0 {
-            fault.skip -= 1;
+        if fault.after > 0 {
+            fault.after -= 1;
             return Ok(());
         }
-        fault.remaining -= 1;
-        let fault = fault.clone();
-        if fault.remaining == 0 {
+        fault.times -= 1;
+        let (status, retry_after) = (fault.status, fault.retry_after);
+        if fault.times == 0 {
             self.faults.remove(i);
         }
-        let code = ErrorCode::from_status(fault.status);
-        let mut r = self.problem(fault.status, code.as_str(), "Injected fault (FakeApi).");
-        if let Some(secs) = fault.retry_after {
+        let code = ErrorCode::from_status(status);
+        let mut r = self.problem(status, code.as_str(), "Injected fault (FakeApi).");
+        if let Some(secs) = retry_after {
             r.set_header("retry-after", secs.to_string());
         }
         Err(r)

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
+use super::Fault;
 use super::data::{self, Record};
 use super::http::{Request, Response};
 use crate::testing::record::RecordedRequest;
@@ -29,17 +30,6 @@ pub(crate) const MAX_LOG: usize = 100_000;
 /// "Today" for the analytics windows: 2026-11-30.
 const TODAY: u64 = data::LAST_SCRAPE / 86_400;
 
-/// A fault waiting to be served.
-#[derive(Debug, Clone)]
-pub(crate) struct FaultState {
-    pub method: String,
-    pub path: String,
-    pub status: u16,
-    pub remaining: u32,
-    pub skip: u32,
-    pub retry_after: Option<u64>,
-}
-
 /// Everything the fake knows.
 #[derive(Debug)]
 pub(crate) struct State {
@@ -57,7 +47,8 @@ pub(crate) struct State {
     linked_at: HashMap<String, u64>,
     /// `"POST /accounts <key>"` → (hash of the body, the answer).
     idempotency: HashMap<String, (u64, Response)>,
-    pub faults: Vec<FaultState>,
+    /// The faults not served yet, in the order added (`times` and `after` count down).
+    pub faults: Vec<Fault>,
     pub log: Vec<RecordedRequest>,
     requests: u64,
     /// The fake clock (Unix seconds): one minute more for every write.

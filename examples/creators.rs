@@ -32,7 +32,7 @@ fn main() -> ExitCode {
 }
 
 fn creators() -> Fallible {
-    let live = std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty());
+    let live = common::live();
     if live {
         println!("CREATORAUDIT_API_KEY is set: read-only calls against the real API.\n");
         let client = Client::from_env()?;

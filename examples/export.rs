@@ -84,7 +84,7 @@ fn main() -> ExitCode {
         eprintln!("export: cannot install the Ctrl-C handler ({e}); Ctrl-C will not save progress");
     }
     let _fake; // keeps the offline API alive while exporting
-    let builder = if std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty()) {
+    let builder = if common::live() {
         Client::builder().read_env()
     } else {
         eprintln!("export: CREATORAUDIT_API_KEY is not set; exporting from the offline fake API");

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
 }
 
 fn tour() -> Fallible {
-    let live = std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty());
+    let live = common::live();
     // The fake must outlive the client's calls, so it is kept here.
     let (client, _fake) = if live {
         println!("CREATORAUDIT_API_KEY is set: touring the real API (read-only calls).\n");

@@ -1,12 +1,19 @@
-//! What the examples share: printing for people (numbers with thousands separators, `-` for
-//! an absent value, `17.6 %`), and a `main` that reports an error with its message, not a
-//! `Debug` dump. Each example declares `mod common;` and uses what it needs.
+//! What the examples share: whether to run against the real API ([`live`]), printing for
+//! people (numbers with thousands separators, `-` for an absent value, `17.6 %`), and a `main`
+//! that reports an error with its message, not a `Debug` dump. Each example declares
+//! `mod common;` and uses what it needs.
 
 // Each example uses a part of this.
 #![allow(dead_code)]
 
 use std::fmt::Display;
 use std::process::ExitCode;
+
+/// Whether `CREATORAUDIT_API_KEY` is set (and not empty): the examples then run against the
+/// real API, and otherwise against the SDK's offline fake.
+pub fn live() -> bool {
+    std::env::var_os(creatoraudit::API_KEY_ENV).is_some_and(|k| !k.is_empty())
+}
 
 /// What an example's body returns.
 pub type Fallible<T = ()> = Result<T, Box<dyn std::error::Error>>;

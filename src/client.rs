@@ -87,7 +87,8 @@ impl Client {
     }
 
     /// The rate-limit snapshot of the most recent response that carried one, from any clone
-    /// of this client. `None` before the first authenticated call.
+    /// of this client; a late answer from an earlier window (a slow request's) does not
+    /// replace a newer window's. `None` before the first authenticated call.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.inner.transport.last_rate_limit()
     }

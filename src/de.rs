@@ -131,8 +131,9 @@ where
 }
 
 /// A JSON object keyed by id (a batch answer's `data`); `null` (or missing) is empty, and a
-/// `null` entry is the value type's default. An entry of another shape fails the call, naming
-/// its id: the value types are themselves lenient, so such an entry is not an object at all.
+/// `null` entry is the value type's default. An entry that does not decode as `T` fails the
+/// call, naming its id (the value types are lenient objects, so that is an entry that is not
+/// an object at all; a raw `Value` takes anything).
 pub(crate) fn keyed_by_id<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
 where
     D: Deserializer<'de>,

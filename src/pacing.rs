@@ -7,7 +7,8 @@
 //! while sleeping (the caller sleeps on the answer).
 //!
 //! No budget known (before the first response, after the window reset, or from a server
-//! whose headers are missing or make no sense) means no waiting.
+//! whose headers are missing or make no sense) means no waiting. One answer without the
+//! headers (a gateway's `502`) says nothing of the window, so it leaves the budget as it was.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,7 +20,7 @@ const MAX_RESET_AHEAD: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Waiting for a reset ends this much after the advertised second, so that a request does not
 /// reach the server just before its window turns over (the header has whole seconds).
-const RESET_MARGIN: Duration = Duration::from_millis(100);
+pub(crate) const RESET_MARGIN: Duration = Duration::from_millis(100);
 
 /// The budget shared by a client's clones. Disabled, it always says go.
 #[derive(Debug, Default)]
@@ -43,6 +44,9 @@ struct Budget {
     left: u64,
     /// When the window resets, in Unix seconds.
     reset: u64,
+    /// The server contradicted this budget (its `Retry-After` asked for a request before the
+    /// reset): the next snapshot replaces it instead of lowering it.
+    provisional: bool,
 }
 
 /// The answer of [`Pacer::acquire`].
@@ -92,35 +96,61 @@ impl Pacer {
         Permit::Go
     }
 
+    /// Lets one request go whatever the budget says (the server's own `Retry-After` asked
+    /// for it): it is counted as in flight and taken from the budget, which the other
+    /// requests keep waiting on until its answer tells the window anew. Followed by one [`observe`](Self::observe) or
+    /// [`abandon`](Self::abandon), as a [`Permit::Go`] is.
+    pub(crate) fn admit(&self) {
+        if self.enabled {
+            let mut state = self.lock();
+            if let Some(b) = state.budget.as_mut() {
+                b.left = b.left.saturating_sub(1);
+                b.provisional = true;
+            }
+            state.in_flight += 1;
+        }
+    }
+
     /// Takes in the snapshot of a response to a request let go. Within one window the
     /// smaller estimate wins (the responses of concurrent requests arrive in any order, and
     /// the ones still in flight may not be counted in it yet); a later reset starts a new
-    /// window. A snapshot that makes no sense, or none, forgets the budget.
+    /// window. A snapshot that makes no sense forgets the budget; none (a response without
+    /// the headers) keeps it.
     pub(crate) fn observe(&self, snapshot: Option<RateLimit>, now: SystemTime) {
         if !self.enabled {
             return;
         }
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
+        let Some(snapshot) = snapshot else {
+            if state.budget.is_some_and(|b| b.provisional) {
+                // The request the server asked for came back without the headers: the
+                // budget it contradicted is not believed any more.
+                state.budget = None;
+            }
+            return;
+        };
         let current = state.budget.map(|b| b.reset);
-        if snapshot.is_some_and(|rl| current.is_some_and(|reset| rl.reset < reset)) {
+        if current.is_some_and(|reset| snapshot.reset < reset) {
             // A late answer from the window before (its reset may have passed by now): it
             // says nothing of the window the budget is about.
             return;
         }
-        let Some(rl) = snapshot.filter(|rl| is_plausible(rl, now)) else {
+        let rl = snapshot;
+        if !is_plausible(&rl, now) {
             state.budget = None;
             return;
-        };
+        }
         let left = rl.remaining.saturating_sub(state.in_flight);
         state.budget = Some(match state.budget {
-            Some(b) if b.reset == rl.reset => Budget {
+            Some(b) if b.reset == rl.reset && !b.provisional => Budget {
                 left: b.left.min(left),
-                reset: b.reset,
+                ..b
             },
             _ => Budget {
                 left,
                 reset: rl.reset,
+                provisional: false,
             },
         });
     }
@@ -183,6 +213,47 @@ mod tests {
         assert_eq!(p.acquire(at(1_000)), Permit::Go);
         p.observe(None, at(1_000));
         assert_eq!(p.acquire(at(1_000)), Permit::Go);
+    }
+
+    #[test]
+    fn an_answer_without_the_headers_keeps_a_spent_budget() {
+        let p = Pacer::new(true);
+        p.observe(rl(100, 1, 1_040), at(1_000));
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        // A gateway's 502 without X-RateLimit-*: the window is still spent.
+        p.observe(None, at(1_001));
+        assert!(matches!(
+            p.acquire(at(1_001)),
+            Permit::Wait { reset: 1_040, .. }
+        ));
+    }
+
+    #[test]
+    fn a_request_the_server_asked_for_goes_and_the_others_keep_waiting() {
+        let p = Pacer::new(true);
+        p.observe(rl(100, 0, 1_050), at(1_000));
+        // The server's Retry-After asked this one back before the reset: it goes ...
+        p.admit();
+        // ... and the budget the other requests wait on is untouched.
+        assert!(matches!(
+            p.acquire(at(1_001)),
+            Permit::Wait { reset: 1_050, .. }
+        ));
+        // Its answer is the server's newer word on the window: it replaces the spent budget
+        // (an answer of the same window would otherwise only lower it).
+        p.observe(rl(100, 2, 1_050), at(1_001));
+        assert_eq!(p.acquire(at(1_001)), Permit::Go);
+        assert_eq!(p.acquire(at(1_001)), Permit::Go);
+        assert!(matches!(
+            p.acquire(at(1_001)),
+            Permit::Wait { reset: 1_050, .. }
+        ));
+        // Answered without the headers, the contradicted budget is forgotten.
+        let p = Pacer::new(true);
+        p.observe(rl(100, 0, 1_050), at(1_000));
+        p.admit();
+        p.observe(None, at(1_001));
+        assert_eq!(p.acquire(at(1_001)), Permit::Go);
     }
 
     #[test]

@@ -306,8 +306,8 @@ macro_rules! idempotency_key_setter {
         impl $new {
             /// The `Idempotency-Key` to send instead of a random one, e.g. to retry a create
             /// across runs of a script within the API's ten-minute window. Checked when the
-            /// create is made: visible ASCII (inner spaces allowed), not padded, at most 1,024
-            /// characters.
+            /// create is made: not empty, visible ASCII (inner spaces allowed), not padded, at
+            /// most 1,024 characters.
             pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
                 self.idempotency_key = Some(key.into());
                 self

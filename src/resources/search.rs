@@ -75,8 +75,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before any request for a `q` longer than 128 characters or a
-    /// `limit` outside 1–25; otherwise the [common failures](crate::Error#common-failures).
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) before any request for a `q`
+    /// longer than 128 characters or a `limit` outside 1–25; otherwise the
+    /// [common failures](crate::Error#common-failures).
     pub fn search(&self, params: SearchParams) -> Result<SearchResults> {
         Ok(self.search_with_meta(params)?.value)
     }

@@ -10,7 +10,7 @@ use crate::error::TransportError;
 use crate::history::TransportErrorKind;
 use crate::history::{Attempt, AttemptOutcome, Human, Step, Wait, WaitReason};
 use crate::problem::Problem;
-use crate::response::{RateLimit, ResponseMeta};
+use crate::response::ResponseMeta;
 use crate::retry::Outcome;
 use crate::url::Target;
 use crate::{Error, log};
@@ -199,11 +199,6 @@ impl Failure {
     /// The status of the response, when one came.
     pub(super) fn status(&self) -> Option<u16> {
         self.head()?.status
-    }
-
-    /// The rate-limit snapshot of the response, when one came with one.
-    pub(super) fn rate_limit(&self) -> Option<RateLimit> {
-        self.head()?.rate_limit
     }
 
     pub(super) fn from_http(e: http::Error) -> Self {

@@ -17,7 +17,7 @@ use ureq::http::{self, HeaderMap, HeaderValue, header};
 use crate::cancel::CancelToken;
 use crate::error::TransportError;
 use crate::history::{AttemptOutcome, Human, TransportErrorKind, WaitReason};
-use crate::pacing::{Pacer, Permit};
+use crate::pacing::{Pacer, Permit, RESET_MARGIN};
 use crate::problem::Problem;
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, RetryPolicy, parse_retry_after};
@@ -239,7 +239,7 @@ impl Transport {
         &self.user_agent
     }
 
-    /// The last rate-limit snapshot any response of this client carried.
+    /// The newest rate-limit snapshot a response of this client carried.
     pub(crate) fn last_rate_limit(&self) -> Option<RateLimit> {
         *self
             .last_rate_limit
@@ -276,8 +276,11 @@ impl Transport {
         let mut story = Story::default();
         // The failure the next attempt retries, if it is a retry.
         let mut retrying: Option<Failure> = None;
+        // Whether the server's own `Retry-After` on a 429 asked for the next attempt: it goes
+        // past the spent budget (which the other requests keep waiting on).
+        let mut asked_back = false;
         loop {
-            if let Err(e) = self.pace(req, &wait_left, &mut story) {
+            if let Err(e) = self.pace(req, &wait_left, &mut story, asked_back) {
                 // A retry the pacer cannot let go in time ends the call with the failure it
                 // retried (its status, code and request id), not with a refusal of its own.
                 return Err(match (e, retrying) {
@@ -346,13 +349,9 @@ impl Transport {
                     let reason = failure.wait_reason();
                     story.wait(req, reason, delay);
                     self.sleep(delay, req, &mut story)?;
-                    if let (WaitReason::RetryAfter, Some(rl), Some(429)) =
-                        (reason, failure.rate_limit(), failure.status())
-                    {
-                        // A 429's own word on when to come back wins over the spent budget
-                        // its headers show: the retry is not held until the reset.
-                        self.pacer.waited(rl.reset);
-                    }
+                    // A 429's own word on when to come back wins over the spent budget its
+                    // headers show: the retry is not held until the reset.
+                    asked_back = reason == WaitReason::RetryAfter && failure.status() == Some(429);
                     retrying = Some(failure);
                 }
                 Decision::Stop => return Err(failure.into_error(req, story)),
@@ -387,12 +386,18 @@ impl Transport {
         req: &Request,
         wait_left: &dyn Fn(&Story) -> Option<Duration>,
         story: &mut Story,
+        asked_back: bool,
     ) -> Result<()> {
         loop {
             if self.cancel.is_cancelled() {
                 return Err(Error::Cancelled(Box::new(story.meta(req))));
             }
             if !req.auth {
+                return Ok(());
+            }
+            if asked_back {
+                // The server asked for this attempt (`Retry-After` on a 429): it goes.
+                self.pacer.admit();
                 return Ok(());
             }
             let (wait, reset) = match self.pacer.acquire(SystemTime::now()) {
@@ -503,6 +508,9 @@ impl Transport {
                 .filter(|rl| status == 429 && rl.is_exhausted())
                 .map(|rl| rl.resets_in())
                 .filter(|wait| !wait.is_zero())
+                // Past the advertised second, as the pacer waits: the header has whole
+                // seconds, and a retry at the reset may still find the old window.
+                .map(|wait| wait + RESET_MARGIN)
         };
         let (retry_after, asked) = match header_wait {
             Some(wait) => (Some(wait), Some(WaitReason::RetryAfter)),
@@ -565,10 +573,14 @@ impl Transport {
             _ => None,
         };
         if let Some(rl) = rate_limit {
-            *self
+            let mut last = self
                 .last_rate_limit
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(rl);
+                .unwrap_or_else(PoisonError::into_inner);
+            // A late answer from an earlier window does not replace a newer snapshot.
+            if last.is_none_or(|seen| rl.reset >= seen.reset) {
+                *last = Some(rl);
+            }
         }
         ResponseMeta {
             status: Some(status),

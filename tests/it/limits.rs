@@ -561,3 +561,30 @@ fn a_retry_the_spent_budget_holds_back_ends_with_the_failure_it_retried() {
     );
     assert!(err.to_string().contains("not retried"), "{err}");
 }
+
+#[test]
+fn a_late_answer_from_an_earlier_window_does_not_turn_the_snapshot_back() {
+    // Two answers arrive out of order: the newer window's first, then one of the window
+    // before (its request was slower). `Client::rate_limit` keeps the newer.
+    let (older, newer) = (unix_now() + 30, unix_now() + 90);
+    let mut s = server();
+    let answer = |s: &mut mockito::ServerGuard, remaining: &str, reset: u64| {
+        s.mock("GET", "/v2/whoami")
+            .with_header("x-ratelimit-limit", "600")
+            .with_header("x-ratelimit-remaining", remaining)
+            .with_header("x-ratelimit-reset", &reset.to_string())
+            .with_body(data(json!({"organization_id": "o"})))
+            .expect(1)
+            .create()
+    };
+    // mockito answers with the first mock that still expects a hit.
+    let first = answer(&mut s, "599", newer);
+    let late = answer(&mut s, "3", older);
+    let client = builder(&s).build().unwrap();
+    client.whoami().unwrap();
+    client.whoami().unwrap();
+    first.assert();
+    late.assert();
+    let rl = client.rate_limit().expect("a snapshot");
+    assert_eq!((rl.remaining, rl.reset), (599, newer));
+}

@@ -5,7 +5,7 @@
 //! recorded.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use creatoraudit::testing::fixtures;
 use creatoraudit::{
@@ -588,13 +588,21 @@ fn a_429_without_retry_after_waits_for_the_window_when_it_is_used_up() {
         .create();
     let ok = mock_whoami_ok(&mut s);
     let (client, waits) = recording_client(&s);
+    let reset_at = UNIX_EPOCH + Duration::from_secs(reset);
+    let before = SystemTime::now();
     client.whoami().unwrap();
+    let after = SystemTime::now();
     limited.assert();
     ok.assert();
+    // Until the advertised second, and 100 ms past it (the header has whole seconds: a retry
+    // at the second itself may still meet the old window).
     let waited = waits.lock().unwrap()[0];
+    let margin = Duration::from_millis(100);
+    let least = reset_at.duration_since(after).unwrap() + margin;
+    let most = reset_at.duration_since(before).unwrap() + margin;
     assert!(
-        waited > Duration::from_secs(3) && waited <= Duration::from_secs(5),
-        "{waited:?}"
+        waited >= least && waited <= most,
+        "{waited:?} not in {least:?}..={most:?}"
     );
 }
 

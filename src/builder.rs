@@ -279,9 +279,12 @@ impl ClientBuilder {
     /// read still goes to the server (and counts against the rate limit), it just does not
     /// download or decode an unchanged body twice. A value served so has
     /// [`ResponseMeta::status`](crate::ResponseMeta::status) `Some(304)`. The cache belongs
-    /// to this client and its clones (one API key); keys are the method and the full URL
-    /// with its query; past `entries`, the least recently used is dropped. Listing pages and
-    /// the `*_if_none_match` calls (which report the `304` to you) bypass it.
+    /// to this client and its clones (one API key); keys are the full URL with its query
+    /// (only `GET`s are stored); past `entries`, the least recently used is dropped. Each
+    /// entry holds a body as it came (one document: at most
+    /// [`max_body_size`](Self::max_body_size)), so size `entries` by what you can keep in
+    /// memory. Listing pages and the `*_if_none_match` calls (which report the `304` to you)
+    /// bypass it.
     ///
     /// ```
     /// # fn main() -> creatoraudit::Result<()> {

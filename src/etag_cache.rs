@@ -5,16 +5,16 @@
 //! and, on the server's `304`, hands the stored body to the decoder. A stored body is only
 //! ever returned after a `304` to the request that carried its `ETag`.
 //!
-//! Keys are the full URL with its query (only `GET`s are cached); the cache belongs to one client (and
-//! its clones), so one API key. At most `capacity` entries are kept: the least recently used
-//! is dropped first. The lock is held only to look up or store, never while a request is on
+//! Keys are the full URL with its query (only `GET`s are cached); the cache belongs to one
+//! client (and its clones), so one API key. At most `capacity` entries are kept: the least
+//! recently used is dropped first. The lock is held only to look up or store, never while a request is on
 //! the wire.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-/// A bounded map of `method URL` to the last `ETag` and body seen.
+/// A bounded map of URL to the last `ETag` and body seen.
 pub(crate) struct EtagCache {
     capacity: usize,
     inner: Mutex<Lru>,

@@ -174,6 +174,18 @@ impl Pacer {
         }
     }
 
+    /// A request let go was not sent after all (the call's deadline had passed): its place
+    /// and its share of the budget come back.
+    pub(crate) fn unsent(&self) {
+        if self.enabled {
+            let mut state = self.lock();
+            state.in_flight = state.in_flight.saturating_sub(1);
+            if let Some(b) = state.budget.as_mut() {
+                b.left = b.left.saturating_add(1);
+            }
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -327,6 +339,10 @@ mod tests {
         assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
         // A failed connection frees its place without changing the budget.
         p.abandon();
+        assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
+        // A request that was let go but not sent gives its share back.
+        p.unsent();
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
         assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
     }
 

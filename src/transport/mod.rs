@@ -302,7 +302,8 @@ impl Transport {
                 });
             }
             let sent = Instant::now();
-            let outcome = match time_left(&story) {
+            let left = time_left(&story);
+            let outcome = match left {
                 Some(Duration::ZERO) => {
                     Err(Failure::Transport(Box::new(self.deadline_passed(req))))
                 }
@@ -310,9 +311,10 @@ impl Transport {
             };
             if req.auth {
                 // Every request let go by the pacer reports back: the snapshot of the head
-                // that came (a body cut short after it too), or nothing.
+                // that came (a body cut short after it too), nothing, or that it never left.
                 match &outcome {
                     Ok(reply) => self.pacer.observe(reply.meta.rate_limit, SystemTime::now()),
+                    Err(_) if left == Some(Duration::ZERO) => self.pacer.unsent(),
                     Err(failure) => match failure.head() {
                         Some(head) => self.pacer.observe(head.rate_limit, SystemTime::now()),
                         None => self.pacer.abandon(),

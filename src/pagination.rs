@@ -291,11 +291,14 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// Starts (or continues) the walk at a cursor saved from an earlier walk over the same
     /// listing with the same filters. For a saved position that also knows the filters and
     /// the place inside a page, use [`checkpoint`](Self::checkpoint) and the listing's
-    /// `resume`.
+    /// `resume`. An empty cursor is the start of the listing, as a `cursor=` left empty in
+    /// [`Client::paginate`]'s path is.
     pub fn resume_from(mut self, cursor: impl Into<String>) -> Self {
-        let cursor = cursor.into();
-        self.walk.seen.insert(self.walk.hasher.hash_one(&cursor));
-        self.walk.cursor = Some(cursor);
+        let cursor = Some(cursor.into()).filter(|c| !c.is_empty());
+        if let Some(c) = &cursor {
+            self.walk.seen.insert(self.walk.hasher.hash_one(c));
+        }
+        self.walk.cursor = cursor;
         self.walk.skip = 0;
         self
     }

@@ -216,6 +216,24 @@ fn a_walk_resumes_from_a_saved_cursor() {
 }
 
 #[test]
+fn an_empty_saved_cursor_starts_the_walk_from_the_beginning() {
+    let mut s = server();
+    let from_the_start = s
+        .mock("GET", "/v2/accounts")
+        .match_query(Matcher::Exact("limit=200".into()))
+        .with_body(page(accounts(&["1"]), None, false, 200))
+        .expect(1)
+        .create();
+    let walk = client(&s)
+        .accounts()
+        .list(ListAccounts::new())
+        .resume_from("");
+    let ids: Vec<_> = walk.map(|r| r.unwrap().id).collect();
+    assert_eq!(ids, ["1"]);
+    from_the_start.assert();
+}
+
+#[test]
 fn pages_expose_page_level_fields() {
     let mut s = server();
     let body = json!({

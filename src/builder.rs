@@ -157,8 +157,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest response body read, in bytes: default 32 MiB. A larger body fails the
-    /// call with [`Error::BodyTooLarge`] instead of exhausting memory.
+    /// The largest response body read, in bytes: default 32 MiB. A larger success body fails
+    /// the call with [`Error::BodyTooLarge`] instead of exhausting memory; a larger error
+    /// body is not read, and the call fails with the status's [`Error::Api`].
     pub fn max_body_size(mut self, bytes: u64) -> Self {
         self.max_body_size = Some(bytes);
         self

@@ -118,8 +118,8 @@ impl Checkpoint {
         &self.query
     }
 
-    /// The cursor of the page the next item comes from; `None` for the first page (or
-    /// after the last).
+    /// The cursor of the page the next item comes from; `None` for the first page. A
+    /// [complete](Self::is_complete) checkpoint keeps its last page's cursor.
     pub fn cursor(&self) -> Option<&str> {
         self.cursor.as_deref()
     }

@@ -167,6 +167,11 @@ impl Client {
 
     /// How many chunks of a batch call go at once.
     pub(crate) fn batch_concurrency(&self) -> usize {
+        if self.preview.is_some() {
+            // A preview shows the first chunk: the chunks go one by one, and the first is
+            // the one recorded.
+            return 1;
+        }
         self.inner.batch_concurrency
     }
 
@@ -217,5 +222,17 @@ mod tests {
         assert_send_sync_clone::<Client>();
         fn error_is_send_sync<T: Send + Sync + std::error::Error + 'static>() {}
         error_is_send_sync::<Error>();
+    }
+
+    #[test]
+    fn a_preview_sends_batch_chunks_one_by_one_so_the_first_is_recorded() {
+        let client = Client::builder()
+            .api_key("k")
+            .batch_concurrency(4)
+            .build()
+            .unwrap();
+        assert_eq!(client.batch_concurrency(), 4);
+        let preview = client.previewing(Arc::new(Preview::default()));
+        assert_eq!(preview.batch_concurrency(), 1);
     }
 }

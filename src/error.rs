@@ -61,8 +61,9 @@ pub enum Error {
     #[error(transparent)]
     Decode(Box<DecodeError>),
 
-    /// A response body larger than the client's limit
-    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    /// A success response's body larger than the client's limit
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)); an error
+    /// response's oversized body is not read, and the call fails with [`Error::Api`].
     #[error("response body exceeds the {limit}-byte limit{}", CallContext::of(.meta))]
     BodyTooLarge {
         /// The limit in bytes.

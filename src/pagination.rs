@@ -354,7 +354,10 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// idempotently, or save a [`checkpoint`](Self::checkpoint) instead (it also knows the
     /// position in the page and the filters).
     ///
-    /// `None` when the walk has not fetched a page yet (start over) or is complete.
+    /// `None` when the walk starts from the first page and has not fetched it yet (start
+    /// over), or is complete; before its first fetch, a walk started from a cursor
+    /// (`resume`, [`resume_from`](Self::resume_from), `paginate` with a `cursor`) gives that
+    /// cursor.
     pub fn resume_cursor(&self) -> Option<&str> {
         if self.buffer.len() > 0 {
             self.walk.page_cursor.as_deref()

@@ -5,7 +5,7 @@ use creatoraudit::{Error, ListAccounts, NewAccount, Platform, UpdateCreator};
 use mockito::Matcher;
 use serde_json::json;
 
-use crate::support::{KEY, client, server};
+use crate::support::{KEY, builder, client, server};
 
 #[test]
 fn previews_show_the_call_and_never_the_key_and_send_nothing() {
@@ -140,4 +140,27 @@ fn the_preview_names_the_clients_user_agent() {
         )),
         "{cmd}"
     );
+}
+
+#[test]
+fn a_batch_previews_its_first_chunk_whatever_the_concurrency() {
+    let mut s = server();
+    let nothing = s.mock("POST", Matcher::Any).expect(0).create();
+    // 1,000 ids are 5 chunks: sent 4 at once, any chunk could reach the preview first.
+    let ids: Vec<String> = (0..1_000).map(|i| format!("v{i:04}")).collect();
+    let c = builder(&s).batch_concurrency(4).build().unwrap();
+    for _ in 0..5 {
+        let cmd = c
+            .curl_of(|c| {
+                c.videos()
+                    .metrics(&creatoraudit::VideoMetricsRequest::new(ids.clone()))
+            })
+            .unwrap();
+        assert!(
+            cmd.contains("\"v0000\"") && cmd.contains("\"v0199\""),
+            "{cmd}"
+        );
+        assert!(!cmd.contains("\"v0200\""), "{cmd}");
+    }
+    nothing.assert();
 }

@@ -186,8 +186,9 @@ impl Creators<'_> {
     /// Another writer may change the tags between the read and the update (the API documents
     /// no `If-Match`); the update wins.
     ///
-    /// A PATCH is not retried by the SDK: if the connection fails mid-call, read the creator
-    /// to see whether the change landed.
+    /// A PATCH is retried only after a `429` (the server refused it before doing anything):
+    /// if the connection fails or times out mid-call, read the creator to see whether the
+    /// change landed.
     ///
     /// # Errors
     ///

@@ -228,6 +228,7 @@ mod tests {
     fn a_preview_sends_batch_chunks_one_by_one_so_the_first_is_recorded() {
         let client = Client::builder()
             .api_key("k")
+            .base_url("http://127.0.0.1:9/v2") // also without a TLS feature
             .batch_concurrency(4)
             .build()
             .unwrap();

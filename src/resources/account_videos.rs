@@ -128,7 +128,7 @@ impl AccountVideos<'_> {
 /// common filters (`account_id`, `platform`, `q`, `is_active`) and pagination parameters
 /// (`include_total`, `limit`); the docs do not confirm that this endpoint accepts each of
 /// them, so set only those you need (an unknown one may be ignored or refused with `422`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ListAccountVideos {
     common: ListCommon<NoOrder>,

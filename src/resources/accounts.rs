@@ -394,7 +394,7 @@ api_enum! {
 
 /// Filters and sort for [`Accounts::list`]. Unset filters are not sent; `q` matches the
 /// username.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ListAccounts {
     category: Option<String>,
@@ -433,7 +433,7 @@ impl ListAccounts {
 
 /// What [`Accounts::create`] sends: `platform` and `username` are required, the rest
 /// optional.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[must_use]
 pub struct NewAccount {
     platform: Platform,

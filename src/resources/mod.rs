@@ -23,7 +23,10 @@
 //!   [`Response`](crate::Response); a `GET` of one document also has a `*_if_none_match`
 //!   twin (the same arguments and an `etag`) returning [`Conditional`](crate::Conditional),
 //!   and marks its [`Call`](crate::call::Call) `cacheable()` for the client's ETag cache.
-//!   Both twins share the call's builder and decoder (`Reply::conditional_with`).
+//!   Both twins share the call's builder and decoder (`Reply::conditional_with`). Two kinds
+//!   of call are exempt: the batch calls (their answer merges several requests', which have
+//!   no one record: a failure names its chunk's), and `health` (a liveness probe, never
+//!   conditional; it has `health_with_meta`).
 //! - A listing `list(..)` has a `resume(&Checkpoint)` twin.
 
 pub(crate) mod account_videos;

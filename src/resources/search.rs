@@ -14,9 +14,6 @@ use crate::{Client, Result};
 /// next to the parameter).
 const MAX_QUERY_CHARS: usize = 128;
 
-/// The largest `limit` of `GET /search`, per section.
-const MAX_SEARCH_LIMIT: u32 = 25;
-
 /// What [`Client::search`] asks for: the text, and optionally how many matches per section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
@@ -26,6 +23,9 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
+    /// The largest `limit` the search accepts, per section.
+    pub const MAX_LIMIT: u32 = 25;
+
     /// Search for `q`: a case-insensitive substring of account usernames, creator names and
     /// video captions. At most 128 characters; an empty or blank `q` gives empty sections.
     pub fn new(q: impl Into<String>) -> Self {
@@ -47,7 +47,7 @@ impl SearchParams {
         at_most_chars("q", &self.q, MAX_QUERY_CHARS)?;
         let mut q = Query::new();
         q.opt("q", Some(&self.q))
-            .limit(self.limit, MAX_SEARCH_LIMIT)?;
+            .limit(self.limit, Self::MAX_LIMIT)?;
         Ok(q)
     }
 }

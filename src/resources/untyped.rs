@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::call::Call;
 use crate::pagination::Paginator;
 use crate::params::{MAX_PAGE_SIZE, Query};
+use crate::response::Response;
 use crate::url::parse_query;
 use crate::{Client, Result};
 
@@ -49,13 +50,37 @@ impl Client {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<T> {
+        Ok(self.request_with_meta(method, path, query, body)?.value)
+    }
+
+    /// [`request`](Self::request), with the call's [`ResponseMeta`](crate::ResponseMeta):
+    /// the request id, the rate limit, the `ETag`, the attempts.
+    ///
+    /// ```no_run
+    /// # fn main() -> creatoraudit::Result<()> {
+    /// let client = creatoraudit::Client::from_env()?;
+    /// let me = client.request_with_meta::<serde_json::Value>("GET", "/whoami", &[], None)?;
+    /// println!("{} (request {:?})", me.value["data"]["organization_id"], me.meta.request_id);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`request`](Self::request).
+    pub fn request_with_meta<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Response<T>> {
         let mut call = Call::raw(method, path)?
             .query(Query::raw(query))
             .cacheable();
         if let Some(body) = body {
             call = call.json(body)?;
         }
-        Ok(self.send(&call)?.json::<T>()?.value)
+        self.send(&call)?.json::<T>()
     }
 
     /// Walks any cursor-paginated listing.

@@ -221,7 +221,7 @@ api_enum! {
 ///
 /// The docs confirm `account_id` and the sort for this endpoint; `platform`, `q` and
 /// `is_active` are the API's common filters and are sent only when you set them.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ListVideos {
     common: ListCommon<VideoOrder>,
@@ -244,7 +244,7 @@ impl ListVideos {
 
 /// What [`Videos::create`] sends: `platform` and `identifier` are required, the rest
 /// optional.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[must_use]
 pub struct NewVideo {
     platform: Platform,
@@ -284,9 +284,17 @@ impl NewVideo {
         self
     }
 
-    /// Key/value tags of your own.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    /// Key/value tags of your own, in any map-like form: a `serde_json::Map`, a `HashMap`,
+    /// or pairs such as `[("campaign", "summer")]`.
+    pub fn metadata<K: Into<String>, V: Into<Value>>(
+        mut self,
+        tags: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.metadata = Some(
+            tags.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
         self
     }
 }

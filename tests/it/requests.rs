@@ -125,6 +125,32 @@ fn request_decodes_into_any_type() {
 }
 
 #[test]
+fn request_with_meta_tells_the_request_id_rate_limit_and_etag() {
+    let mut s = server();
+    let m = s
+        .mock("GET", "/v2/overview")
+        .match_query(Matcher::UrlEncoded("period".into(), "30d".into()))
+        .with_header("x-request-id", "req_raw_1")
+        .with_header("x-ratelimit-limit", "600")
+        .with_header("x-ratelimit-remaining", "42")
+        .with_header("x-ratelimit-reset", "4102444800")
+        .with_header("etag", "\"v7\"")
+        .with_body(data(json!({"type": "overview"})))
+        .expect(1)
+        .create();
+    let r = client(&s)
+        .request_with_meta::<Value>("GET", "/overview", &[("period", "30d")], None)
+        .unwrap();
+    m.assert();
+    assert_eq!(r.value["data"]["type"], "overview");
+    assert_eq!(r.meta.request_id.as_deref(), Some("req_raw_1"));
+    assert_eq!(r.meta.rate_limit.map(|rl| rl.remaining), Some(42));
+    assert_eq!(r.meta.etag.as_deref(), Some("\"v7\""));
+    assert_eq!(r.meta.endpoint(), "GET /overview");
+    assert_eq!(r.meta.attempts, 1);
+}
+
+#[test]
 fn unknown_methods_are_refused_before_sending() {
     let mut s = server();
     let m = s.mock("TRACE", Matcher::Any).expect(0).create();

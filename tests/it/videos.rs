@@ -1,7 +1,7 @@
 //! The typed video calls: request shapes and decoding.
 
 use creatoraudit::testing::fixtures;
-use creatoraudit::{ListVideos, NewVideo, Platform, VideoOrder};
+use creatoraudit::{Error, ListVideos, NewVideo, Platform, VideoOrder};
 use mockito::Matcher;
 use serde_json::json;
 
@@ -57,7 +57,8 @@ fn create_video_sends_the_documented_body() {
         .match_header("content-type", JSON)
         .match_header("idempotency-key", Matcher::Regex("^[0-9a-f-]{36}$".into()))
         .match_body(Matcher::Json(json!({
-            "platform": "instagram", "identifier": "https://www.instagram.com/p/C8xYzAbCdEf/", "is_active": true
+            "platform": "instagram", "identifier": "https://www.instagram.com/p/C8xYzAbCdEf/", "is_active": true,
+            "metadata": {"campaign": "summer", "budget": 1200}
         })))
         .with_status(201)
         .with_body(data(fixtures::video("v9")))
@@ -70,7 +71,9 @@ fn create_video_sends_the_documented_body() {
                 Platform::Instagram,
                 "https://www.instagram.com/p/C8xYzAbCdEf/",
             )
-            .is_active(true),
+            .is_active(true)
+            // Tags in any map-like form, as the creators' setters take them.
+            .metadata([("campaign", json!("summer")), ("budget", json!(1200))]),
         )
         .unwrap();
     m.assert();
@@ -79,5 +82,9 @@ fn create_video_sends_the_documented_body() {
         .videos()
         .create(&NewVideo::new(Platform::Instagram, ""))
         .unwrap_err();
-    assert!(err.to_string().contains("identifier"), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput(msg) if msg == "identifier: must not be empty"),
+        "{err}"
+    );
+    m.assert(); // still the one create: the empty identifier was refused before sending
 }

@@ -195,8 +195,8 @@ impl Creators<'_> {
     /// [`Error::InvalidInput`] before any request for an empty id, an update with no field
     /// set (it would change nothing), a blank name or one over 255 characters, or metadata
     /// over the API's limits; [`Error::Api`] with `NOT_FOUND` when the creator is not in your
-    /// organization, `VALIDATION_ERROR` for a body the API rejects; otherwise as for every
-    /// call.
+    /// organization, `VALIDATION_ERROR` for a body the API rejects; otherwise the
+    /// [common failures](crate::Error#common-failures).
     pub fn update(&self, id: &str, changes: &UpdateCreator) -> Result<Creator> {
         Ok(self.update_with_meta(id, changes)?.value)
     }

@@ -34,7 +34,7 @@ api_enum! {
 }
 
 /// Filters and sort for [`Creators::list`]. Unset filters are not sent.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ListCreators {
     common: ListCommon<CreatorOrder>,
@@ -66,7 +66,7 @@ impl ListCreators {
 ///     .idempotency_key("import-2026-06-15-row-17");
 /// # let _ = new;
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[must_use]
 pub struct NewCreator {
     name: String,
@@ -120,7 +120,7 @@ shared_setters! {
 /// let clear_tags = UpdateCreator::new().metadata(serde_json::Map::new());
 /// # let _ = (rename, archive, clear_tags);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[must_use]
 pub struct UpdateCreator {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,7 +172,7 @@ shared_setters! {
 }
 
 /// The optional fields a create and an update of a creator both send.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 struct SharedFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     is_active: Option<bool>,
@@ -215,7 +215,7 @@ use shared_setters;
 
 /// Parameters of [`Creators::top`]. Unset parameters are not sent (the API then uses its
 /// defaults: 10 creators, its own default period).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct TopCreatorsParams {
     period: Option<Period>,

@@ -143,6 +143,7 @@ impl fmt::Debug for FakeApi {
 /// Settings of a [`FakeApi`] before it starts: the size of the seeded data set, the key,
 /// the rate limit. From [`FakeApi::builder`].
 #[derive(Clone)]
+#[must_use]
 pub struct FakeApiBuilder {
     seed: Seed,
     api_key: String,
@@ -292,6 +293,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// fake.inject(Fault::new("GET", "/accounts", 503).after(1).times(2).retry_after(Duration::from_secs(1)));
 /// ```
 #[derive(Debug, Clone)]
+#[must_use]
 pub struct Fault {
     method: String,
     path: String,

@@ -70,7 +70,7 @@ impl State {
         fault.times -= 1;
         let (status, retry_after) = (fault.status, fault.retry_after);
         if fault.times == 0 {
-            self.faults.remove(i);
+            drop(self.faults.remove(i)); // served its last time
         }
         let code = ErrorCode::from_status(status);
         let mut r = self.problem(status, code.as_str(), "Injected fault (FakeApi).");

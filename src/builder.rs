@@ -532,12 +532,42 @@ mod tests {
 
     #[test]
     fn zero_durations_are_refused() {
-        let b = || Client::builder().api_key("k");
-        assert!(b().timeout(Duration::ZERO).build().is_err());
-        assert!(b().connect_timeout(Duration::ZERO).build().is_err());
-        assert!(b().deadline(Duration::ZERO).build().is_err());
-        assert!(b().max_body_size(0).build().is_err());
-        assert!(b().user_agent_suffix("tool\n1").build().is_err());
+        // A loopback base URL: the refusals must be the settings', also without a TLS feature.
+        let b = || {
+            Client::builder()
+                .api_key("k")
+                .base_url("http://127.0.0.1:9/v2")
+        };
+        assert!(b().build().is_ok());
+        let refused = |b: ClientBuilder| match b.build() {
+            Err(Error::Config(msg)) => msg,
+            other => panic!("expected a configuration error, got {other:?}"),
+        };
+        for (b, setting) in [
+            (
+                b().timeout(Duration::ZERO),
+                "timeout must be greater than zero",
+            ),
+            (
+                b().connect_timeout(Duration::ZERO),
+                "connect_timeout must be greater than zero",
+            ),
+            (
+                b().deadline(Duration::ZERO),
+                "deadline must be greater than zero",
+            ),
+            (
+                b().max_body_size(0),
+                "max_body_size must be greater than zero",
+            ),
+            (
+                b().user_agent_suffix("tool\n1"),
+                "user_agent_suffix contains control",
+            ),
+        ] {
+            let msg = refused(b);
+            assert!(msg.starts_with(setting), "{msg}");
+        }
     }
 
     #[cfg(not(any(feature = "rustls", feature = "native-tls")))]

@@ -175,7 +175,7 @@ impl Client {
         self.inner.batch_concurrency
     }
 
-    #[cfg(all(test, any(feature = "rustls", feature = "native-tls")))]
+    #[cfg(test)]
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
     }

@@ -130,7 +130,9 @@ fn mock_lists_match_their_query() {
     let extra = ListAccounts::new()
         .platform(Platform::TikTok)
         .is_active(true);
-    assert!(client.accounts().list(extra).next().unwrap().is_err());
+    let err = client.accounts().list(extra).next().unwrap().unwrap_err();
+    assert_eq!(err.status(), Some(501), "{err}");
+    assert!(err.to_string().contains("no mock for GET"), "{err}");
     // The right query is.
     let names: Vec<_> = all(client
         .accounts()
@@ -359,6 +361,16 @@ fn fake_sorts_and_combines_filters() {
             .iter()
             .all(|a| a.platform == Some(Platform::Instagram) && a.is_active == Some(true))
     );
+    // Exactly the accounts the two filters together keep: none lost, none extra.
+    let expected = all(client.accounts().list(ListAccounts::new()))
+        .iter()
+        .filter(|a| a.platform == Some(Platform::Instagram) && a.is_active == Some(true))
+        .count();
+    assert!(
+        expected >= 2,
+        "the seed has active Instagram accounts to sort"
+    );
+    assert_eq!(by_followers.len(), expected);
 
     let creator = &fake.creator_ids()[0];
     let linked = all(client
@@ -762,7 +774,9 @@ fn fake_faults_are_retried_and_recorded() {
     // `after` lets requests through first; `always` keeps failing until cleared.
     fake.inject(Fault::new("GET", "/overview", 500).after(1).always());
     assert!(client.overview(Period::Last7Days).is_ok());
-    assert!(client.overview(Period::Last7Days).is_err());
+    let err = client.overview(Period::Last7Days).unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(err.attempts(), Some(3), "every retry met the fault too");
     fake.clear_faults();
     assert!(client.overview(Period::Last7Days).is_ok());
 }

@@ -386,11 +386,8 @@ mod tests {
     #[test]
     pub(super) fn the_system_resolvers_failure_is_told_from_other_io_errors() {
         use std::io::{Error as IoError, ErrorKind};
-        use std::net::ToSocketAddrs;
-        // What std itself returns for a name that cannot resolve (`.invalid` never does).
-        if let Err(real) = "nonexistent.invalid:443".to_socket_addrs() {
-            assert!(is_lookup_failure(&real), "{real:?}");
-        }
+        // What std returns for a name that cannot resolve is checked against the system's
+        // resolver by `errors::a_host_that_does_not_resolve_…` (ignored: it queries DNS).
         let unix =
             IoError::other("failed to lookup address information: Name or service not known");
         assert!(is_lookup_failure(&unix));
@@ -400,6 +397,31 @@ mod tests {
             IoError::other("connection closed"),
         ] {
             assert!(!is_lookup_failure(&other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn a_lookup_failure_is_a_dns_error_naming_the_host() {
+        let client = crate::Client::builder()
+            .api_key("k")
+            .base_url("http://nonexistent.invalid/v2")
+            .allow_insecure_http(true)
+            .no_proxy()
+            .build()
+            .unwrap();
+        let base = crate::url::BaseUrl::parse(client.base_url()).unwrap();
+        let req = crate::call::Call::new("GET /whoami", &[])
+            .unwrap()
+            .to_request(&base);
+        let io = std::io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        );
+        for e in [ureq::Error::Io(io), ureq::Error::HostNotFound] {
+            let Failure::Transport(t) = client.transport().classify(e, &req, None) else {
+                panic!("a lookup failure is a transport failure");
+            };
+            assert_eq!(t.kind(), TransportErrorKind::Dns);
+            assert_eq!(t.message, "could not resolve host nonexistent.invalid");
         }
     }
 }

@@ -169,9 +169,15 @@ fn conditional_get_tells_modified_from_not_modified() {
 #[test]
 fn a_304_to_an_unconditional_get_is_an_error_not_a_parse() {
     let mut s = server();
-    s.mock("GET", "/v2/accounts/a1").with_status(304).create();
+    let m = s
+        .mock("GET", "/v2/accounts/a1")
+        .with_status(304)
+        .expect(1)
+        .create();
     let err = client(&s).accounts().get("a1").unwrap_err();
-    assert_eq!(err.status(), Some(304));
+    m.assert();
+    // An API error for the status (not a decode error of the empty body).
+    assert!(matches!(&err, Error::Api(p) if p.status == 304), "{err:?}");
 }
 
 #[test]

@@ -334,9 +334,11 @@ fn no_lock_is_held_while_a_cached_read_is_on_the_wire() {
 
     use crate::support::raw_server::{RawServer, response};
 
-    // `/whoami` answers after three seconds, `/meta` at once; both with an ETag.
+    // `/whoami` answers after three seconds, `/meta` at once; both with an ETag. The server
+    // says when the slow read has arrived.
+    let (arrived, slow_arrived) = std::sync::mpsc::channel();
     let server = RawServer::custom(
-        |mut stream, _| {
+        move |mut stream, _| {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
             let mut head = Vec::new();
             let mut byte = [0u8; 1];
@@ -345,6 +347,7 @@ fn no_lock_is_held_while_a_cached_read_is_on_the_wire() {
             }
             let head = String::from_utf8_lossy(&head);
             let body = if head.starts_with("GET /v2/whoami ") {
+                let _ = arrived.send(());
                 std::thread::sleep(Duration::from_secs(3));
                 data(fixtures::whoami("org_1"))
             } else {
@@ -364,7 +367,9 @@ fn no_lock_is_held_while_a_cached_read_is_on_the_wire() {
             me
         })
     };
-    std::thread::sleep(Duration::from_millis(150));
+    slow_arrived
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the slow read reached the server");
     let started = Instant::now();
     assert_eq!(client.meta().unwrap().api_version.as_deref(), Some("v2"));
     assert!(

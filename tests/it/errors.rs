@@ -1,6 +1,6 @@
 //! How failed calls surface: problem documents, non-JSON bodies, request ids, decode errors.
 
-use crate::support::{KEY, PROBLEM_JSON, client, data, problem, server};
+use crate::support::{KEY, PROBLEM_JSON, client, data, problem, server, transport_kind};
 use creatoraudit::{Error, ErrorCode, FieldError, NewAccount, Platform};
 use serde_json::json;
 
@@ -192,8 +192,12 @@ fn connection_refused_is_a_transport_error_without_the_key() {
         .retry_sleeper(|_| {})
         .build()
         .unwrap();
-    let err = c.whoami().unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let result = c.whoami();
+    assert_eq!(
+        transport_kind(&result),
+        creatoraudit::TransportErrorKind::ConnectionRefused
+    );
+    let err = result.unwrap_err();
     assert!(err.is_retryable());
     assert_eq!(err.attempts(), Some(3));
     let all = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
@@ -332,9 +336,13 @@ fn a_base_url_without_a_path_is_refused_at_build() {
 }
 
 #[test]
+#[ignore = "queries the system's DNS resolver (cargo test -- --ignored runs it)"]
 fn a_host_that_does_not_resolve_is_a_dns_error_naming_the_host() {
     // `.invalid` never resolves (RFC 6761): the system resolver answers at once, or, with no
     // resolver reachable, after its own timeout; either way the failure is a lookup failure.
+    // Ignored by default: the query may leave the machine (a resolver forwards it), and a
+    // resolver that answers every name fails it. `transport::failure`'s unit tests check the
+    // classification without a query.
     let c = creatoraudit::Client::builder()
         .api_key(KEY)
         .base_url("https://nonexistent.invalid/v2")

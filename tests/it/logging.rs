@@ -41,7 +41,7 @@ fn a_retried_call_logs_every_attempt_and_wait_without_the_key() {
     failing.assert();
     ok.assert();
 
-    let ours = logger::records(|r| r.message.starts_with("GET /log-story:"));
+    let ours = logger::mine(|r| r.message.starts_with("GET /log-story:"));
     let shown: Vec<(Level, &str)> = ours.iter().map(|r| (r.level, r.message.as_str())).collect();
     assert_eq!(ours.len(), 3, "{shown:#?}");
     for r in &ours {
@@ -81,8 +81,9 @@ fn no_record_is_an_error_and_none_carries_the_key() {
     let mut s = server();
     s.mock("GET", "/v2/whoami").with_status(401).create();
     let _ = client(&s).whoami().unwrap_err();
-    let all: Vec<Captured> = logger::records(|_| true);
-    assert!(!all.is_empty());
+    // This test's call: one attempt (a 401 is not retried), so one record.
+    let all: Vec<Captured> = logger::mine(|_| true);
+    assert_eq!(all.len(), 1, "{all:#?}");
     for r in &all {
         assert!(matches!(r.level, Level::Debug | Level::Info), "{r:?}");
         assert!(!r.message.contains(KEY), "{r:?}");
@@ -111,7 +112,7 @@ fn a_pacing_wait_is_logged_at_info_before_the_attempt_it_delays() {
         let _: Value = c.request("GET", "/pacing-log", &[], None).unwrap();
     }
     m.assert();
-    let ours = logger::records(|r| r.message.starts_with("GET /pacing-log:"));
+    let ours = logger::mine(|r| r.message.starts_with("GET /pacing-log:"));
     let levels: Vec<Level> = ours.iter().map(|r| r.level).collect();
     assert_eq!(
         levels,
@@ -140,15 +141,12 @@ fn the_waits_between_polls_are_logged_at_info() {
         .unwrap();
     for poll in [1, 2] {
         let tail = format!(" (after poll {poll}: not there yet)");
-        let found = logger::records(|r| {
+        let found = logger::mine(|r| {
             r.message
                 .starts_with("GET /accounts/{id}: polling again in ")
                 && r.message.ends_with(&tail)
         });
-        assert!(
-            !found.is_empty(),
-            "no record for the wait after poll {poll}"
-        );
+        assert_eq!(found.len(), 1, "one record for the wait after poll {poll}");
         assert!(
             found
                 .iter()

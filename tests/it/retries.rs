@@ -564,14 +564,13 @@ fn a_wait_past_the_deadline_is_not_taken() {
         .with_header("retry-after", "30")
         .expect(1)
         .create();
-    let client = builder(&s)
-        .deadline(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let err = client.whoami().unwrap_err();
+    let (b, waits) = recording(builder(&s).deadline(Duration::from_secs(10)));
+    let err = b.build().unwrap().whoami().unwrap_err();
     limited.assert();
     assert_eq!(err.code(), Some(&ErrorCode::ServiceUnavailable));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert_eq!(err.attempts(), Some(1));
+    assert!(waits.lock().unwrap().is_empty(), "no wait was taken");
 }
 
 #[test]
@@ -682,19 +681,14 @@ fn a_retried_create_ending_in_409_says_an_earlier_attempt_may_have_landed() {
     }
     // A 409 on a first attempt is a plain conflict: no such note.
     let mut s = server();
-    s.mock("POST", "/v2/accounts")
-        .with_status(409)
-        .with_body(problem(
-            409,
-            "CONFLICT",
-            "Account already tracked.",
-            "req_1",
-        ))
-        .create();
+    let plain = account_conflict(&mut s);
     let err = crate::support::client(&s)
         .accounts()
         .create(&NewAccount::new(Platform::TikTok, "x"))
         .unwrap_err();
+    plain.assert();
+    assert_eq!(err.code(), Some(&ErrorCode::Conflict));
+    assert_eq!(err.attempts(), Some(1));
     assert!(!err.to_string().contains("earlier attempt"), "{err}");
 }
 

@@ -15,6 +15,9 @@ pub struct Captured {
     pub level: Level,
     pub target: String,
     pub message: String,
+    /// The thread that logged it: the SDK logs on the caller's thread, so a test reads its
+    /// own records with [`mine`].
+    pub thread: std::thread::ThreadId,
 }
 
 static RECORDS: Mutex<Vec<Captured>> = Mutex::new(Vec::new());
@@ -43,6 +46,7 @@ impl Log for Capture {
                 level: record.level(),
                 target: record.target().to_owned(),
                 message,
+                thread: std::thread::current().id(),
             });
     }
 
@@ -67,4 +71,11 @@ pub fn records(keep: impl Fn(&Captured) -> bool) -> Vec<Captured> {
         .filter(|r| keep(r))
         .cloned()
         .collect()
+}
+
+/// The records this test's thread wrote that `keep` selects (the other tests run their calls
+/// on threads of their own).
+pub fn mine(keep: impl Fn(&Captured) -> bool) -> Vec<Captured> {
+    let me = std::thread::current().id();
+    records(|r| r.thread == me && keep(r))
 }

@@ -136,7 +136,9 @@ impl Error {
         self.meta().map(ResponseMeta::endpoint)
     }
 
-    /// The HTTP status of the response that failed the call, when there was one.
+    /// The HTTP status of the response that failed the call, when there was one. A call the
+    /// client's rate-limit budget refused unsent reads `429`, as the capped `429` it stands
+    /// for (so one check handles both); its [`meta`](Self::meta)`.status` is `None`.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(p) => Some(p.status),
@@ -147,7 +149,8 @@ impl Error {
     }
 
     /// The request id (`X-Request-ID`) of the response that failed the call, when there was
-    /// one: include it when you report a problem.
+    /// one: include it when you report a problem. For [`Error::WaitTimedOut`], that of the
+    /// last poll.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(p) => p.request_id.as_deref(),
@@ -228,8 +231,15 @@ impl Error {
     /// When the client gave up early instead, the wait was longer than it is configured to
     /// sleep ([`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait)) or than
     /// the call's deadline allowed: [`attempts`](Self::attempts) then tells the two apart.
+    /// A retry the client's rate-limit budget held back sets it too, to the time until the
+    /// window resets, on the failure it was retrying (an [`Error::Api`] or an
+    /// [`Error::Transport`]).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.problem().and_then(|p| p.retry_after)
+        match self {
+            Error::Api(p) => p.retry_after,
+            Error::Transport(t) => t.retry_after,
+            _ => None,
+        }
     }
 
     /// The `Idempotency-Key` the failed call sent, when it sent one. The API deduplicates
@@ -239,9 +249,11 @@ impl Error {
         self.meta()?.idempotency_key.as_deref()
     }
 
-    /// How many attempts the call made before failing, when it sent any.
+    /// How many attempts the call made before failing, when it sent any: `None` for a call
+    /// that failed before its first request (refused by the rate-limit budget, cancelled
+    /// while waiting to send, or refused as invalid input).
     pub fn attempts(&self) -> Option<u32> {
-        self.meta().map(|m| m.attempts)
+        self.meta().map(|m| m.attempts).filter(|&n| n > 0)
     }
 
     /// The story of the call that failed: each attempt's outcome and each wait with its
@@ -292,6 +304,9 @@ pub struct TransportError {
     pub(crate) message: String,
     /// The host the call went to (`api.creatoraudit.com`), when known.
     pub(crate) host: Option<String>,
+    /// The wait a retry needed and did not get (the client's rate-limit budget held it back
+    /// until the window resets); see [`Error::retry_after`].
+    pub(crate) retry_after: Option<Duration>,
     pub(crate) meta: ResponseMeta,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -305,6 +320,7 @@ impl TransportError {
             kind,
             message: kind.to_string(),
             host: None,
+            retry_after: None,
             meta: ResponseMeta {
                 attempts: 1,
                 ..ResponseMeta::default()

@@ -5,17 +5,26 @@
 //! type) and builds a usable [`Problem`] even from a body that is not JSON at all, such as a
 //! proxy's HTML `502` page.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::history::{AttemptOutcome, Step};
+use crate::history::{AttemptOutcome, Step, TransportErrorKind};
 use crate::response::{CallContext, ResponseMeta};
 
 /// How many characters of a non-JSON error body are kept as the problem's `detail`.
 const SNIPPET_CHARS: usize = 256;
+
+/// How much of a problem's text its `Display` shows: a code, a title, the detail, each field
+/// error, and how many field errors.
+const MAX_CODE_CHARS: usize = 64;
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_DETAIL_CHARS: usize = 1_000;
+const MAX_FIELD_ERROR_CHARS: usize = 300;
+const MAX_FIELD_ERRORS_SHOWN: usize = 20;
 
 /// The `type` of a problem that did not come with one (RFC 9457, section 4.2.1).
 pub(crate) const ABOUT_BLANK: &str = "about:blank";
@@ -267,6 +276,14 @@ impl Problem {
                 }
                 // The HTTP status is authoritative; the body's copy is not kept twice.
                 ("status", _) => {}
+                // A request id sent as a number is still the request id.
+                ("request_id", Value::Number(n)) => self.request_id = Some(n.to_string()),
+                // A modelled member of another type says nothing usable: its fallback stays,
+                // and it is not an extension either.
+                (
+                    "type" | "title" | "detail" | "code" | "instance" | "request_id" | "errors",
+                    _,
+                ) => {}
                 (_, value) => {
                     self.extensions.insert(name, value);
                 }
@@ -313,16 +330,32 @@ impl FieldError {
 
 impl Problem {
     /// Whether this is a `409 CONFLICT` to a keyed create that was retried after an attempt
-    /// that may have been processed (anything but a `429`, which the API refuses before
-    /// doing anything): the API deduplicates keyed creates only best-effort, so the conflict
-    /// may be with this very call's earlier attempt.
+    /// that may have been processed (a response other than a `429`, which the API refuses
+    /// before doing anything, or a connection that broke or timed out; not a failed lookup,
+    /// a refused connection or a failed handshake, which never carried the request): the API
+    /// deduplicates keyed creates only best-effort, so the conflict may be with this very
+    /// call's earlier attempt.
     pub fn may_conflict_with_an_earlier_attempt(&self) -> bool {
         let mut attempts = self.meta.history().iter().filter_map(|step| match step {
             Step::Attempt(a) => Some(a.outcome),
             Step::Wait(_) => None,
         });
         let last = attempts.next_back();
-        let processed_before = attempts.any(|o| o != AttemptOutcome::Status(429));
+        // What may have reached the server: a response other than a 429, or a connection
+        // that broke or timed out once the request could have been sent (not a lookup, a
+        // refused connection or a failed handshake, which never carried it).
+        let processed_before = attempts.any(|o| match o {
+            AttemptOutcome::Status(status) => status != 429,
+            AttemptOutcome::Transport(kind) => !matches!(
+                kind,
+                TransportErrorKind::Dns
+                    | TransportErrorKind::ConnectionRefused
+                    | TransportErrorKind::Connect
+                    | TransportErrorKind::Tls
+                    | TransportErrorKind::Proxy
+            ),
+            AttemptOutcome::BodyTooLarge => true,
+        });
         let retried = match last {
             Some(_) => processed_before,
             // A record without history (built by hand): its attempt count says.
@@ -337,18 +370,32 @@ impl fmt::Display for Problem {
     /// [name: must not be blank] (POST /accounts, request id req_1)`: the status, code, title
     /// and detail, the field errors in brackets, then the call (endpoint, request id,
     /// attempts and waits) in parentheses.
+    ///
+    /// What the server wrote is shown as one bounded line (see [`one_line`]): a message must
+    /// not carry a line break or a terminal escape into a log, nor megabytes of detail. The
+    /// fields keep it as it came.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{} {}] {}", self.status, self.code, self.title)?;
+        write!(
+            f,
+            "[{} {}] {}",
+            self.status,
+            one_line(self.code.as_str(), MAX_CODE_CHARS),
+            one_line(&self.title, MAX_TITLE_CHARS)
+        )?;
         if !self.detail.is_empty() {
-            write!(f, ": {}", self.detail)?;
+            write!(f, ": {}", one_line(&self.detail, MAX_DETAIL_CHARS))?;
         }
         if !self.errors.is_empty() {
             f.write_str(" [")?;
-            for (i, e) in self.errors.iter().enumerate() {
+            for (i, e) in self.errors.iter().take(MAX_FIELD_ERRORS_SHOWN).enumerate() {
                 if i > 0 {
                     f.write_str("; ")?;
                 }
-                write!(f, "{e}")?;
+                write!(f, "{}", one_line(&e.to_string(), MAX_FIELD_ERROR_CHARS))?;
+            }
+            if self.errors.len() > MAX_FIELD_ERRORS_SHOWN {
+                let more = self.errors.len() - MAX_FIELD_ERRORS_SHOWN;
+                write!(f, "; … {more} more")?;
             }
             f.write_str("]")?;
         }
@@ -379,21 +426,35 @@ impl fmt::Display for FieldError {
 
 /// A bounded, single-line, printable excerpt of a body, for error messages.
 pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    one_line(&String::from_utf8_lossy(body), SNIPPET_CHARS).into_owned()
+}
+
+/// Text as one bounded, printable line for a message: runs of whitespace (line breaks
+/// included) become one space, other control characters (a terminal escape) are dropped, and
+/// past `max` characters it is cut with `…`. Text that is already so is returned as it is.
+pub(crate) fn one_line(text: &str, max: usize) -> Cow<'_, str> {
+    let mut chars = 0;
+    if text.chars().all(|c| {
+        chars += 1;
+        !c.is_control()
+    }) && chars <= max
+    {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::new();
-    // Whether words were left out after the text filled the snippet.
+    // Whether words were left out after the text filled the line.
     let mut more = false;
     for word in text.split_whitespace() {
-        if out.chars().count() >= SNIPPET_CHARS {
+        if out.chars().count() >= max {
             more = true;
             break;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.extend(word.chars().filter(|c| !c.is_control()));
     }
-    match out.char_indices().nth(SNIPPET_CHARS) {
+    match out.char_indices().nth(max) {
         Some((cut, _)) => {
             out.truncate(cut);
             out.push('…');
@@ -401,7 +462,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         None if more => out.push('…'),
         None => {}
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The standard reason phrase of an HTTP status, or `"Error"` for one without a name.
@@ -564,6 +625,76 @@ mod tests {
         assert!(p.errors.is_empty());
         assert_eq!(p.detail, "");
         assert_eq!(p.to_string(), "[404 NOT_FOUND] Not Found");
+        // Modelled members of another type are not extensions either; a numeric request
+        // id is still the request id.
+        assert!(p.extensions.is_empty(), "{:?}", p.extensions);
+        let p = Problem::from_body(404, br#"{"title":"Gone","request_id":12345,"x":1}"#, None);
+        assert_eq!(p.request_id.as_deref(), Some("12345"));
+        assert_eq!(p.extensions.len(), 1);
+    }
+
+    #[test]
+    fn display_shows_the_servers_text_as_one_bounded_line() {
+        let body = serde_json::json!({
+            "title": "Bad\nRequest",
+            "detail": format!("line one\r\nFAKE: log line\u{1b}[31m {}", "x".repeat(5_000)),
+            "code": "VALIDATION_ERROR",
+            "errors": (0..25)
+                .map(|i| serde_json::json!({"field": format!("f{i}"), "message": "bad\nvalue"}))
+                .collect::<Vec<_>>(),
+        });
+        let p = Problem::from_body(422, body.to_string().as_bytes(), None);
+        // The fields keep what came ...
+        assert!(p.detail.contains('\n') && p.detail.len() > 5_000);
+        // ... and the message is one line, without the escape, and bounded.
+        let shown = p.to_string();
+        assert!(!shown.contains(['\n', '\r', '\u{1b}']), "{shown:?}");
+        assert!(
+            shown.starts_with("[422 VALIDATION_ERROR] Bad Request: line one FAKE: log line[31m x")
+        );
+        assert!(shown.chars().count() < 3_000, "{}", shown.chars().count());
+        assert!(shown.contains("f19: bad value; … 5 more]"), "{shown}");
+        assert!(!shown.contains("f20:"), "{shown}");
+    }
+
+    #[test]
+    fn only_an_attempt_that_may_have_reached_the_server_brings_the_409_note() {
+        use crate::history::{Attempt, TransportErrorKind as K};
+        let after = |first: AttemptOutcome| {
+            let mut p = Problem::new(409);
+            p.meta.idempotency_key = Some("k".into());
+            p.meta.attempts = 2;
+            p.meta.history = [first, AttemptOutcome::Status(409)]
+                .into_iter()
+                .enumerate()
+                .map(|(i, outcome)| {
+                    Step::Attempt(Attempt {
+                        number: i as u32 + 1,
+                        outcome,
+                        elapsed: Duration::ZERO,
+                        request_id: None,
+                    })
+                })
+                .collect();
+            p.may_conflict_with_an_earlier_attempt()
+        };
+        for may in [
+            AttemptOutcome::Status(503),
+            AttemptOutcome::Transport(K::ConnectionReset),
+            AttemptOutcome::Transport(K::Timeout),
+            AttemptOutcome::Transport(K::Io),
+        ] {
+            assert!(after(may), "{may:?}");
+        }
+        for never in [
+            AttemptOutcome::Status(429),
+            AttemptOutcome::Transport(K::Dns),
+            AttemptOutcome::Transport(K::ConnectionRefused),
+            AttemptOutcome::Transport(K::Connect),
+            AttemptOutcome::Transport(K::Tls),
+        ] {
+            assert!(!after(never), "{never:?}");
+        }
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub struct ResponseMeta {
     /// The endpoint, `"GET /accounts/{id}"`; see [`endpoint`](Self::endpoint).
     pub(crate) endpoint: Cow<'static, str>,
     /// The HTTP status of the final attempt; `None` when no response came (a transport
-    /// failure). `Some(304)` on a value the client's
+    /// failure before the head; one whose body broke after it keeps the head's status). `Some(304)` on a value the client's
     /// [ETag cache](crate::ClientBuilder::etag_cache) returned after the server's
     /// `304 Not Modified`.
     pub status: Option<u16>,

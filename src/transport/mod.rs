@@ -286,15 +286,25 @@ impl Transport {
                 return Err(match (e, retrying) {
                     (Error::Api(refusal), Some(failure)) => {
                         let mut err = failure.into_error(req, story);
-                        if let (Error::Api(p), Some(wait)) = (&mut err, refusal.retry_after) {
+                        if let Some(wait) = refusal.retry_after {
                             // The wait the retry needs is the reset's: say so, and give it.
-                            p.retry_after = p.retry_after.max(Some(wait));
-                            let sep = if p.detail.is_empty() { "" } else { " " };
-                            p.detail.push_str(&format!(
-                                "{sep}(not retried: this client's rate-limit budget is spent \
-                                 and the window resets in {})",
+                            let note = format!(
+                                "(not retried: this client's rate-limit budget is spent and \
+                                 the window resets in {})",
                                 Human(wait)
-                            ));
+                            );
+                            let said = match &mut err {
+                                Error::Api(p) => Some((&mut p.detail, &mut p.retry_after)),
+                                Error::Transport(t) => Some((&mut t.message, &mut t.retry_after)),
+                                _ => None,
+                            };
+                            if let Some((text, retry_after)) = said {
+                                *retry_after = (*retry_after).max(Some(wait));
+                                if !text.is_empty() {
+                                    text.push(' ');
+                                }
+                                text.push_str(&note);
+                            }
                         }
                         err
                     }

@@ -13,7 +13,7 @@ use creatoraudit::{CancelToken, Client, ErrorCode, VideoMetricsRequest};
 use mockito::Matcher;
 use serde_json::{Value, json};
 
-use crate::support::raw_server::RawServer;
+use crate::support::raw_server::{Conn, RawServer, response};
 use crate::support::time::unix_now;
 use crate::support::{KEY, builder, data, recording, server};
 
@@ -88,7 +88,7 @@ fn a_wait_past_the_cap_fails_at_once_unsent_like_a_capped_429() {
     assert_eq!(err.code(), Some(&ErrorCode::RateLimited));
     assert!(err.retry_after().unwrap() > Duration::from_secs(3_500));
     assert_eq!(err.endpoint(), Some("GET /whoami"));
-    assert_eq!(err.attempts(), Some(0));
+    assert_eq!(err.attempts(), None, "nothing was sent");
     let shown = err.to_string();
     assert!(shown.contains("not sent"), "{shown}");
     // The wait is said for people, as every other duration in messages is.
@@ -589,4 +589,44 @@ fn a_late_answer_from_an_earlier_window_does_not_turn_the_snapshot_back() {
     late.assert();
     let rl = client.rate_limit().expect("a snapshot");
     assert_eq!((rl.remaining, rl.reset), (599, newer));
+}
+
+#[test]
+fn a_retry_of_a_broken_connection_the_spent_budget_holds_back_carries_the_wait() {
+    // The first call spends the window (its answer says 1 left, for an hour); the second's
+    // only attempt breaks without an answer, and its retry would need the reset: the call
+    // ends with the connection failure, the reset's wait on it, and says so.
+    let reset = (unix_now() + 3_600).to_string();
+    let spent = response(
+        200,
+        &[
+            ("X-RateLimit-Limit", "10"),
+            ("X-RateLimit-Remaining", "1"),
+            ("X-RateLimit-Reset", reset.as_str()),
+            ("Connection", "close"),
+        ],
+        &data(json!({"organization_id": "o"})),
+    );
+    let server = RawServer::scripted(vec![Conn::Reply(spent), Conn::Close]);
+    let (b, waits) = server.builder();
+    let client = b.build().unwrap();
+    client.whoami().unwrap();
+    let err = client.whoami().unwrap_err();
+    let seen = server.finish();
+    assert_eq!(seen.connections, 2, "the retry was not sent");
+    assert!(matches!(err, creatoraudit::Error::Transport(_)), "{err:?}");
+    assert_eq!(err.attempts(), Some(1));
+    assert!(
+        err.retry_after() > Some(Duration::from_secs(3_500)),
+        "{:?}",
+        err.retry_after()
+    );
+    assert!(err.is_retryable());
+    assert!(
+        err.to_string()
+            .contains("(not retried: this client's rate-limit budget is spent"),
+        "{err}"
+    );
+    // The back-off before the retry, and no wait for the reset.
+    assert_eq!(waits.lock().unwrap().len(), 1);
 }

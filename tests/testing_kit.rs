@@ -16,7 +16,7 @@ use creatoraudit::{
     ListCreators, ListVideos, NewAccount, NewCreator, NewVideo, OrderDirection, Period, Platform,
     UpdateCreator, VideoDeltasRequest, VideoMetricsRequest,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 // ---- the user's code -------------------------------------------------------------------
 
@@ -1124,4 +1124,79 @@ fn fake_faults_are_authenticated_answers_and_422s_name_the_bound() {
         "{}",
         p.detail
     );
+}
+
+#[test]
+fn fake_refreshes_only_videos_created_active_and_gives_no_location_for_them() {
+    let fake = FakeApi::start();
+    let client = fake.client();
+    let paused = client
+        .videos()
+        .create(&NewVideo::new(Platform::TikTok, "7300000000000000001").is_active(false))
+        .unwrap();
+    let active = client
+        .videos()
+        .create(&NewVideo::new(Platform::TikTok, "7300000000000000002"))
+        .unwrap();
+    assert!(paused.last_scrape_time.is_none() && active.last_scrape_time.is_none());
+    let listed = all(client.videos().list(ListVideos::new()));
+    let find = |id: &str| listed.iter().find(|v| v.id == id).unwrap().clone();
+    // The docs: metrics are fetched right away when created active; a paused one waits.
+    assert!(find(&active.id).last_scrape_time.is_some());
+    assert!(find(&paused.id).last_scrape_time.is_none());
+    // No `Location`: the API has no `GET /videos/{id}` to point at.
+    let body = r#"{"platform":"tiktok","identifier":"7300000000000000003"}"#;
+    let answer = raw_request(
+        &fake,
+        &format!(
+            "POST /v2/videos HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            creatoraudit::testing::TEST_API_KEY,
+            body.len()
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 201 "), "{answer}");
+    assert!(
+        !answer.to_ascii_lowercase().contains("\r\nlocation:"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn fake_bounds_a_batch_by_the_ids_sent_repeats_included() {
+    let fake = FakeApi::start();
+    let id = fake.video_ids()[0].clone();
+    let repeated: Vec<Value> = (0..201).map(|_| json!(id)).collect();
+    let err = fake
+        .client()
+        .request::<Value>(
+            "POST",
+            "/videos/metrics",
+            &[],
+            Some(&json!({"video_ids": repeated})),
+        )
+        .unwrap_err();
+    assert_eq!(err.status(), Some(422), "{err}");
+    assert!(
+        err.to_string()
+            .contains("video_ids: must hold 1 to 200 ids"),
+        "{err}"
+    );
+}
+
+#[test]
+fn fake_bounds_a_creator_name_as_sent() {
+    let fake = FakeApi::start();
+    let long = format!("{} ", "n".repeat(255)); // 256 characters with its trailing space
+    let err = fake
+        .client()
+        .request::<Value>("POST", "/creators", &[], Some(&json!({"name": long})))
+        .unwrap_err();
+    assert_eq!(err.status(), Some(422), "{err}");
+    assert!(
+        err.to_string()
+            .contains("name: must be 1 to 255 characters"),
+        "{err}"
+    );
+    assert_eq!(fake.creator_ids().len(), 8, "nothing created");
 }

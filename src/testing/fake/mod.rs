@@ -11,7 +11,7 @@ use std::time::Duration;
 use self::api::{Seed, State};
 use self::http::Server;
 use super::{RecordedRequest, TEST_API_KEY};
-use crate::{Client, ClientBuilder};
+use crate::{Client, ClientBuilder, ErrorCode};
 
 /// A stateful fake of the CreatorAudit API, served over HTTP on a loopback port by a small
 /// server of its own (`std::net`, a thread per connection; no async runtime, no extra
@@ -90,14 +90,19 @@ use crate::{Client, ClientBuilder};
 ///   `304`.
 /// - **Creates** `POST /accounts`, `/videos`, `/creators`: validation as documented (`422`
 ///   with `errors[]` naming each field: `platform`, `username`, `identifier`, `name`,
-///   `metadata`, ...), `201 Created` with a `Location` header and the new record.
-///   `409 CONFLICT` for an account or video already tracked (the docs leave this open).
-///   An `Idempotency-Key` seen before with the same body replays the first answer and
-///   creates nothing; with another body it is a `409` (the docs leave this open too).
-///   New accounts and videos read as not refreshed yet (`last_scrape_time: null`, zero
-///   metrics) in the create answer and as refreshed from the next request on, whatever it
-///   reads (a record, a listing, a batch metric, the overview); see
-///   [`scrape_after`](Self::scrape_after) for a slower refresh.
+///   `metadata`, ...), `201 Created` with the new record (and a `Location` header for an
+///   account or a creator, which have a `GET` of their own). The docs leave the create
+///   status open: `201` is the fake's choice. `409 CONFLICT` for an account or video
+///   already tracked (the docs leave this open). An `Idempotency-Key` seen before with the
+///   same body replays the first answer and creates nothing; with another body it is a
+///   `409` (the docs leave this open too; the API deduplicates only best-effort, so do not
+///   let a test depend on it). New accounts and active new videos read as not refreshed yet
+///   (`last_scrape_time: null`, zero metrics) in the create answer and as refreshed from
+///   the next request on, whatever it reads (a record, a listing, a batch metric, the
+///   overview); the API takes seconds, so poll as against it
+///   ([`Accounts::wait_until_scraped`](crate::Accounts::wait_until_scraped)), and see
+///   [`scrape_after`](Self::scrape_after) for a slower refresh. A video created inactive is
+///   not refreshed.
 /// - **Creators**: `PATCH /creators/{id}` (a partial update; `metadata` replaces the old
 ///   object; pausing a creator pauses its accounts), `DELETE /creators/{id}` (`204`; its
 ///   accounts are unlinked), `PUT /creators/{id}/accounts/{account_id}` (`201` with
@@ -301,6 +306,7 @@ pub struct Fault {
     times: u32,
     after: u32,
     retry_after: Option<u64>,
+    code: Option<ErrorCode>,
 }
 
 impl Fault {
@@ -322,6 +328,7 @@ impl Fault {
             times: 1,
             after: 0,
             retry_after: None,
+            code: None,
         }
     }
 
@@ -347,6 +354,27 @@ impl Fault {
     pub fn retry_after(mut self, wait: Duration) -> Fault {
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         self.retry_after = Some(secs);
+        self
+    }
+
+    /// Answers with this machine `code` instead of the one the documented table gives the
+    /// status: a `403` with `INSUFFICIENT_SCOPE` or `QUOTA_EXCEEDED`, say.
+    ///
+    /// ```
+    /// use creatoraudit::ErrorCode;
+    /// use creatoraudit::testing::{FakeApi, Fault};
+    ///
+    /// let fake = FakeApi::start();
+    /// fake.inject(Fault::new("POST", "/accounts", 403).code(ErrorCode::QuotaExceeded));
+    /// let err = fake
+    ///     .client()
+    ///     .accounts()
+    ///     .create(&creatoraudit::NewAccount::new(creatoraudit::Platform::TikTok, "x"))
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), Some(&ErrorCode::QuotaExceeded));
+    /// ```
+    pub fn code(mut self, code: ErrorCode) -> Fault {
+        self.code = Some(code);
         self
     }
 }

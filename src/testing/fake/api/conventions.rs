@@ -69,10 +69,13 @@ impl State {
         }
         fault.times -= 1;
         let (status, retry_after) = (fault.status, fault.retry_after);
+        let code = fault
+            .code
+            .clone()
+            .unwrap_or_else(|| ErrorCode::from_status(status));
         if fault.times == 0 {
             drop(self.faults.remove(i)); // served its last time
         }
-        let code = ErrorCode::from_status(status);
         let mut r = self.problem(status, code.as_str(), "Injected fault (FakeApi).");
         if let Some(secs) = retry_after {
             r.set_header("retry-after", secs.to_string());

@@ -196,11 +196,12 @@ impl Validator {
     ) -> Option<String> {
         self.field(body, field, required, |v| {
             let s = v.as_str().ok_or("must be a string")?;
-            let s = if required { s.trim() } else { s };
+            // A required text must not be blank; the bound is on the text as sent.
+            let blank = s.trim().is_empty();
             let n = s.chars().count();
-            match (required, n == 0 || n > max) {
+            match (required, (required && blank) || n > max) {
                 (true, true) => Err(format!("must be 1 to {max} characters")),
-                (false, _) if n > max => Err(format!("must be at most {max} characters")),
+                (false, true) => Err(format!("must be at most {max} characters")),
                 _ => Ok(s.to_owned()),
             }
         })
@@ -272,7 +273,8 @@ impl Validator {
                 }
             }
         }
-        if ids.is_empty() || ids.len() > MAX_BATCH {
+        // The bound is on the array as sent, repeats included.
+        if ids.is_empty() || a.len() > MAX_BATCH {
             self.error(field, "must hold 1 to 200 ids");
             return None;
         }

@@ -168,10 +168,15 @@ impl State {
         let record = data::new_video(
             &id, &platform, &shortcode, active, interval, metadata, now, None,
         );
-        self.pending_videos.insert(id.clone());
+        if active {
+            // "When created active, metrics are fetched in the background right away": an
+            // inactive video is not refreshed until it is activated.
+            self.pending_videos.insert(id.clone());
+        }
         let body = Value::Object(record.clone());
         self.videos.push(record);
-        Ok(data_response(201, body).header("location", self.location(&format!("/videos/{id}"))))
+        // No `Location`: the API has no `GET /videos/{id}` for it to point at.
+        Ok(data_response(201, body))
     }
 
     // ------------------------------------------------------------------------------------

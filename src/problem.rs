@@ -371,7 +371,7 @@ impl fmt::Display for Problem {
     /// and detail, the field errors in brackets, then the call (endpoint, request id,
     /// attempts and waits) in parentheses.
     ///
-    /// What the server wrote is shown as one bounded line (see [`one_line`]): a message must
+    /// What the server wrote is shown as one bounded line: a message must
     /// not carry a line break or a terminal escape into a log, nor megabytes of detail. The
     /// fields keep it as it came.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -44,7 +44,11 @@ fn problem(status: u16, body: &[u8]) {
         assert_eq!(problem.type_uri, "about:blank");
     }
     let err = Error::from(problem);
-    assert!(err.to_string().starts_with(&format!("[{status} ")));
+    let shown = err.to_string();
+    assert!(shown.starts_with(&format!("[{status} ")));
+    // Whatever the server wrote, the message is one printable, bounded line.
+    assert!(!shown.chars().any(char::is_control), "{shown:?}");
+    assert!(shown.chars().count() < 10_000, "{}", shown.chars().count());
     let _ = (
         err.is_retryable(),
         err.is_rate_limited(),

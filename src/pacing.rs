@@ -96,6 +96,22 @@ impl Pacer {
         Permit::Go
     }
 
+    /// How long until a request may go, when the budget is spent (the wait
+    /// [`acquire`](Self::acquire) would ask for); `None` when one may go now. Takes nothing.
+    pub(crate) fn spent_for(&self, now: SystemTime) -> Option<Duration> {
+        if !self.enabled {
+            return None;
+        }
+        let state = self.lock();
+        let b = state.budget.filter(|b| b.left == 0)?;
+        let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
+        reset_at
+            .duration_since(now)
+            .ok()
+            .filter(|wait| !wait.is_zero())
+            .map(|wait| wait + RESET_MARGIN)
+    }
+
     /// Lets one request go whatever the budget says (the server's own `Retry-After` asked
     /// for it): it is counted as in flight and taken from the budget, which the other
     /// requests keep waiting on until its answer tells the window anew. Followed by one [`observe`](Self::observe) or
@@ -225,6 +241,26 @@ mod tests {
         assert_eq!(p.acquire(at(1_000)), Permit::Go);
         p.observe(None, at(1_000));
         assert_eq!(p.acquire(at(1_000)), Permit::Go);
+    }
+
+    #[test]
+    fn spent_for_tells_the_wait_without_taking_anything() {
+        let p = Pacer::new(true);
+        assert_eq!(p.spent_for(at(1_000)), None);
+        p.observe(rl(100, 1, 1_010), at(1_000));
+        assert_eq!(p.spent_for(at(1_000)), None);
+        assert_eq!(p.acquire(at(1_000)), Permit::Go);
+        assert_eq!(
+            p.spent_for(at(1_000)),
+            Some(Duration::from_secs(10) + RESET_MARGIN)
+        );
+        // Asking twice takes nothing: acquire still says the same wait.
+        assert!(matches!(
+            p.acquire(at(1_000)),
+            Permit::Wait { reset: 1_010, .. }
+        ));
+        assert_eq!(p.spent_for(at(1_010)), None, "the window has turned");
+        assert_eq!(Pacer::new(false).spent_for(at(1_000)), None);
     }
 
     #[test]

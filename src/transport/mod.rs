@@ -209,6 +209,29 @@ fn not_the_api(problem: &mut Problem, host: &str) {
     );
 }
 
+/// The failure a retry was for, when the client's spent rate-limit budget holds the retry
+/// back past what the call may wait: it carries the wait until the window resets
+/// (`retry_after`) and says why it was not retried.
+fn held_back(mut err: Error, wait: Duration) -> Error {
+    let said = match &mut err {
+        Error::Api(p) => Some((&mut p.detail, &mut p.retry_after)),
+        Error::Transport(t) => Some((&mut t.message, &mut t.retry_after)),
+        _ => None,
+    };
+    if let Some((text, retry_after)) = said {
+        *retry_after = (*retry_after).max(Some(wait));
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!(
+            "(not retried: this client's rate-limit budget is spent and the window resets in \
+             {})",
+            Human(wait)
+        ));
+    }
+    err
+}
+
 /// Checks that the HTTP layer accepts `url`.
 pub(crate) fn check_uri(url: &str) -> std::result::Result<(), String> {
     http::Uri::try_from(url)
@@ -284,30 +307,10 @@ impl Transport {
                 // A retry the pacer cannot let go in time ends the call with the failure it
                 // retried (its status, code and request id), not with a refusal of its own.
                 return Err(match (e, retrying) {
-                    (Error::Api(refusal), Some(failure)) => {
-                        let mut err = failure.into_error(req, story);
-                        if let Some(wait) = refusal.retry_after {
-                            // The wait the retry needs is the reset's: say so, and give it.
-                            let note = format!(
-                                "(not retried: this client's rate-limit budget is spent and \
-                                 the window resets in {})",
-                                Human(wait)
-                            );
-                            let said = match &mut err {
-                                Error::Api(p) => Some((&mut p.detail, &mut p.retry_after)),
-                                Error::Transport(t) => Some((&mut t.message, &mut t.retry_after)),
-                                _ => None,
-                            };
-                            if let Some((text, retry_after)) = said {
-                                *retry_after = (*retry_after).max(Some(wait));
-                                if !text.is_empty() {
-                                    text.push(' ');
-                                }
-                                text.push_str(&note);
-                            }
-                        }
-                        err
-                    }
+                    (Error::Api(refusal), Some(failure)) => match refusal.retry_after {
+                        Some(wait) => held_back(failure.into_error(req, story), wait),
+                        None => failure.into_error(req, story),
+                    },
                     (e, _) => e,
                 });
             }
@@ -359,11 +362,25 @@ impl Transport {
             match decision {
                 Decision::Retry(delay) => {
                     let reason = failure.wait_reason();
-                    story.wait(req, reason, delay);
-                    self.sleep(delay, req, &mut story)?;
                     // A 429's own word on when to come back wins over the spent budget its
                     // headers show: the retry is not held until the reset.
                     asked_back = reason == WaitReason::RetryAfter && failure.status() == Some(429);
+                    if req.auth && !asked_back {
+                        // A retry the spent budget would hold back past what the call may wait
+                        // ends the call now, not after a back-off that changes nothing.
+                        if let Some(reset) = self.pacer.spent_for(SystemTime::now()) {
+                            let after = reset.saturating_sub(delay);
+                            let left = wait_left(&story).map(|l| l.saturating_sub(delay));
+                            if !after.is_zero()
+                                && (after > self.retry.max_retry_wait
+                                    || left.is_some_and(|left| after >= left))
+                            {
+                                return Err(held_back(failure.into_error(req, story), reset));
+                            }
+                        }
+                    }
+                    story.wait(req, reason, delay);
+                    self.sleep(delay, req, &mut story)?;
                     retrying = Some(failure);
                 }
                 Decision::Stop => return Err(failure.into_error(req, story)),

@@ -548,9 +548,12 @@ fn a_retry_the_spent_budget_holds_back_ends_with_the_failure_it_retried() {
         .with_header("x-ratelimit-reset", &(unix_now() + 3_600).to_string())
         .expect(1)
         .create();
-    let (b, _) = recording(builder(&s));
+    let (b, waits) = recording(builder(&s));
     let err = b.build().unwrap().whoami().unwrap_err();
     m.assert();
+    // It ends at once: a back-off before a retry that cannot go would only delay the error.
+    assert!(waits.lock().unwrap().is_empty(), "{:?}", waits.lock().unwrap());
+    assert!(err.history().iter().all(|s| !matches!(s, creatoraudit::Step::Wait(_))));
     assert_eq!(err.status(), Some(503), "{err}");
     assert_eq!(err.request_id(), Some("req_5"));
     assert_eq!(err.code(), Some(&ErrorCode::ServiceUnavailable));
@@ -627,6 +630,6 @@ fn a_retry_of_a_broken_connection_the_spent_budget_holds_back_carries_the_wait()
             .contains("(not retried: this client's rate-limit budget is spent"),
         "{err}"
     );
-    // The back-off before the retry, and no wait for the reset.
-    assert_eq!(waits.lock().unwrap().len(), 1);
+    // Not even the back-off: the retry could not go after it anyway.
+    assert!(waits.lock().unwrap().is_empty(), "{:?}", waits.lock().unwrap());
 }

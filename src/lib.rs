@@ -42,6 +42,7 @@ mod retry;
 #[cfg(any(feature = "testing", feature = "fake"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "testing", feature = "fake"))))]
 pub mod testing;
+mod text;
 mod transport;
 mod types;
 mod url;

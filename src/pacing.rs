@@ -44,9 +44,6 @@ struct Budget {
     left: u64,
     /// When the window resets, in Unix seconds.
     reset: u64,
-    /// The server contradicted this budget (its `Retry-After` asked for a request before the
-    /// reset): the next snapshot replaces it instead of lowering it.
-    provisional: bool,
 }
 
 /// The answer of [`Pacer::acquire`].
@@ -114,16 +111,33 @@ impl Pacer {
 
     /// Lets one request go whatever the budget says (the server's own `Retry-After` asked
     /// for it): it is counted as in flight and taken from the budget, which the other
-    /// requests keep waiting on until its answer tells the window anew. Followed by one [`observe`](Self::observe) or
-    /// [`abandon`](Self::abandon), as a [`Permit::Go`] is.
+    /// requests keep waiting on. Its answer goes to [`observe_admitted`](Self::observe_admitted)
+    /// (or [`abandon`](Self::abandon)).
     pub(crate) fn admit(&self) {
         if self.enabled {
             let mut state = self.lock();
             if let Some(b) = state.budget.as_mut() {
                 b.left = b.left.saturating_sub(1);
-                b.provisional = true;
             }
             state.in_flight += 1;
+        }
+    }
+
+    /// Takes in the snapshot of the answer to an [admitted](Self::admit) request: the server
+    /// contradicted the budget by asking for it, so its answer's snapshot replaces the budget
+    /// (a plausible one; none keeps it, as in [`observe`](Self::observe)) instead of only
+    /// lowering it.
+    pub(crate) fn observe_admitted(&self, snapshot: Option<RateLimit>, now: SystemTime) {
+        if !self.enabled {
+            return;
+        }
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        if let Some(rl) = snapshot {
+            state.budget = is_plausible(&rl, now).then(|| Budget {
+                left: rl.remaining.saturating_sub(state.in_flight),
+                reset: rl.reset,
+            });
         }
     }
 
@@ -139,11 +153,6 @@ impl Pacer {
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
         let Some(snapshot) = snapshot else {
-            if state.budget.is_some_and(|b| b.provisional) {
-                // The request the server asked for came back without the headers: the
-                // budget it contradicted is not believed any more.
-                state.budget = None;
-            }
             return;
         };
         let current = state.budget.map(|b| b.reset);
@@ -159,14 +168,13 @@ impl Pacer {
         }
         let left = rl.remaining.saturating_sub(state.in_flight);
         state.budget = Some(match state.budget {
-            Some(b) if b.reset == rl.reset && !b.provisional => Budget {
+            Some(b) if b.reset == rl.reset => Budget {
                 left: b.left.min(left),
-                ..b
+                reset: b.reset,
             },
             _ => Budget {
                 left,
                 reset: rl.reset,
-                provisional: false,
             },
         });
     }
@@ -190,18 +198,6 @@ impl Pacer {
         }
     }
 
-    /// A request let go was not sent after all (the call's deadline had passed): its place
-    /// and its share of the budget come back.
-    pub(crate) fn unsent(&self) {
-        if self.enabled {
-            let mut state = self.lock();
-            state.in_flight = state.in_flight.saturating_sub(1);
-            if let Some(b) = state.budget.as_mut() {
-                b.left = b.left.saturating_add(1);
-            }
-        }
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -209,7 +205,7 @@ impl Pacer {
 
 /// Whether a snapshot can be trusted: a positive limit, no more remaining than the limit, and
 /// a reset in the future but not far in it.
-fn is_plausible(rl: &RateLimit, now: SystemTime) -> bool {
+pub(crate) fn is_plausible(rl: &RateLimit, now: SystemTime) -> bool {
     let Ok(now) = now.duration_since(UNIX_EPOCH) else {
         return false;
     };
@@ -282,26 +278,27 @@ mod tests {
         p.observe(rl(100, 0, 1_050), at(1_000));
         // The server's Retry-After asked this one back before the reset: it goes ...
         p.admit();
-        // ... and the budget the other requests wait on is untouched.
-        assert!(matches!(
-            p.acquire(at(1_001)),
-            Permit::Wait { reset: 1_050, .. }
-        ));
-        // Its answer is the server's newer word on the window: it replaces the spent budget
-        // (an answer of the same window would otherwise only lower it).
-        p.observe(rl(100, 2, 1_050), at(1_001));
+        // ... and the budget the other requests wait on is untouched,
+        let waits = |p: &Pacer| matches!(p.acquire(at(1_001)), Permit::Wait { reset: 1_050, .. });
+        assert!(waits(&p));
+        // also by another request's answer of the same window, which only lowers it,
+        p.observe(rl(100, 0, 1_050), at(1_001));
+        assert!(waits(&p));
+        // and by an answer without the headers.
+        p.observe(None, at(1_001));
+        assert!(waits(&p));
+        // The admitted request's answer is the server's newer word on the window: it
+        // replaces the spent budget.
+        p.observe_admitted(rl(100, 2, 1_050), at(1_001));
         assert_eq!(p.acquire(at(1_001)), Permit::Go);
         assert_eq!(p.acquire(at(1_001)), Permit::Go);
-        assert!(matches!(
-            p.acquire(at(1_001)),
-            Permit::Wait { reset: 1_050, .. }
-        ));
-        // Answered without the headers, the contradicted budget is forgotten.
+        assert!(waits(&p));
+        // Answered without the headers, it says nothing: the budget stays.
         let p = Pacer::new(true);
         p.observe(rl(100, 0, 1_050), at(1_000));
         p.admit();
-        p.observe(None, at(1_001));
-        assert_eq!(p.acquire(at(1_001)), Permit::Go);
+        p.observe_admitted(None, at(1_001));
+        assert!(waits(&p));
     }
 
     #[test]
@@ -375,10 +372,6 @@ mod tests {
         assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
         // A failed connection frees its place without changing the budget.
         p.abandon();
-        assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
-        // A request that was let go but not sent gives its share back.
-        p.unsent();
-        assert_eq!(p.acquire(at(1_000)), Permit::Go);
         assert!(matches!(p.acquire(at(1_000)), Permit::Wait { .. }));
     }
 

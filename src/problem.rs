@@ -5,7 +5,6 @@
 //! type) and builds a usable [`Problem`] even from a body that is not JSON at all, such as a
 //! proxy's HTML `502` page.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,9 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::history::{AttemptOutcome, Step, TransportErrorKind};
 use crate::response::{CallContext, ResponseMeta};
-
-/// How many characters of a non-JSON error body are kept as the problem's `detail`.
-const SNIPPET_CHARS: usize = 256;
+use crate::text::{one_line, snippet};
 
 /// How much of a problem's text its `Display` shows: a code, a title, the detail, each field
 /// error, and how many field errors.
@@ -375,12 +372,18 @@ impl fmt::Display for Problem {
     /// not carry a line break or a terminal escape into a log, nor megabytes of detail. The
     /// fields keep it as it came.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let title = one_line(&self.title, MAX_TITLE_CHARS);
+        // A title with nothing printable in it says no more than a missing one.
+        let title = if title.is_empty() {
+            reason_phrase(self.status).into()
+        } else {
+            title
+        };
         write!(
             f,
-            "[{} {}] {}",
+            "[{} {}] {title}",
             self.status,
             one_line(self.code.as_str(), MAX_CODE_CHARS),
-            one_line(&self.title, MAX_TITLE_CHARS)
         )?;
         if !self.detail.is_empty() {
             write!(f, ": {}", one_line(&self.detail, MAX_DETAIL_CHARS))?;
@@ -422,47 +425,6 @@ impl fmt::Display for FieldError {
             (false, false) => write!(f, "{}: {}", self.field, self.message),
         }
     }
-}
-
-/// A bounded, single-line, printable excerpt of a body, for error messages.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    one_line(&String::from_utf8_lossy(body), SNIPPET_CHARS).into_owned()
-}
-
-/// Text as one bounded, printable line for a message: runs of whitespace (line breaks
-/// included) become one space, other control characters (a terminal escape) are dropped, and
-/// past `max` characters it is cut with `…`. Text that is already so is returned as it is.
-pub(crate) fn one_line(text: &str, max: usize) -> Cow<'_, str> {
-    let mut chars = 0;
-    if text.chars().all(|c| {
-        chars += 1;
-        !c.is_control()
-    }) && chars <= max
-    {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::new();
-    // Whether words were left out after the text filled the line.
-    let mut more = false;
-    for word in text.split_whitespace() {
-        if out.chars().count() >= max {
-            more = true;
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.chars().filter(|c| !c.is_control()));
-    }
-    match out.char_indices().nth(max) {
-        Some((cut, _)) => {
-            out.truncate(cut);
-            out.push('…');
-        }
-        None if more => out.push('…'),
-        None => {}
-    }
-    Cow::Owned(out)
 }
 
 /// The standard reason phrase of an HTTP status, or `"Error"` for one without a name.
@@ -523,6 +485,7 @@ pub(crate) fn reason_phrase(status: u16) -> &'static str {
 mod tests {
     use super::*;
     use crate::Error;
+    use crate::text::SNIPPET_CHARS;
 
     #[test]
     fn a_json_object_with_no_problem_member_is_a_foreign_body() {
@@ -655,6 +618,20 @@ mod tests {
         assert!(shown.chars().count() < 3_000, "{}", shown.chars().count());
         assert!(shown.contains("f19: bad value; … 5 more]"), "{shown}");
         assert!(!shown.contains("f20:"), "{shown}");
+    }
+
+    #[test]
+    fn a_request_id_or_a_blank_title_cannot_break_the_line() {
+        let body = br#"{"title":" \n ","detail":"d","request_id":"req\nFAKE\u001b[2J\u2028x"}"#;
+        let p = Problem::from_body(400, body, None);
+        let shown = p.to_string();
+        assert_eq!(
+            shown,
+            "[400 BAD_REQUEST] Bad Request: d (request id req FAKE[2J x)"
+        );
+        // A line separator is a line break too, on the fast path as on the slow one.
+        assert_eq!(crate::text::one_line("a\u{2028}b", 10), "a b");
+        assert_eq!(crate::text::one_line("a b", 10), "a b");
     }
 
     #[test]

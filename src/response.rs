@@ -6,6 +6,10 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::history::{Step, Summary};
+use crate::text::one_line;
+
+/// The longest request id a message shows (the API's are about 30 characters).
+const MAX_REQUEST_ID_CHARS: usize = 100;
 
 /// 9999-12-31T23:59:59Z in Unix seconds: the latest reset [`RateLimit::reset_at`] reads.
 const LATEST_RESET: u64 = 253_402_300_799;
@@ -235,7 +239,8 @@ impl fmt::Display for CallContext<'_> {
             sep = ", ";
         }
         if let Some(id) = self.request_id {
-            write!(f, "{sep}request id {id}")?;
+            // A request id read from a body is the server's text too.
+            write!(f, "{sep}request id {}", one_line(id, MAX_REQUEST_ID_CHARS))?;
             sep = ", ";
         }
         if !summary.is_empty() {

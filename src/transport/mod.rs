@@ -17,7 +17,7 @@ use ureq::http::{self, HeaderMap, HeaderValue, header};
 use crate::cancel::CancelToken;
 use crate::error::TransportError;
 use crate::history::{AttemptOutcome, Human, TransportErrorKind, WaitReason};
-use crate::pacing::{Pacer, Permit, RESET_MARGIN};
+use crate::pacing::{Pacer, Permit, RESET_MARGIN, is_plausible};
 use crate::problem::Problem;
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, RetryPolicy, parse_retry_after};
@@ -315,8 +315,7 @@ impl Transport {
                 });
             }
             let sent = Instant::now();
-            let left = time_left(&story);
-            let outcome = match left {
+            let outcome = match time_left(&story) {
                 Some(Duration::ZERO) => {
                     Err(Failure::Transport(Box::new(self.deadline_passed(req))))
                 }
@@ -324,14 +323,18 @@ impl Transport {
             };
             if req.auth {
                 // Every request let go by the pacer reports back: the snapshot of the head
-                // that came (a body cut short after it too), nothing, or that it never left.
-                match &outcome {
-                    Ok(reply) => self.pacer.observe(reply.meta.rate_limit, SystemTime::now()),
-                    Err(_) if left == Some(Duration::ZERO) => self.pacer.unsent(),
-                    Err(failure) => match failure.head() {
-                        Some(head) => self.pacer.observe(head.rate_limit, SystemTime::now()),
-                        None => self.pacer.abandon(),
-                    },
+                // that came (a body cut short after it too), or nothing.
+                let head = match &outcome {
+                    Ok(reply) => Some(&reply.meta),
+                    Err(failure) => failure.head(),
+                };
+                match head {
+                    Some(head) if asked_back => {
+                        self.pacer
+                            .observe_admitted(head.rate_limit, SystemTime::now());
+                    }
+                    Some(head) => self.pacer.observe(head.rate_limit, SystemTime::now()),
+                    None => self.pacer.abandon(),
                 }
             }
             let (outcome_of, request_id) = match &outcome {
@@ -381,6 +384,14 @@ impl Transport {
                     }
                     story.wait(req, reason, delay);
                     self.sleep(delay, req, &mut story)?;
+                    if reason == WaitReason::RateLimitReset {
+                        if let Some(rl) = failure.head().and_then(|h| h.rate_limit) {
+                            // It waited for the reset: that window is over, and the pacer
+                            // does not wait for it again (whatever a test sleeper's clock
+                            // says).
+                            self.pacer.waited(rl.reset);
+                        }
+                    }
                     retrying = Some(failure);
                 }
                 Decision::Stop => return Err(failure.into_error(req, story)),
@@ -606,8 +617,10 @@ impl Transport {
                 .last_rate_limit
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            // A late answer from an earlier window does not replace a newer snapshot.
-            if last.is_none_or(|seen| rl.reset >= seen.reset) {
+            // A late answer from an earlier window does not replace a newer snapshot (unless
+            // that one is not believable: a reset in the past or days away).
+            let now = SystemTime::now();
+            if last.is_none_or(|seen| rl.reset >= seen.reset || !is_plausible(&seen, now)) {
                 *last = Some(rl);
             }
         }

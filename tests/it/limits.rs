@@ -552,8 +552,16 @@ fn a_retry_the_spent_budget_holds_back_ends_with_the_failure_it_retried() {
     let err = b.build().unwrap().whoami().unwrap_err();
     m.assert();
     // It ends at once: a back-off before a retry that cannot go would only delay the error.
-    assert!(waits.lock().unwrap().is_empty(), "{:?}", waits.lock().unwrap());
-    assert!(err.history().iter().all(|s| !matches!(s, creatoraudit::Step::Wait(_))));
+    assert!(
+        waits.lock().unwrap().is_empty(),
+        "{:?}",
+        waits.lock().unwrap()
+    );
+    assert!(
+        err.history()
+            .iter()
+            .all(|s| !matches!(s, creatoraudit::Step::Wait(_)))
+    );
     assert_eq!(err.status(), Some(503), "{err}");
     assert_eq!(err.request_id(), Some("req_5"));
     assert_eq!(err.code(), Some(&ErrorCode::ServiceUnavailable));
@@ -631,5 +639,33 @@ fn a_retry_of_a_broken_connection_the_spent_budget_holds_back_carries_the_wait()
         "{err}"
     );
     // Not even the back-off: the retry could not go after it anyway.
-    assert!(waits.lock().unwrap().is_empty(), "{:?}", waits.lock().unwrap());
+    assert!(
+        waits.lock().unwrap().is_empty(),
+        "{:?}",
+        waits.lock().unwrap()
+    );
+}
+
+#[test]
+fn an_unbelievable_snapshot_does_not_stick_as_the_newest() {
+    // A reset in milliseconds (a server's bug) looks like the newest window forever; the
+    // next believable snapshot replaces it.
+    let mut s = server();
+    let answer = |s: &mut mockito::ServerGuard, remaining: &str, reset: u64| {
+        s.mock("GET", "/v2/whoami")
+            .with_header("x-ratelimit-limit", "600")
+            .with_header("x-ratelimit-remaining", remaining)
+            .with_header("x-ratelimit-reset", &reset.to_string())
+            .with_body(data(json!({"organization_id": "o"})))
+            .expect(1)
+            .create()
+    };
+    let millis = answer(&mut s, "599", unix_now() * 1_000);
+    let sane = answer(&mut s, "598", unix_now() + 60);
+    let client = builder(&s).build().unwrap();
+    client.whoami().unwrap();
+    client.whoami().unwrap();
+    millis.assert();
+    sane.assert();
+    assert_eq!(client.rate_limit().map(|rl| rl.remaining), Some(598));
 }

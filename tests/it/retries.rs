@@ -593,9 +593,12 @@ fn a_429_without_retry_after_waits_for_the_window_when_it_is_used_up() {
     let after = SystemTime::now();
     limited.assert();
     ok.assert();
-    // Until the advertised second, and 100 ms past it (the header has whole seconds: a retry
-    // at the second itself may still meet the old window).
-    let waited = waits.lock().unwrap()[0];
+    // One wait (the pacer does not wait for the same reset again), until the advertised
+    // second and 100 ms past it (the header has whole seconds: a retry at the second itself
+    // may still meet the old window).
+    let waits = waits.lock().unwrap().clone();
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    let waited = waits[0];
     let margin = Duration::from_millis(100);
     let least = reset_at.duration_since(after).unwrap() + margin;
     let most = reset_at.duration_since(before).unwrap() + margin;

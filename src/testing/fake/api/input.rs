@@ -196,10 +196,11 @@ impl Validator {
     ) -> Option<String> {
         self.field(body, field, required, |v| {
             let s = v.as_str().ok_or("must be a string")?;
-            // A required text must not be blank; the bound is on the text as sent.
-            let blank = s.trim().is_empty();
+            // A required text must not be blank, and is kept trimmed; the bound is on the
+            // text as sent.
             let n = s.chars().count();
-            match (required, (required && blank) || n > max) {
+            let s = if required { s.trim() } else { s };
+            match (required, (required && s.is_empty()) || n > max) {
                 (true, true) => Err(format!("must be 1 to {max} characters")),
                 (false, true) => Err(format!("must be at most {max} characters")),
                 _ => Ok(s.to_owned()),

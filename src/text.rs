@@ -1,0 +1,52 @@
+//! Text from outside the SDK (a server's bodies and headers) as error messages show it: one
+//! bounded, printable line, so that a message never carries a line break, a terminal escape
+//! or megabytes into a log.
+
+use std::borrow::Cow;
+
+/// How many characters of a body that is not what was expected are kept in a message: a
+/// problem's `detail` made from a non-JSON body, a decode error's snippet.
+pub(crate) const SNIPPET_CHARS: usize = 256;
+
+/// A bounded, single-line, printable excerpt of a body, for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    one_line(&String::from_utf8_lossy(body), SNIPPET_CHARS).into_owned()
+}
+
+/// Text as one bounded, printable line for a message: runs of whitespace (line breaks, tabs,
+/// U+2028 included) become one space, other control characters (a terminal escape) are
+/// dropped, and past `max` characters it is cut, with `…` after the cut. Text that is already
+/// so is returned as it is.
+pub(crate) fn one_line(text: &str, max: usize) -> Cow<'_, str> {
+    let mut chars = 0;
+    if text.chars().all(|c| {
+        chars += 1;
+        // A plain space, or a printable character that breaks no line (U+2028 does).
+        c == ' ' || !(c.is_control() || c.is_whitespace())
+    }) && chars <= max
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    // Whether words were left out after the text filled the line.
+    let mut more = false;
+    for word in text.split_whitespace() {
+        if out.chars().count() >= max {
+            more = true;
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    match out.char_indices().nth(max) {
+        Some((cut, _)) => {
+            out.truncate(cut);
+            out.push('…');
+        }
+        None if more => out.push('…'),
+        None => {}
+    }
+    Cow::Owned(out)
+}

@@ -59,9 +59,10 @@ macro_rules! api_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str>>::deserialize(d)?;
-                // Exact wire names only: a server's value is taken as it is spelled.
                 $( if s == $wire { return Ok($name::$variant); } )+
-                Ok($name::$other(s.into_owned()))
+                // A known name spelled otherwise (`"TikTok"`) is that value, as `parse` reads
+                // it: `Other` only ever holds a name this version does not know.
+                Ok($name::from_wire(&s).unwrap_or_else(|| $name::$other(s.into_owned())))
             }
         }
 
@@ -134,6 +135,17 @@ pub(crate) fn one_of(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_known_name_spelled_otherwise_is_the_known_value_not_other() {
+        use crate::types::Platform;
+        let read = |json: &str| serde_json::from_str::<Platform>(json).unwrap();
+        assert_eq!(read(r#""tiktok""#), Platform::TikTok);
+        assert_eq!(read(r#""TikTok""#), Platform::TikTok);
+        assert_eq!(read(r#"" Instagram ""#), Platform::Instagram);
+        assert_eq!(read(r#""youtube""#), Platform::Other("youtube".into()));
+        assert_eq!("TikTok".parse::<Platform>().unwrap(), read(r#""TikTok""#));
+    }
 
     #[test]
     fn names_are_listed_for_people() {

@@ -18,9 +18,10 @@ use crate::{Error, Result};
 /// The prefix of a checkpoint token, with the format's version.
 const TOKEN_PREFIX: &str = "ca1.";
 
-/// The longest token [`Checkpoint::from_str`] decodes: far above any real one (a cursor and a
-/// few filters), low enough that a hostile input cannot make it allocate much.
-const MAX_TOKEN_LEN: usize = 64 * 1024;
+/// The longest token [`Checkpoint::from_str`] decodes: far above any walk's (a cursor and the
+/// filters of a URL, which servers bound to some kilobytes), low enough that a hostile input
+/// cannot make it allocate much.
+const MAX_TOKEN_LEN: usize = 1024 * 1024;
 
 /// Where a walk over a listing is: everything needed to continue it, in another process
 /// with another client, exactly after the last item it yielded.
@@ -63,6 +64,9 @@ const MAX_TOKEN_LEN: usize = 64 * 1024;
 /// sort, and the walk resends them). A checkpoint carries no API key and no base URL: resume
 /// it with a client for the same organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// A member this version does not know is another format (or a typo that would lose the
+// position): refused, not ignored.
+#[serde(deny_unknown_fields)]
 pub struct Checkpoint {
     /// The format's version: 1.
     v: u32,
@@ -279,6 +283,8 @@ mod tests {
             json_token(r#"{"v":1,"endpoint":"GET /accounts","cursor":""}"#),
             json_token(r#"{"v":1,"endpoint":"GET /accounts","query":[["cursor","x"]]}"#),
             json_token(r#"{"v":1,"endpoint":"GET /accounts","position":-1}"#),
+            // A misspelled member would lose the position: refused, not ignored.
+            json_token(r#"{"v":1,"endpoint":"GET /accounts","cursor":"c","positon":17}"#),
             format!("ca1.{}", "A".repeat(MAX_TOKEN_LEN)),
         ];
         for case in &cases {
@@ -300,6 +306,15 @@ mod tests {
                 let _ = String::from_utf8_lossy(&changed).parse::<Checkpoint>();
             }
         }
+    }
+
+    #[test]
+    fn a_walk_with_a_long_query_can_be_saved_and_read_back() {
+        // 50,000 characters of filter: the token the SDK writes, it reads.
+        let mut q = Query::new();
+        q.opt("q", Some("x".repeat(50_000)));
+        let cp = Checkpoint::new("GET /search", &q, Some("c"), 0, false);
+        assert_eq!(cp.to_string().parse::<Checkpoint>().unwrap(), cp);
     }
 
     #[test]

@@ -41,6 +41,12 @@ impl BaseUrl {
         if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("a URL cannot contain spaces or control characters"));
         }
+        if !rest.is_ascii() {
+            return Err(bad(
+                "a URL must be ASCII: write an international host name in its xn-- form and \
+                 percent-encode the path",
+            ));
+        }
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         if authority.contains('@') {
             return Err(bad("credentials do not belong in the URL; use the API key"));
@@ -356,12 +362,15 @@ mod tests {
             "https://user:pw@x.test",
             "https://x .test",
             "https://x.test/v\n2",
+            "https://bücher.example/v2", // not ASCII: its xn-- form is
+            "https://x.test/vé",
         ] {
             assert!(
                 matches!(BaseUrl::parse(bad), Err(Error::Config(_))),
                 "{bad:?}"
             );
         }
+        assert!(BaseUrl::parse("https://xn--bcher-kva.example/v2").is_ok());
         assert!(
             BaseUrl::parse("http://localhost:3000/v2")
                 .unwrap()

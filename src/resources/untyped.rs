@@ -9,7 +9,7 @@ use crate::pagination::Paginator;
 use crate::params::{MAX_PAGE_SIZE, Query};
 use crate::response::Response;
 use crate::url::parse_query;
-use crate::{Client, Result};
+use crate::{Client, Error, Result};
 
 impl Client {
     /// Sends any request and returns the whole JSON body.
@@ -110,6 +110,13 @@ impl Client {
         let (path, in_path) = path.split_once('?').unwrap_or((path, ""));
         let mut pairs = parse_query(in_path);
         pairs.extend(query.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())));
+        if pairs.iter().any(|(name, _)| name.is_empty()) {
+            // It could not be sent as meant, nor resumed from a checkpoint.
+            return Paginator::refused(
+                self.clone(),
+                Error::InvalidInput("query: a parameter has no name".into()),
+            );
+        }
         let mut query = Query::raw(&pairs);
         if query.get("limit").is_none() {
             query.opt("limit", Some(MAX_PAGE_SIZE));

@@ -179,9 +179,13 @@ pub(crate) fn is_loopback(host: &str) -> bool {
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
     host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+            // `::ffff:127.0.0.1` is 127.0.0.1 written as IPv6.
+            std::net::IpAddr::V6(v6) => {
+                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
+            v4 => v4.is_loopback(),
+        })
 }
 
 /// A URL as messages may show it: quoted as given, or, when it holds an `@`, a `?` or a `#`
@@ -381,6 +385,12 @@ mod tests {
                 .unwrap()
                 .is_loopback()
         );
+        assert!(
+            BaseUrl::parse("http://[::ffff:127.0.0.1]:3000/v2")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(!is_loopback("::ffff:10.0.0.1"));
         assert!(BaseUrl::parse("http://127.0.0.2/v2").unwrap().is_loopback());
         assert!(!BaseUrl::parse("http://10.0.0.1/v2").unwrap().is_loopback());
         assert!(

@@ -581,18 +581,9 @@ fn a_late_answer_from_an_earlier_window_does_not_turn_the_snapshot_back() {
     // before (its request was slower). `Client::rate_limit` keeps the newer.
     let (older, newer) = (unix_now() + 30, unix_now() + 90);
     let mut s = server();
-    let answer = |s: &mut mockito::ServerGuard, remaining: &str, reset: u64| {
-        s.mock("GET", "/v2/whoami")
-            .with_header("x-ratelimit-limit", "600")
-            .with_header("x-ratelimit-remaining", remaining)
-            .with_header("x-ratelimit-reset", &reset.to_string())
-            .with_body(data(json!({"organization_id": "o"})))
-            .expect(1)
-            .create()
-    };
     // mockito answers with the first mock that still expects a hit.
-    let first = answer(&mut s, "599", newer);
-    let late = answer(&mut s, "3", older);
+    let first = whoami_once_with_window(&mut s, "599", newer);
+    let late = whoami_once_with_window(&mut s, "3", older);
     let client = builder(&s).build().unwrap();
     client.whoami().unwrap();
     client.whoami().unwrap();
@@ -651,21 +642,27 @@ fn an_unbelievable_snapshot_does_not_stick_as_the_newest() {
     // A reset in milliseconds (a server's bug) looks like the newest window forever; the
     // next believable snapshot replaces it.
     let mut s = server();
-    let answer = |s: &mut mockito::ServerGuard, remaining: &str, reset: u64| {
-        s.mock("GET", "/v2/whoami")
-            .with_header("x-ratelimit-limit", "600")
-            .with_header("x-ratelimit-remaining", remaining)
-            .with_header("x-ratelimit-reset", &reset.to_string())
-            .with_body(data(json!({"organization_id": "o"})))
-            .expect(1)
-            .create()
-    };
-    let millis = answer(&mut s, "599", unix_now() * 1_000);
-    let sane = answer(&mut s, "598", unix_now() + 60);
+    let millis = whoami_once_with_window(&mut s, "599", unix_now() * 1_000);
+    let sane = whoami_once_with_window(&mut s, "598", unix_now() + 60);
     let client = builder(&s).build().unwrap();
     client.whoami().unwrap();
     client.whoami().unwrap();
     millis.assert();
     sane.assert();
     assert_eq!(client.rate_limit().map(|rl| rl.remaining), Some(598));
+}
+
+/// A whoami mock answering once, with a limit of 600 and this `remaining` and `reset`.
+fn whoami_once_with_window(
+    s: &mut mockito::ServerGuard,
+    remaining: &str,
+    reset: u64,
+) -> mockito::Mock {
+    s.mock("GET", "/v2/whoami")
+        .with_header("x-ratelimit-limit", "600")
+        .with_header("x-ratelimit-remaining", remaining)
+        .with_header("x-ratelimit-reset", &reset.to_string())
+        .with_body(data(json!({"organization_id": "o"})))
+        .expect(1)
+        .create()
 }

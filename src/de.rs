@@ -13,9 +13,9 @@
 //! Counts whose type the docs leave open (the `Overview` figures: the docs' example shows only
 //! `0`) are read with [`count`]: an integer, a float or a numeric string.
 //!
-//! A member a strict model carries although its schema does not document it (`Creator`'s
-//! `platform`, known only from prose) is read leniently: the rule follows the docs, field by
-//! field.
+//! A member a strict model carries although its schema does not document it (the `platform`
+//! of `Account`, `Video` and `Creator`, known only from prose and examples) is read leniently
+//! ([`lenient_name`] for a name): the rule follows the docs, field by field.
 //!
 //! A maintainer adding a field follows the model's rule; a new model follows the docs: a
 //! documented schema is strict, anything else lenient.
@@ -44,6 +44,76 @@ where
     T: DeserializeOwned,
 {
     Ok(Option::<Value>::deserialize(d)?.and_then(|v| T::deserialize(v).ok()))
+}
+
+/// As [`lenient`] for an API name (a [`Platform`](crate::Platform), say), without building a
+/// `Value`: the value for a string (a name the type does not know reads as its fallback
+/// variant), `None` for `null`, a missing member or any other shape (a number, an object).
+pub(crate) fn lenient_name<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::value::{BorrowedStrDeserializer, Error as ValueError, StrDeserializer};
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    struct Name<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Name<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a name")
+        }
+
+        fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+            Ok(T::deserialize(BorrowedStrDeserializer::<ValueError>::new(s)).ok())
+        }
+
+        fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(T::deserialize(StrDeserializer::<ValueError>::new(s)).ok())
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+
+    d.deserialize_any(Name(std::marker::PhantomData))
 }
 
 /// As [`lenient`], with the type's default instead of `None`.
@@ -175,5 +245,48 @@ pub(crate) fn split_data(body: Value) -> (Value, Map<String, Value>) {
             (data, members)
         }
         other => (other, Map::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use crate::types::Platform;
+
+    #[derive(Deserialize)]
+    struct Model {
+        #[serde(default, deserialize_with = "super::lenient_name")]
+        platform: Option<Platform>,
+        #[serde(default)]
+        after: Option<u32>,
+    }
+
+    #[test]
+    fn a_name_of_another_shape_reads_as_none_and_the_rest_still_decodes() {
+        let read = |json: &str| serde_json::from_str::<Model>(json).unwrap();
+        assert_eq!(
+            read(r#"{"platform":"tiktok"}"#).platform,
+            Some(Platform::TikTok)
+        );
+        // An escaped string is not borrowed: the owned path reads it too.
+        assert_eq!(
+            read(r#"{"platform":"tik\u0074ok"}"#).platform,
+            Some(Platform::TikTok)
+        );
+        assert_eq!(
+            read(r#"{"platform":"youtube"}"#).platform,
+            Some(Platform::Other("youtube".into()))
+        );
+        for odd in ["5", "true", "null", "[1,[2]]", r#"{"a":{"b":1}}"#, "1.5"] {
+            let m = read(&format!(r#"{{"platform":{odd},"after":7}}"#));
+            assert_eq!(m.platform, None, "{odd}");
+            assert_eq!(
+                m.after,
+                Some(7),
+                "{odd}: the members after it are still read"
+            );
+        }
+        assert_eq!(read("{}").platform, None);
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::batch::{self, BATCH_CHUNK_SIZE};
-use crate::de::{lenient, string_or_number};
+use crate::de::{lenient, lenient_name, string_or_number};
 use crate::metrics::MetricsBatch;
 use crate::pagination::Paginator;
 use crate::params::{ListCommon, NoOrder, Query, Window, list_setters, window_setters};
@@ -243,7 +243,7 @@ pub struct AccountVideo {
     pub id: AccountVideoId,
     /// The platform: it says which id list of
     /// [`AccountVideoMetricsRequest`](crate::AccountVideoMetricsRequest) the id belongs to.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_name")]
     pub platform: Option<Platform>,
     /// The tracked account the post was discovered from.
     #[serde(default, deserialize_with = "string_or_number")]

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
-use crate::de::{keyed_by_id, lenient_or_default, null_as_default};
+use crate::de::{keyed_by_id, lenient_name, lenient_or_default, null_as_default};
 use crate::error::WaitTimeout;
 use crate::history::Step;
 use crate::metrics::{BatchMeta, MetricValues};
@@ -485,8 +485,9 @@ pub struct Account {
     pub id: String,
     /// The username on its platform.
     pub username: String,
-    /// The platform.
-    #[serde(default)]
+    /// The platform; `None` when the server leaves it out or sends something other than a
+    /// platform name (the account schema does not list it; the docs' prose does).
+    #[serde(default, deserialize_with = "lenient_name")]
     pub platform: Option<Platform>,
     /// The display name.
     #[serde(default)]

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::call::Call;
-use crate::de::{id_or_empty, lenient, lenient_items, lenient_or_default, string_or_number};
+use crate::de::{
+    id_or_empty, lenient, lenient_items, lenient_name, lenient_or_default, string_or_number,
+};
 use crate::params::{Query, at_most_chars};
 use crate::response::{Conditional, Response};
 use crate::transport::Reply;
@@ -184,7 +186,7 @@ pub struct SearchAccount {
     #[serde(default, deserialize_with = "id_or_empty")]
     pub id: String,
     /// The platform.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_name")]
     pub platform: Option<Platform>,
     /// The username.
     #[serde(default, deserialize_with = "lenient")]
@@ -215,7 +217,7 @@ pub struct SearchVideo {
     #[serde(default, deserialize_with = "id_or_empty")]
     pub id: String,
     /// The platform.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_name")]
     pub platform: Option<Platform>,
     /// The caption.
     #[serde(default, deserialize_with = "lenient")]

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
-use crate::de::{keyed_by_id, lenient_entries, lenient_or_default, null_as_default};
+use crate::de::{keyed_by_id, lenient_entries, lenient_name, lenient_or_default, null_as_default};
 use crate::metrics::{BatchMeta, MetricsBatch};
 use crate::pagination::Paginator;
 use crate::params::{
@@ -313,8 +313,9 @@ pub struct Video {
     /// The platform's own id of the post.
     #[serde(default)]
     pub external_id: Option<String>,
-    /// The platform.
-    #[serde(default)]
+    /// The platform; `None` when the server leaves it out or sends something other than a
+    /// platform name (the video schema does not list it; the docs' prose does).
+    #[serde(default, deserialize_with = "lenient_name")]
     pub platform: Option<Platform>,
     /// The post's shortcode.
     #[serde(default)]

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 #[cfg(doc)]
 use super::Creators;
-use crate::de::{id_string, lenient, null_as_default};
+use crate::de::{id_string, lenient_name, null_as_default};
 use crate::types::{Date, Platform};
 
 /// A creator: a named group of tracked accounts whose metrics roll up together.
@@ -23,7 +23,7 @@ pub struct Creator {
     /// The platform it is listed under (the API's Platforms page says every creator carries
     /// one); `None` when the server leaves it out or sends something other than one platform
     /// name (the creator schema does not document it, and a creator can span platforms).
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_name")]
     pub platform: Option<Platform>,
     /// Whether it is active (`false`: archived or paused).
     #[serde(default)]

@@ -45,11 +45,21 @@ fn analytics() -> Fallible {
     let term = if live { "khaby" } else { "sunny" };
 
     println!("1. The tracked videos.   GET /videos");
+    const AT_MOST: usize = 1_000;
     let mut ids = Vec::new();
-    for video in client.videos().list(ListVideos::new()).max_items(1_000) {
+    for video in client
+        .videos()
+        .list(ListVideos::new())
+        .max_items(AT_MOST as u64)
+    {
         ids.push(video?.id);
     }
-    println!("   {} videos", num(ids.len() as u64));
+    let first = if ids.len() == AT_MOST {
+        " (the first: the walk stops there)"
+    } else {
+        ""
+    };
+    println!("   {} videos{first}", num(ids.len() as u64));
     if ids.is_empty() {
         println!("   Nothing to measure: track a video first (POST /videos).");
     } else {

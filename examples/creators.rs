@@ -39,7 +39,7 @@ fn creators() -> Fallible {
         let today = Date::today();
         let first = list_creators(&client)?;
         let Some(id) = first else {
-            println!("No creators in this organization yet: nothing more to read.");
+            println!("No active creators: nothing more to read.");
             return Ok(());
         };
         read_creator(&client, &id)?;
@@ -63,7 +63,7 @@ fn creators() -> Fallible {
             Date::new(2026, 6, 15)?,
         )?;
         clean_up(&client, &id, &accounts.free)?;
-        refused_before_sending(&client);
+        refused_before_sending(&client)?;
         println!(
             "\nDone. Set CREATORAUDIT_API_KEY to run the read-only part against the real API."
         );
@@ -95,7 +95,9 @@ fn pick_accounts(client: &Client) -> Fallible<Accounts> {
         }
     }
     let (Some(free), Some(taken)) = (free, taken) else {
-        return Err("the offline fake has linked and unlinked TikTok accounts".into());
+        return Err(
+            "expected the offline fake to have both linked and unlinked TikTok accounts".into(),
+        );
     };
     println!("   {free} (no creator), {taken} (linked to another creator)\n");
     Ok(Accounts { free, taken })
@@ -113,7 +115,7 @@ fn create_and_link(client: &Client, accounts: &Accounts) -> Fallible<String> {
         "   created {} as {} (HTTP {}, Idempotency-Key {})",
         created.value.name,
         created.value.id,
-        created.meta.status.unwrap_or_default(),
+        or_dash(created.meta.status),
         created.meta.idempotency_key.as_deref().unwrap_or("-")
     );
     let id = created.into_inner().id;
@@ -206,7 +208,13 @@ fn list_creators(client: &Client) -> Fallible<Option<String>> {
         .limit(2);
     let mut first = None;
     let mut n = 0;
-    for page in client.creators().list(params).max_items(10).pages() {
+    // Pages, not items: `max_items` counts items and does not carry over to `pages()`, so
+    // the walk stops itself after 10 creators.
+    for page in client.creators().list(params).pages() {
+        if n >= 10 {
+            println!("   (stopping after {n})");
+            break;
+        }
         let page = page?;
         println!(
             "   page of {} (next cursor: {})",
@@ -290,22 +298,33 @@ fn clean_up(client: &Client, id: &str, account: &str) -> Fallible {
 }
 
 /// Inputs the SDK refuses without sending anything.
-fn refused_before_sending(client: &Client) {
+fn refused_before_sending(client: &Client) -> Fallible {
     println!("\n-> Refused before any request:");
-    if let Err(e) = client.creators().create(&NewCreator::new("  ")) {
-        println!("   create with a blank name: {e}");
-    }
-    if let Err(e) = client.creators().update("any-id", &UpdateCreator::new()) {
-        println!("   update with nothing set:  {e}");
-    }
+    let said = |what: &str, outcome: Result<(), creatoraudit::Error>| match outcome {
+        Err(e) => {
+            println!("   {what:<26} {e}");
+            Ok(())
+        }
+        Ok(()) => Err(format!("{what}: unexpectedly accepted")),
+    };
+    said(
+        "create with a blank name:",
+        client.creators().create(&NewCreator::new("  ")).map(drop),
+    )?;
+    said(
+        "update with nothing set:",
+        client
+            .creators()
+            .update("any-id", &UpdateCreator::new())
+            .map(drop),
+    )?;
     // A range whose start is after its end cannot even be built.
     let range = DateRange::new(
         Date::new(2026, 6, 15).expect("a valid date"),
         Date::new(2026, 6, 1).expect("a valid date"),
     );
-    if let Err(e) = range {
-        println!("   a range with start > end:  {e}");
-    }
+    said("a range with start > end:", range.map(drop))?;
+    Ok(())
 }
 
 /// `team=growth, region=EU` (with `sep` between a key and its value), or `none`: a JSON

@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! CREATORAUDIT_API_KEY=ca_live_your_key cargo run --example quickstart
+//! CREATORAUDIT_API_KEY=ca_live_your_key cargo run --example quickstart -- --read-only
 //! ```
 //!
 //! It checks the key, lists the TikTok accounts you track, starts tracking an account and a
 //! video, reads the 30-day overview, and shows how to branch on a validation error. The two
-//! creates write to your organization: pass `--read-only` to skip them.
-//! (`cargo run --example tour` runs without a key, against a local mock.)
+//! creates write to your organization: pass `--read-only` (after `--`) to skip them. Run
+//! again, a create finds its record already tracked (`409 CONFLICT`) and says so.
+//! (`cargo run --example tour` runs without a key, against the SDK's offline fake.)
 
 use std::process::ExitCode;
 
@@ -64,8 +66,15 @@ fn quickstart() -> Fallible {
             &NewAccount::new(Platform::TikTok, "khaby.lame")
                 .category("comedy")
                 .scrape_interval_hours(24),
-        )?;
-        println!("tracking account {}", account.id);
+        );
+        match account {
+            Ok(account) => println!("tracking account {}", account.id),
+            // A second run: the account is tracked already.
+            Err(e) if e.code() == Some(&ErrorCode::Conflict) => {
+                println!("account already tracked ({e})");
+            }
+            Err(e) => return Err(e.into()),
+        }
 
         // POST /videos
         let video = client.videos().create(
@@ -74,8 +83,14 @@ fn quickstart() -> Fallible {
                 "https://www.instagram.com/p/C8xYzAbCdEf/",
             )
             .is_active(true),
-        )?;
-        println!("tracking video {}", video.id);
+        );
+        match video {
+            Ok(video) => println!("tracking video {}", video.id),
+            Err(e) if e.code() == Some(&ErrorCode::Conflict) => {
+                println!("video already tracked ({e})");
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 
     // GET /overview?period=30d

@@ -6,9 +6,9 @@
 //!
 //! Without `CREATORAUDIT_API_KEY` it starts the SDK's offline fake of the API
 //! (`creatoraudit::testing::FakeApi`: no key, no network) and walks through: who am I, a
-//! filtered listing across pages, a create with its idempotency key, and a validation error
-//! handled by its code. With `CREATORAUDIT_API_KEY` set it runs the read-only part against
-//! the real API.
+//! filtered listing across pages, the headline numbers, a create with its idempotency key, a
+//! validation error handled by its code, and the `curl` line of a call for a support ticket.
+//! With `CREATORAUDIT_API_KEY` set it runs the read-only part against the real API.
 
 use std::process::ExitCode;
 
@@ -43,7 +43,7 @@ fn tour() -> Fallible {
         or_dash(me.meta.request_id.as_deref())
     );
 
-    println!("2. Every TikTok account, page by page.   GET /accounts?platform=tiktok");
+    println!("2. The first TikTok accounts, 2 per page.   GET /accounts?platform=tiktok&limit=2");
     let pages = client
         .accounts()
         .list(ListAccounts::new().platform(Platform::TikTok).limit(2))
@@ -70,6 +70,7 @@ fn tour() -> Fallible {
             );
         }
         if n >= 6 {
+            println!("   (stopping after {n}: the walk would go on page by page)");
             break;
         }
     }
@@ -125,10 +126,14 @@ fn tour() -> Fallible {
             println!("   as one line, its Display: {e}");
         }
         Err(e) => return Err(e.into()),
-        Ok(a) => println!("   unexpectedly created {}", a.id),
+        Ok(a) => {
+            return Err(format!("the fake accepted a platform it does not know ({})", a.id).into());
+        }
     }
 
-    println!("\n6. The same call for a support ticket: a curl line without the key.");
+    println!(
+        "\n6. For a support ticket: the curl line of GET /accounts/{{id}} (the account of step 4),\n   without the key."
+    );
     let curl = client.curl_of(|c| c.accounts().get(&created.value.id))?;
     println!("   {}", curl.replace('\n', "\n   "));
     println!("\nDone. Set CREATORAUDIT_API_KEY to run the read-only part against the real API.");

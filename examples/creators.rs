@@ -208,13 +208,8 @@ fn list_creators(client: &Client) -> Fallible<Option<String>> {
         .limit(2);
     let mut first = None;
     let mut n = 0;
-    // Pages, not items: `max_items` counts items and does not carry over to `pages()`, so
-    // the walk stops itself after 10 creators.
-    for page in client.creators().list(params).pages() {
-        if n >= 10 {
-            println!("   (stopping after {n})");
-            break;
-        }
+    // At most 10 creators, page by page: the last page is cut there.
+    for page in client.creators().list(params).max_items(10).pages() {
         let page = page?;
         println!(
             "   page of {} (next cursor: {})",

@@ -342,7 +342,8 @@ impl<T: DeserializeOwned> Paginator<T> {
         self.walk.checkpoint(self.buffer.len())
     }
 
-    /// Stops after `n` items, without fetching pages it does not need.
+    /// Stops after `n` items, without fetching pages it does not need; also page by page
+    /// ([`pages`](Self::pages) cuts its last page there).
     pub fn max_items(mut self, n: u64) -> Self {
         self.max_items = Some(n);
         self
@@ -373,8 +374,10 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// Items already taken from this paginator are not repeated, and none is skipped: when
     /// the current page is partly taken, the first page yielded is its rest (the page's
     /// cursor, `has_next` and metadata, with only the items not taken yet), then the pages
-    /// after it. [`max_items`](Self::max_items) counts items and does not carry over: stop
-    /// taking pages when you have enough.
+    /// after it. [`max_items`](Self::max_items) carries over: the pages hold at most that
+    /// many items in all (counting the ones already taken), the last of them cut there, and
+    /// no page after it is fetched; a [checkpoint](Pages::checkpoint) then falls inside the
+    /// cut page, after its last item handed out.
     pub fn pages(self) -> Pages<T> {
         let rest = self.buffer;
         let pending = self.current.filter(|_| rest.len() > 0).map(|mut page| {
@@ -384,6 +387,8 @@ impl<T: DeserializeOwned> Paginator<T> {
         Pages {
             walk: self.walk,
             pending,
+            left: self.max_items.map(|max| max.saturating_sub(self.yielded)),
+            cut: 0,
         }
     }
 }
@@ -444,6 +449,10 @@ pub struct Pages<T> {
     walk: Walk<T>,
     /// The rest of the page the paginator was in, yielded first.
     pending: Option<Page<T>>,
+    /// How many more items the pages may hold (the paginator's `max_items`), if capped.
+    left: Option<u64>,
+    /// How many items of the last page yielded were cut off at the cap: not handed out.
+    cut: usize,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -462,8 +471,8 @@ impl<T> Pages<T> {
     /// yielded, it is that page's cursor, which repeats the items taken before it; a
     /// [`checkpoint`](Self::checkpoint) does not.
     pub fn resume_cursor(&self) -> Option<&str> {
-        if self.pending.is_some() {
-            // The rest of a partly taken page comes next: that page's cursor.
+        if self.pending.is_some() || self.cut > 0 {
+            // The rest of a partly handed out page comes next: that page's cursor.
             return self.walk.page_cursor.as_deref();
         }
         match self.walk.state {
@@ -475,8 +484,11 @@ impl<T> Pages<T> {
     /// Where this walk is, after the last page it yielded: see [`Paginator::checkpoint`].
     /// A page resumed from a checkpoint inside it yields only the items after that point.
     pub fn checkpoint(&self) -> Checkpoint {
-        self.walk
-            .checkpoint(self.pending.as_ref().map_or(0, |page| page.items.len()))
+        self.walk.checkpoint(
+            self.pending
+                .as_ref()
+                .map_or(self.cut, |page| page.items.len()),
+        )
     }
 }
 
@@ -484,10 +496,29 @@ impl<T: DeserializeOwned> Iterator for Pages<T> {
     type Item = Result<Page<T>>;
 
     fn next(&mut self) -> Option<Result<Page<T>>> {
-        match self.pending.take() {
-            Some(rest) => Some(Ok(rest)),
-            None => self.walk.next_page(),
+        if self.left == Some(0) {
+            return None;
         }
+        let mut page = match self.pending.take() {
+            Some(rest) => rest,
+            None => match self.walk.next_page()? {
+                Ok(page) => page,
+                Err(e) => return Some(Err(e)),
+            },
+        };
+        if let Some(left) = self.left.as_mut() {
+            let len = page.items.len() as u64;
+            if len > *left {
+                // `left` is below the page's length, so it fits in a usize.
+                let keep = usize::try_from(*left).unwrap_or(page.items.len());
+                self.cut = page.items.len() - keep;
+                page.items.truncate(keep);
+                *left = 0;
+            } else {
+                *left -= len;
+            }
+        }
+        Some(Ok(page))
     }
 }
 

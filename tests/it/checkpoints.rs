@@ -410,3 +410,31 @@ fn size_hint_respects_max_items() {
     uncapped.next().unwrap().unwrap();
     assert_eq!(uncapped.size_hint(), (4, None));
 }
+
+#[test]
+fn pages_hold_at_most_max_items_and_checkpoint_inside_the_cut_page() {
+    let fake = FakeApi::start();
+    let all = ids(&fake);
+    for (taken, max) in [(0, 7), (0, 10), (2, 7), (0, 3)] {
+        let before = fake.requests().len();
+        let mut walk = fake.client().accounts().list(params()).max_items(max);
+        walk.by_ref().take(taken).for_each(drop);
+        let mut pages = walk.pages();
+        let got: Vec<String> = pages
+            .by_ref()
+            .flat_map(|p| p.unwrap().items)
+            .map(|a| a.id)
+            .collect();
+        // At most `max` items in all (the ones taken first included), and no page past them.
+        assert_eq!(got, all[taken..max as usize], "taken {taken}, max {max}");
+        let pages_needed = (max as usize).div_ceil(5);
+        assert_eq!(
+            fake.requests().len() - before,
+            pages_needed,
+            "taken {taken}, max {max}"
+        );
+        assert!(pages.next().is_none(), "finished at the cap");
+        // The checkpoint is right after the last item handed out, inside the cut page.
+        assert_eq!(resumed(&fake, &pages.checkpoint()), all[max as usize..]);
+    }
+}

@@ -376,8 +376,10 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// cursor, `has_next` and metadata, with only the items not taken yet), then the pages
     /// after it. [`max_items`](Self::max_items) carries over: the pages hold at most that
     /// many items in all (counting the ones already taken), the last of them cut there, and
-    /// no page after it is fetched; a [checkpoint](Pages::checkpoint) then falls inside the
-    /// cut page, after its last item handed out.
+    /// no page after it is fetched. A cut page keeps the server's `next_cursor` and
+    /// `has_next`, which point past the items cut off: to continue after the cap, take the
+    /// [checkpoint](Pages::checkpoint), which falls inside the cut page, after its last item
+    /// handed out.
     pub fn pages(self) -> Pages<T> {
         let rest = self.buffer;
         let pending = self.current.filter(|_| rest.len() > 0).map(|mut page| {
@@ -468,8 +470,9 @@ impl<T> Pages<T> {
     /// The cursor of the next page to fetch: save it after handling each page to resume
     /// exactly there with [`Paginator::resume_from`]. `None` before the first page and after
     /// the last. Before the rest of a partly taken page (see [`Paginator::pages`]) is
-    /// yielded, it is that page's cursor, which repeats the items taken before it; a
-    /// [`checkpoint`](Self::checkpoint) does not.
+    /// yielded, and after a page cut at `max_items`, it is that page's cursor, which repeats
+    /// the items handed out before the cut or the rest; a [`checkpoint`](Self::checkpoint)
+    /// does not.
     pub fn resume_cursor(&self) -> Option<&str> {
         if self.pending.is_some() || self.cut > 0 {
             // The rest of a partly handed out page comes next: that page's cursor.
@@ -481,8 +484,9 @@ impl<T> Pages<T> {
         }
     }
 
-    /// Where this walk is, after the last page it yielded: see [`Paginator::checkpoint`].
-    /// A page resumed from a checkpoint inside it yields only the items after that point.
+    /// Where this walk is, after the last item it handed out (the end of the last page
+    /// yielded, or inside it when `max_items` cut it): see [`Paginator::checkpoint`]. A page
+    /// resumed from a checkpoint inside it yields only the items after that point.
     pub fn checkpoint(&self) -> Checkpoint {
         self.walk.checkpoint(
             self.pending

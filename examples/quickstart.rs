@@ -8,7 +8,8 @@
 //! It checks the key, lists the TikTok accounts you track, starts tracking an account and a
 //! video, reads the 30-day overview, and shows how to branch on a validation error. The two
 //! creates write to your organization: pass `--read-only` (after `--`) to skip them. Run
-//! again, a create finds its record already tracked (`409 CONFLICT`) and says so.
+//! again, a create the API answers with `409 CONFLICT` (the docs leave the duplicate's
+//! answer open) says its record is already tracked.
 //! (`cargo run --example tour` runs without a key, against the SDK's offline fake.)
 
 use std::process::ExitCode;

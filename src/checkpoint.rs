@@ -56,7 +56,8 @@ const MAX_TOKEN_LEN: usize = 1024 * 1024;
 /// As JSON a checkpoint is an object: `{"v": 1, "endpoint": "GET /accounts", "query":
 /// [["platform", "tiktok"], ["limit", "200"]], "cursor": "…", "position": 17, "complete":
 /// false}` (`cursor` is `null` on the first page), so it can sit inside a state file of your
-/// own. The text token is the same JSON, encoded.
+/// own, as a member of it (not `#[serde(flatten)]`ed into it: a member this version does not
+/// know is refused). The text token is the same JSON, encoded.
 ///
 /// A checkpoint holds the cursor of the current page and a position inside it, so resuming
 /// refetches that page with the same cursor and skips the items already yielded: that is

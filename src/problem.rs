@@ -385,8 +385,9 @@ impl fmt::Display for Problem {
             self.status,
             one_line(self.code.as_str(), MAX_CODE_CHARS),
         )?;
-        if !self.detail.is_empty() {
-            write!(f, ": {}", one_line(&self.detail, MAX_DETAIL_CHARS))?;
+        let detail = one_line(&self.detail, MAX_DETAIL_CHARS);
+        if !detail.is_empty() {
+            write!(f, ": {detail}")?;
         }
         if !self.errors.is_empty() {
             f.write_str(" [")?;
@@ -629,9 +630,13 @@ mod tests {
             shown,
             "[400 BAD_REQUEST] Bad Request: d (request id req FAKE[2J x)"
         );
-        // A line separator is a line break too, on the fast path as on the slow one.
+        // A line separator is a line break too, on the fast path as on the slow one; a word
+        // of control characters only leaves no double space; a blank detail is no detail.
         assert_eq!(crate::text::one_line("a\u{2028}b", 10), "a b");
         assert_eq!(crate::text::one_line("a b", 10), "a b");
+        assert_eq!(crate::text::one_line("a \u{1b} b \u{7}", 10), "a b");
+        let p = Problem::from_body(400, br#"{"title":"Bad","detail":"\n"}"#, None);
+        assert_eq!(p.to_string(), "[400 BAD_REQUEST] Bad");
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub(crate) fn one_line(text: &str, max: usize) -> Cow<'_, str> {
     // Whether words were left out after the text filled the line.
     let mut more = false;
     for word in text.split_whitespace() {
+        let printable = word.chars().filter(|c| !c.is_control());
+        if printable.clone().next().is_none() {
+            // Only control characters: nothing to show, and no space for it either.
+            continue;
+        }
         if out.chars().count() >= max {
             more = true;
             break;
@@ -38,7 +43,7 @@ pub(crate) fn one_line(text: &str, max: usize) -> Cow<'_, str> {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().filter(|c| !c.is_control()));
+        out.extend(printable);
     }
     match out.char_indices().nth(max) {
         Some((cut, _)) => {

@@ -617,10 +617,13 @@ impl Transport {
                 .last_rate_limit
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            // A late answer from an earlier window does not replace a newer snapshot (unless
-            // that one is not believable: a reset in the past or days away).
+            // A late answer from an earlier window does not replace a newer snapshot, unless
+            // that one is not believable any more (its reset passed, or days away) and this
+            // one is.
             let now = SystemTime::now();
-            if last.is_none_or(|seen| rl.reset >= seen.reset || !is_plausible(&seen, now)) {
+            if last.is_none_or(|seen| {
+                rl.reset >= seen.reset || (!is_plausible(&seen, now) && is_plausible(&rl, now))
+            }) {
                 *last = Some(rl);
             }
         }

@@ -652,6 +652,21 @@ fn an_unbelievable_snapshot_does_not_stick_as_the_newest() {
     assert_eq!(client.rate_limit().map(|rl| rl.remaining), Some(598));
 }
 
+#[test]
+fn after_its_reset_the_newest_snapshot_is_not_replaced_by_an_older_one() {
+    // Both windows are over by now; the late answer of the older one does not take the
+    // newer one's place.
+    let mut s = server();
+    let newer = whoami_once_with_window(&mut s, "7", unix_now() - 10);
+    let older = whoami_once_with_window(&mut s, "3", unix_now() - 70);
+    let client = builder(&s).build().unwrap();
+    client.whoami().unwrap();
+    client.whoami().unwrap();
+    newer.assert();
+    older.assert();
+    assert_eq!(client.rate_limit().map(|rl| rl.remaining), Some(7));
+}
+
 /// A whoami mock answering once, with a limit of 600 and this `remaining` and `reset`.
 fn whoami_once_with_window(
     s: &mut mockito::ServerGuard,

@@ -68,14 +68,7 @@ fn quickstart() -> Fallible {
                 .category("comedy")
                 .scrape_interval_hours(24),
         );
-        match account {
-            Ok(account) => println!("tracking account {}", account.id),
-            // A second run: the account is tracked already.
-            Err(e) if e.code() == Some(&ErrorCode::Conflict) => {
-                println!("account already tracked ({e})");
-            }
-            Err(e) => return Err(e.into()),
-        }
+        tracking("account", account.map(|a| a.id))?;
 
         // POST /videos
         let video = client.videos().create(
@@ -85,13 +78,7 @@ fn quickstart() -> Fallible {
             )
             .is_active(true),
         );
-        match video {
-            Ok(video) => println!("tracking video {}", video.id),
-            Err(e) if e.code() == Some(&ErrorCode::Conflict) => {
-                println!("video already tracked ({e})");
-            }
-            Err(e) => return Err(e.into()),
-        }
+        tracking("video", video.map(|v| v.id))?;
     }
 
     // GET /overview?period=30d
@@ -115,6 +102,19 @@ fn quickstart() -> Fallible {
         }
         Err(e) if e.is_not_found() => {
             println!("no such account (request id {})", or_dash(e.request_id()))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
+/// Says what a create started tracking; a `409 CONFLICT` (a second run) means it is tracked
+/// already, which is no failure here.
+fn tracking(what: &str, created: creatoraudit::Result<String>) -> Fallible {
+    match created {
+        Ok(id) => println!("tracking {what} {id}"),
+        Err(e) if e.code() == Some(&ErrorCode::Conflict) => {
+            println!("{what} already tracked ({e})")
         }
         Err(e) => return Err(e.into()),
     }

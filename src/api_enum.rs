@@ -58,11 +58,24 @@ macro_rules! api_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str>>::deserialize(d)?;
-                $( if s == $wire { return Ok($name::$variant); } )+
-                // A known name spelled otherwise (`"TikTok"`) is that value, as `parse` reads
-                // it: `Other` only ever holds a name this version does not know.
-                Ok($name::from_wire(&s).unwrap_or_else(|| $name::$other(s.into_owned())))
+                struct Name;
+
+                impl ::serde::de::Visitor<'_> for Name {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", $field, " name"))
+                    }
+
+                    // Read from the borrowed text: only a name this version does not know is
+                    // copied. A known name spelled otherwise (`"TikTok"`) is that value, as
+                    // `parse` reads it, so `Other` only ever holds an unknown name.
+                    fn visit_str<E>(self, s: &str) -> ::std::result::Result<$name, E> {
+                        Ok($name::from_wire(s).unwrap_or_else(|| $name::$other(s.to_owned())))
+                    }
+                }
+
+                d.deserialize_str(Name)
             }
         }
 

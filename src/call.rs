@@ -20,7 +20,7 @@ use crate::params::{Query, at_most_chars, header_text, non_blank};
 use crate::response::{Conditional, Response};
 use crate::text::snippet;
 use crate::transport::{Method, Reply, Request};
-use crate::url::{BaseUrl, push_encoded};
+use crate::url::{BaseUrl, hex, push_encoded};
 use crate::{Error, Result, random};
 
 /// A call, described: the endpoint, its filled path and query, its body, and what makes it
@@ -114,11 +114,11 @@ impl Call {
             return Err(refuse("a `#` starts a fragment, which is not sent"));
         }
         let bytes = path.as_bytes();
-        let stray = bytes.iter().enumerate().any(|(i, &b)| {
-            b == b'%'
-                && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
-        });
+        let digit = |i: usize| bytes.get(i).copied().and_then(hex).is_some();
+        let stray = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'%' && !(digit(i + 1) && digit(i + 2)));
         if stray {
             return Err(refuse("a `%` that is not followed by two hex digits"));
         }

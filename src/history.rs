@@ -60,6 +60,27 @@ pub enum AttemptOutcome {
     BodyTooLarge,
 }
 
+impl AttemptOutcome {
+    /// Whether the attempt may have been processed by the server: a response other than a
+    /// `429` (which the API refuses before doing anything), or a connection that broke or
+    /// timed out once the request could have been sent; not a failed lookup, a refused or
+    /// failed connection, a failed handshake or a proxy's refusal, which never carried it.
+    pub(crate) fn may_have_been_processed(self) -> bool {
+        match self {
+            AttemptOutcome::Status(status) => status != 429,
+            AttemptOutcome::Transport(kind) => !matches!(
+                kind,
+                TransportErrorKind::Dns
+                    | TransportErrorKind::ConnectionRefused
+                    | TransportErrorKind::Connect
+                    | TransportErrorKind::Tls
+                    | TransportErrorKind::Proxy
+            ),
+            AttemptOutcome::BodyTooLarge => true,
+        }
+    }
+}
+
 impl fmt::Display for AttemptOutcome {
     /// `503`, `connection reset`, `body too large`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

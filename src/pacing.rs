@@ -20,7 +20,7 @@ const MAX_RESET_AHEAD: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Waiting for a reset ends this much after the advertised second, so that a request does not
 /// reach the server just before its window turns over (the header has whole seconds).
-pub(crate) const RESET_MARGIN: Duration = Duration::from_millis(100);
+const RESET_MARGIN: Duration = Duration::from_millis(100);
 
 /// The budget shared by a client's clones. Disabled, it always says go.
 #[derive(Debug, Default)]
@@ -74,12 +74,13 @@ impl Pacer {
         let mut state = self.lock();
         if let Some(b) = state.budget.as_mut() {
             let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
-            if now < reset_at && b.left == 0 {
-                let wait = reset_at.duration_since(now).unwrap_or_default() + RESET_MARGIN;
-                return Permit::Wait {
-                    wait,
-                    reset: b.reset,
-                };
+            if b.left == 0 {
+                if let Some(wait) = wait_until(reset_at, now) {
+                    return Permit::Wait {
+                        wait,
+                        reset: b.reset,
+                    };
+                }
             }
             if now < reset_at {
                 b.left -= 1;
@@ -99,14 +100,8 @@ impl Pacer {
         if !self.enabled {
             return None;
         }
-        let state = self.lock();
-        let b = state.budget.filter(|b| b.left == 0)?;
-        let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
-        reset_at
-            .duration_since(now)
-            .ok()
-            .filter(|wait| !wait.is_zero())
-            .map(|wait| wait + RESET_MARGIN)
+        let b = self.lock().budget.filter(|b| b.left == 0)?;
+        wait_until(UNIX_EPOCH + Duration::from_secs(b.reset), now)
     }
 
     /// Lets one request go whatever the budget says (the server's own `Retry-After` asked
@@ -132,13 +127,10 @@ impl Pacer {
             return;
         }
         let mut state = self.lock();
-        state.in_flight = state.in_flight.saturating_sub(1);
-        if let Some(rl) = snapshot {
-            state.budget = is_plausible(&rl, now).then(|| Budget {
-                left: rl.remaining.saturating_sub(state.in_flight),
-                reset: rl.reset,
-            });
+        if snapshot.is_some() {
+            state.budget = None;
         }
+        state.observe(snapshot, now);
     }
 
     /// Takes in the snapshot of a response to a request let go. Within one window the
@@ -147,36 +139,9 @@ impl Pacer {
     /// window. A snapshot that makes no sense forgets the budget; none (a response without
     /// the headers) keeps it.
     pub(crate) fn observe(&self, snapshot: Option<RateLimit>, now: SystemTime) {
-        if !self.enabled {
-            return;
+        if self.enabled {
+            self.lock().observe(snapshot, now);
         }
-        let mut state = self.lock();
-        state.in_flight = state.in_flight.saturating_sub(1);
-        let Some(snapshot) = snapshot else {
-            return;
-        };
-        let current = state.budget.map(|b| b.reset);
-        if current.is_some_and(|reset| snapshot.reset < reset) {
-            // A late answer from the window before (its reset may have passed by now): it
-            // says nothing of the window the budget is about.
-            return;
-        }
-        let rl = snapshot;
-        if !is_plausible(&rl, now) {
-            state.budget = None;
-            return;
-        }
-        let left = rl.remaining.saturating_sub(state.in_flight);
-        state.budget = Some(match state.budget {
-            Some(b) if b.reset == rl.reset => Budget {
-                left: b.left.min(left),
-                reset: b.reset,
-            },
-            _ => Budget {
-                left,
-                reset: rl.reset,
-            },
-        });
     }
 
     /// A caller waited for the window ending at `reset`: that window is over, so its budget
@@ -201,6 +166,46 @@ impl Pacer {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+impl State {
+    /// [`Pacer::observe`], under the lock.
+    fn observe(&mut self, snapshot: Option<RateLimit>, now: SystemTime) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let Some(rl) = snapshot else {
+            return;
+        };
+        if self.budget.is_some_and(|b| rl.reset < b.reset) {
+            // A late answer from the window before (its reset may have passed by now): it
+            // says nothing of the window the budget is about.
+            return;
+        }
+        if !is_plausible(&rl, now) {
+            self.budget = None;
+            return;
+        }
+        let left = rl.remaining.saturating_sub(self.in_flight);
+        self.budget = Some(match self.budget {
+            Some(b) if b.reset == rl.reset => Budget {
+                left: b.left.min(left),
+                reset: b.reset,
+            },
+            _ => Budget {
+                left,
+                reset: rl.reset,
+            },
+        });
+    }
+}
+
+/// How long to wait for a window that resets at `reset_at`: until then and [`RESET_MARGIN`]
+/// past it; `None` when it has reset already.
+pub(crate) fn wait_until(reset_at: SystemTime, now: SystemTime) -> Option<Duration> {
+    reset_at
+        .duration_since(now)
+        .ok()
+        .filter(|wait| !wait.is_zero())
+        .map(|wait| wait + RESET_MARGIN)
 }
 
 /// Whether a snapshot can be trusted: a positive limit, no more remaining than the limit, and

@@ -45,6 +45,16 @@ pub(crate) fn at_most_chars(field: impl Display, value: &str, max: usize) -> Res
     }
 }
 
+/// Collects tags given in any map-like form (pairs, a `HashMap`, a `serde_json::Map`) into the
+/// JSON object a body's `metadata` is.
+pub(crate) fn collect_tags<K: Into<String>, V: Into<Value>>(
+    tags: impl IntoIterator<Item = (K, V)>,
+) -> Map<String, Value> {
+    tags.into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect()
+}
+
 /// Checks a value the caller gives for a request header (an idempotency key, an ETag): the
 /// header must carry it exactly as given, so it is refused when it is empty, starts or ends
 /// with whitespace (HTTP would strip it), or has a character other than visible ASCII and

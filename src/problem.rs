@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::history::{AttemptOutcome, Step, TransportErrorKind};
+use crate::history::{AttemptOutcome, Step};
 use crate::response::{CallContext, ResponseMeta};
 use crate::text::{one_line, snippet};
 
@@ -338,21 +338,7 @@ impl Problem {
             Step::Wait(_) => None,
         });
         let last = attempts.next_back();
-        // What may have reached the server: a response other than a 429, or a connection
-        // that broke or timed out once the request could have been sent (not a lookup, a
-        // refused connection or a failed handshake, which never carried it).
-        let processed_before = attempts.any(|o| match o {
-            AttemptOutcome::Status(status) => status != 429,
-            AttemptOutcome::Transport(kind) => !matches!(
-                kind,
-                TransportErrorKind::Dns
-                    | TransportErrorKind::ConnectionRefused
-                    | TransportErrorKind::Connect
-                    | TransportErrorKind::Tls
-                    | TransportErrorKind::Proxy
-            ),
-            AttemptOutcome::BodyTooLarge => true,
-        });
+        let processed_before = attempts.any(AttemptOutcome::may_have_been_processed);
         let retried = match last {
             Some(_) => processed_before,
             // A record without history (built by hand): its attempt count says.

@@ -28,22 +28,26 @@ pub(crate) fn one_line(text: &str, max: usize) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::new();
-    // Whether words were left out after the text filled the line.
-    let mut more = false;
+    // How many characters `out` has, and whether words were left out after it filled.
+    let (mut len, mut more) = (0, false);
     for word in text.split_whitespace() {
         let printable = word.chars().filter(|c| !c.is_control());
         if printable.clone().next().is_none() {
             // Only control characters: nothing to show, and no space for it either.
             continue;
         }
-        if out.chars().count() >= max {
+        if len >= max {
             more = true;
             break;
         }
         if !out.is_empty() {
             out.push(' ');
+            len += 1;
         }
-        out.extend(printable);
+        for c in printable {
+            out.push(c);
+            len += 1;
+        }
     }
     match out.char_indices().nth(max) {
         Some((cut, _)) => {

@@ -1100,10 +1100,9 @@ fn fake_faults_are_authenticated_answers_and_422s_name_the_bound() {
     let fake = FakeApi::start();
     fake.inject(Fault::new("GET", "/whoami", 503).times(2));
     // Without the key: a 401, as the API gives; the fault waits for an authenticated call.
-    let stranger = Client::builder()
+    let stranger = fake
+        .client_builder()
         .api_key("ca_wrong")
-        .base_url(fake.base_url())
-        .no_proxy()
         .max_retries(0)
         .build()
         .unwrap();

@@ -13,7 +13,8 @@ use crate::de::{keyed_by_id, lenient_entries, lenient_name, lenient_or_default, 
 use crate::metrics::{BatchMeta, MetricsBatch};
 use crate::pagination::Paginator;
 use crate::params::{
-    ListCommon, Query, Window, idempotency_key_setter, list_setters, non_blank, window_setters,
+    ListCommon, Query, Window, collect_tags, idempotency_key_setter, list_setters, non_blank,
+    window_setters,
 };
 use crate::response::Response;
 use crate::types::Platform;
@@ -290,11 +291,7 @@ impl NewVideo {
         mut self,
         tags: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        self.metadata = Some(
-            tags.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        );
+        self.metadata = Some(collect_tags(tags));
         self
     }
 }

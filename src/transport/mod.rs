@@ -7,17 +7,17 @@
 //! `failure.rs` classifies what went wrong and keeps the story of the call, this file holds
 //! the loop every call goes through (pace, send, classify, retry, wait).
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
-
-use std::borrow::Cow;
 
 use ureq::http::{self, HeaderMap, HeaderValue, header};
 
 use crate::cancel::CancelToken;
 use crate::error::TransportError;
 use crate::history::{AttemptOutcome, Human, TransportErrorKind, WaitReason};
-use crate::pacing::{Pacer, Permit, RESET_MARGIN, is_plausible};
+use crate::pacing::{Pacer, Permit, is_plausible, wait_until};
 use crate::problem::Problem;
 use crate::response::{RateLimit, ResponseMeta};
 use crate::retry::{Decision, RetryPolicy, parse_retry_after};
@@ -223,11 +223,12 @@ fn held_back(mut err: Error, wait: Duration) -> Error {
         if !text.is_empty() {
             text.push(' ');
         }
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "(not retried: this client's rate-limit budget is spent and the window resets in \
              {})",
             Human(wait)
-        ));
+        );
     }
     err
 }
@@ -546,11 +547,9 @@ impl Transport {
         let reset_wait = || {
             meta.rate_limit
                 .filter(|rl| status == 429 && rl.is_exhausted())
-                .map(|rl| rl.resets_in())
-                .filter(|wait| !wait.is_zero())
                 // Past the advertised second, as the pacer waits: the header has whole
                 // seconds, and a retry at the reset may still find the old window.
-                .map(|wait| wait + RESET_MARGIN)
+                .and_then(|rl| wait_until(rl.reset_at(), SystemTime::now()))
         };
         let (retry_after, asked) = match header_wait {
             Some(wait) => (Some(wait), Some(WaitReason::RetryAfter)),
@@ -620,10 +619,12 @@ impl Transport {
             // A late answer from an earlier window does not replace a newer snapshot, unless
             // that one is not believable any more (its reset passed, or days away) and this
             // one is.
-            let now = SystemTime::now();
-            if last.is_none_or(|seen| {
-                rl.reset >= seen.reset || (!is_plausible(&seen, now) && is_plausible(&rl, now))
-            }) {
+            // (The clock is read only for the rare late answer, not on every response.)
+            let believable_instead = |seen: &RateLimit| {
+                let now = SystemTime::now();
+                !is_plausible(seen, now) && is_plausible(&rl, now)
+            };
+            if last.is_none_or(|seen| rl.reset >= seen.reset || believable_instead(&seen)) {
                 *last = Some(rl);
             }
         }

@@ -199,19 +199,11 @@ fn models_serialize_back_to_the_api_shape() {
 #[test]
 fn a_platform_of_another_shape_does_not_fail_the_record() {
     // The schema does not list `platform` (the docs' prose does): it is read leniently.
-    for model in ["account", "video"] {
-        let json = json!({"id": "a1", "username": "u", "platform": 5, "follower_count": 9});
-        match model {
-            "account" => {
-                let a: creatoraudit::Account = serde_json::from_value(json).unwrap();
-                assert_eq!((a.platform, a.follower_count), (None, Some(9)));
-            }
-            _ => {
-                let v: creatoraudit::Video = serde_json::from_value(json).unwrap();
-                assert_eq!(v.platform, None);
-            }
-        }
-    }
+    let json = json!({"id": "a1", "username": "u", "platform": 5, "follower_count": 9});
+    let a: creatoraudit::Account = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!((a.platform, a.follower_count), (None, Some(9)));
+    let v: creatoraudit::Video = serde_json::from_value(json).unwrap();
+    assert_eq!(v.platform, None);
     let a: creatoraudit::Account =
         serde_json::from_value(json!({"id": "a1", "username": "u", "platform": "TikTok"})).unwrap();
     assert_eq!(a.platform, Some(Platform::TikTok));

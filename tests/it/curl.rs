@@ -128,7 +128,7 @@ fn a_get_with_a_body_is_previewed_as_a_get() {
 #[test]
 fn the_preview_names_the_clients_user_agent() {
     let s = server();
-    let c = crate::support::builder(&s)
+    let c = builder(&s)
         .user_agent_suffix("my-tool/2.1")
         .build()
         .unwrap();

@@ -19,9 +19,20 @@ use crate::support::{KEY, builder, data, recording, server};
 
 /// A whoami mock that reports the window as spent until `reset`.
 fn spent_until(s: &mut mockito::ServerGuard, reset: u64, hits: usize) -> mockito::Mock {
+    whoami_with_window(s, "10", "0", reset, hits)
+}
+
+/// A whoami mock answering `hits` times with these `X-RateLimit-*` values.
+fn whoami_with_window(
+    s: &mut mockito::ServerGuard,
+    limit: &str,
+    remaining: &str,
+    reset: u64,
+    hits: usize,
+) -> mockito::Mock {
     s.mock("GET", "/v2/whoami")
-        .with_header("x-ratelimit-limit", "10")
-        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-limit", limit)
+        .with_header("x-ratelimit-remaining", remaining)
         .with_header("x-ratelimit-reset", &reset.to_string())
         .with_body(data(json!({"organization_id": "o"})))
         .expect(hits)
@@ -582,8 +593,8 @@ fn a_late_answer_from_an_earlier_window_does_not_turn_the_snapshot_back() {
     let (older, newer) = (unix_now() + 30, unix_now() + 90);
     let mut s = server();
     // mockito answers with the first mock that still expects a hit.
-    let first = whoami_once_with_window(&mut s, "599", newer);
-    let late = whoami_once_with_window(&mut s, "3", older);
+    let first = whoami_with_window(&mut s, "600", "599", newer, 1);
+    let late = whoami_with_window(&mut s, "600", "3", older, 1);
     let client = builder(&s).build().unwrap();
     client.whoami().unwrap();
     client.whoami().unwrap();
@@ -642,8 +653,8 @@ fn an_unbelievable_snapshot_does_not_stick_as_the_newest() {
     // A reset in milliseconds (a server's bug) looks like the newest window forever; the
     // next believable snapshot replaces it.
     let mut s = server();
-    let millis = whoami_once_with_window(&mut s, "599", unix_now() * 1_000);
-    let sane = whoami_once_with_window(&mut s, "598", unix_now() + 60);
+    let millis = whoami_with_window(&mut s, "600", "599", unix_now() * 1_000, 1);
+    let sane = whoami_with_window(&mut s, "600", "598", unix_now() + 60, 1);
     let client = builder(&s).build().unwrap();
     client.whoami().unwrap();
     client.whoami().unwrap();
@@ -657,27 +668,12 @@ fn after_its_reset_the_newest_snapshot_is_not_replaced_by_an_older_one() {
     // Both windows are over by now; the late answer of the older one does not take the
     // newer one's place.
     let mut s = server();
-    let newer = whoami_once_with_window(&mut s, "7", unix_now() - 10);
-    let older = whoami_once_with_window(&mut s, "3", unix_now() - 70);
+    let newer = whoami_with_window(&mut s, "600", "7", unix_now() - 10, 1);
+    let older = whoami_with_window(&mut s, "600", "3", unix_now() - 70, 1);
     let client = builder(&s).build().unwrap();
     client.whoami().unwrap();
     client.whoami().unwrap();
     newer.assert();
     older.assert();
     assert_eq!(client.rate_limit().map(|rl| rl.remaining), Some(7));
-}
-
-/// A whoami mock answering once, with a limit of 600 and this `remaining` and `reset`.
-fn whoami_once_with_window(
-    s: &mut mockito::ServerGuard,
-    remaining: &str,
-    reset: u64,
-) -> mockito::Mock {
-    s.mock("GET", "/v2/whoami")
-        .with_header("x-ratelimit-limit", "600")
-        .with_header("x-ratelimit-remaining", remaining)
-        .with_header("x-ratelimit-reset", &reset.to_string())
-        .with_body(data(json!({"organization_id": "o"})))
-        .expect(1)
-        .create()
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::Creators;
 use crate::api_enum::api_enum;
 use crate::params::{
-    ListCommon, Query, at_most_chars, idempotency_key_setter, list_setters, non_blank,
+    ListCommon, Query, at_most_chars, collect_tags, idempotency_key_setter, list_setters, non_blank,
 };
 use crate::types::Period;
 #[cfg(doc)]
@@ -278,13 +278,4 @@ fn check_metadata(metadata: &Map<String, Value>) -> Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Collects tags given in any map-like form into a JSON object.
-fn collect_tags<K: Into<String>, V: Into<Value>>(
-    tags: impl IntoIterator<Item = (K, V)>,
-) -> Map<String, Value> {
-    tags.into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect()
 }

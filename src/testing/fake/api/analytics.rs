@@ -124,7 +124,7 @@ impl State {
             200,
             &json!({
                 "data": {"accounts": accounts, "creators": creators, "videos": videos},
-                "meta": {"query": p.get("q").unwrap_or(""), "limit_per_section": limit,
+                "meta": {"query": raw, "limit_per_section": limit,
                          "effective_caps": {"accounts": limit, "creators": limit, "videos": limit}}
             }),
         ))

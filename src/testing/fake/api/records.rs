@@ -28,6 +28,9 @@ impl State {
     /// video created before this request.
     pub(super) fn refresh_due(&mut self) {
         self.scrape_due_accounts();
+        if self.pending_videos.is_empty() {
+            return; // Nothing to refresh: no walk over every video on every request.
+        }
         let now = self.clock;
         for v in self.videos.iter_mut() {
             if self.pending_videos.remove(str_of(v, "id")) {

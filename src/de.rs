@@ -19,6 +19,9 @@
 //!
 //! A maintainer adding a field follows the model's rule; a new model follows the docs: a
 //! documented schema is strict, anything else lenient.
+//!
+//! The six engagement counts the `Account` and `Video` schemas both list are declared once,
+//! by `with_engagement_counts!` (strict, like the rest of those models).
 
 use std::collections::BTreeMap;
 
@@ -248,6 +251,47 @@ pub(crate) fn split_data(body: Value) -> (Value, Map<String, Value>) {
     }
 }
 
+/// Defines a documented (strict) model that carries the six engagement counts, `view_count`
+/// … `saved_count`, which the `Account` and `Video` schemas both list in the same order.
+/// `..engagement_counts("…");` in the field list stands for them, where the schema has
+/// them, so that the struct, its `Debug` and its JSON keep the schema's order; the text is
+/// what each count is of, after "Views", "Likes", … in its doc (`""` for a video's own).
+macro_rules! with_engagement_counts {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $( $(#[$head_attr:meta])* pub $head:ident: $head_ty:ty, )*
+            ..engagement_counts($of:literal);
+            $( $(#[$tail_attr:meta])* pub $tail:ident: $tail_ty:ty, )*
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $( $(#[$head_attr])* pub $head: $head_ty, )*
+            #[doc = concat!("Views", $of, ".")]
+            #[serde(default)]
+            pub view_count: Option<u64>,
+            #[doc = concat!("Likes", $of, ".")]
+            #[serde(default)]
+            pub like_count: Option<u64>,
+            #[doc = concat!("Comments", $of, ".")]
+            #[serde(default)]
+            pub comment_count: Option<u64>,
+            #[doc = concat!("Shares", $of, ".")]
+            #[serde(default)]
+            pub share_count: Option<u64>,
+            #[doc = concat!("Plays", $of, ".")]
+            #[serde(default)]
+            pub play_count: Option<u64>,
+            #[doc = concat!("Saves", $of, " (Instagram only; `None` on TikTok).")]
+            #[serde(default)]
+            pub saved_count: Option<u64>,
+            $( $(#[$tail_attr])* pub $tail: $tail_ty, )*
+        }
+    };
+}
+pub(crate) use with_engagement_counts;
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -288,5 +332,65 @@ mod tests {
             );
         }
         assert_eq!(read("{}").platform, None);
+    }
+
+    #[test]
+    fn the_engagement_counts_decode_and_keep_the_schemas_order() {
+        use crate::{Account, Video};
+
+        let counts = r#""view_count":1,"like_count":2,"comment_count":3,"share_count":4,"play_count":5,"saved_count":6"#;
+        let account: Account =
+            serde_json::from_str(&format!(r#"{{"id":"a","username":"u",{counts}}}"#)).unwrap();
+        let video: Video = serde_json::from_str(&format!(r#"{{"id":"v",{counts}}}"#)).unwrap();
+        let read = |v: [Option<u64>; 6]| v.map(|n| n.unwrap());
+        assert_eq!(
+            read([
+                account.view_count,
+                account.like_count,
+                account.comment_count,
+                account.share_count,
+                account.play_count,
+                account.saved_count
+            ]),
+            [1, 2, 3, 4, 5, 6]
+        );
+        assert_eq!(
+            read([
+                video.view_count,
+                video.like_count,
+                video.comment_count,
+                video.share_count,
+                video.play_count,
+                video.saved_count
+            ]),
+            [1, 2, 3, 4, 5, 6]
+        );
+
+        // Written back, each model lists its members in its schema's order.
+        let order = |json: String, names: &[&str]| {
+            let at: Vec<usize> = names
+                .iter()
+                .map(|n| json.find(&format!("\"{n}\":")).expect(n))
+                .collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "{names:?} in {json}");
+        };
+        order(
+            serde_json::to_string(&account).unwrap(),
+            &[
+                "total_post_count",
+                "view_count",
+                "saved_count",
+                "fb_play_count",
+            ],
+        );
+        order(
+            serde_json::to_string(&video).unwrap(),
+            &[
+                "video_url_original",
+                "view_count",
+                "saved_count",
+                "total_views",
+            ],
+        );
     }
 }

@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
-use crate::de::{keyed_by_id, lenient_name, lenient_or_default, null_as_default};
+use crate::de::{
+    keyed_by_id, lenient_name, lenient_or_default, null_as_default, with_engagement_counts,
+};
 use crate::error::WaitTimeout;
 use crate::history::Step;
 use crate::metrics::{BatchMeta, MetricValues};
@@ -473,121 +475,106 @@ impl NewAccount {
 
 idempotency_key_setter!(NewAccount);
 
-/// A tracked Instagram or TikTok account.
-///
-/// Only `id` and `username` are promised by the API docs; everything else is `None` when
-/// the server leaves it out or sends `null`. Metrics are `None` or `0` until the first
-/// refresh completes (`last_scrape_time` is set).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Account {
-    /// The account's id (a UUID).
-    pub id: String,
-    /// The username on its platform.
-    pub username: String,
-    /// The platform; `None` when the server leaves it out or sends something other than a
-    /// platform name (the account schema does not list it; the docs' prose does).
-    #[serde(default, deserialize_with = "lenient_name")]
-    pub platform: Option<Platform>,
-    /// The display name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The bio.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// The profile picture (a CDN URL that may expire).
-    #[serde(default)]
-    pub profile_pic_url: Option<String>,
-    /// The profile picture at the platform.
-    #[serde(default)]
-    pub profile_pic_url_original: Option<String>,
-    /// Whether the platform shows a verification badge.
-    #[serde(default)]
-    pub is_verified: Option<bool>,
-    /// Whether tracking is active (`false`: paused).
-    #[serde(default)]
-    pub is_active: Option<bool>,
-    /// Whether the profile could not be reached at the last refresh.
-    #[serde(default)]
-    pub is_unavailable: Option<bool>,
-    /// The link in the bio.
-    #[serde(default)]
-    pub link_in_bio: Option<String>,
-    /// The creator the account is linked to.
-    #[serde(default)]
-    pub creator_id: Option<String>,
-    /// That creator's name.
-    #[serde(default)]
-    pub creator_name: Option<String>,
-    /// Your category label.
-    #[serde(default)]
-    pub category: Option<String>,
-    /// Your key/value tags.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub metadata: Map<String, Value>,
-    /// When tracking started (ISO 8601, UTC).
-    #[serde(default)]
-    pub added_at: Option<String>,
-    /// When the first refresh completed.
-    #[serde(default)]
-    pub first_scrape_time: Option<String>,
-    /// When the last refresh completed; `None` until the first one does.
-    #[serde(default)]
-    pub last_scrape_time: Option<String>,
-    /// How often the account is refreshed, in hours.
-    #[serde(default)]
-    pub scrape_interval_hours: Option<u32>,
-    /// Followers.
-    #[serde(default)]
-    pub follower_count: Option<u64>,
-    /// Accounts followed.
-    #[serde(default)]
-    pub following_count: Option<u64>,
-    /// Posts the profile shows.
-    #[serde(default)]
-    pub profile_post_count: Option<u64>,
-    /// Posts collected.
-    #[serde(default)]
-    pub total_post_count: Option<u64>,
-    /// Views over collected posts.
-    #[serde(default)]
-    pub view_count: Option<u64>,
-    /// Likes over collected posts.
-    #[serde(default)]
-    pub like_count: Option<u64>,
-    /// Comments over collected posts.
-    #[serde(default)]
-    pub comment_count: Option<u64>,
-    /// Shares over collected posts.
-    #[serde(default)]
-    pub share_count: Option<u64>,
-    /// Plays over collected posts.
-    #[serde(default)]
-    pub play_count: Option<u64>,
-    /// Saves (Instagram only; `None` on TikTok).
-    #[serde(default)]
-    pub saved_count: Option<u64>,
-    /// Facebook plays of cross-posted reels, as the API reports them.
-    #[serde(default)]
-    pub fb_play_count: Option<u64>,
-    /// Instagram plays, as the API reports them.
-    #[serde(default)]
-    pub ig_play_count: Option<u64>,
-    /// Facebook likes of cross-posted reels, as the API reports them.
-    #[serde(default)]
-    pub fb_like_count: Option<u64>,
-    /// This account's cap on recent posts collected (`None`: the organization's default).
-    #[serde(default)]
-    pub max_recent_posts_per_account: Option<u64>,
-    /// This account's post age limit in days (`None`: the organization's default).
-    #[serde(default)]
-    pub post_lookback_days: Option<u64>,
-    /// The cap on recent posts in effect.
-    #[serde(default)]
-    pub effective_max_recent_posts_per_account: Option<u64>,
-    /// The post age limit in effect, in days.
-    #[serde(default)]
-    pub effective_post_lookback_days: Option<u64>,
+with_engagement_counts! {
+    /// A tracked Instagram or TikTok account.
+    ///
+    /// Only `id` and `username` are promised by the API docs; everything else is `None` when
+    /// the server leaves it out or sends `null`. Metrics are `None` or `0` until the first
+    /// refresh completes (`last_scrape_time` is set).
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Account {
+        /// The account's id (a UUID).
+        pub id: String,
+        /// The username on its platform.
+        pub username: String,
+        /// The platform; `None` when the server leaves it out or sends something other than a
+        /// platform name (the account schema does not list it; the docs' prose does).
+        #[serde(default, deserialize_with = "lenient_name")]
+        pub platform: Option<Platform>,
+        /// The display name.
+        #[serde(default)]
+        pub name: Option<String>,
+        /// The bio.
+        #[serde(default)]
+        pub description: Option<String>,
+        /// The profile picture (a CDN URL that may expire).
+        #[serde(default)]
+        pub profile_pic_url: Option<String>,
+        /// The profile picture at the platform.
+        #[serde(default)]
+        pub profile_pic_url_original: Option<String>,
+        /// Whether the platform shows a verification badge.
+        #[serde(default)]
+        pub is_verified: Option<bool>,
+        /// Whether tracking is active (`false`: paused).
+        #[serde(default)]
+        pub is_active: Option<bool>,
+        /// Whether the profile could not be reached at the last refresh.
+        #[serde(default)]
+        pub is_unavailable: Option<bool>,
+        /// The link in the bio.
+        #[serde(default)]
+        pub link_in_bio: Option<String>,
+        /// The creator the account is linked to.
+        #[serde(default)]
+        pub creator_id: Option<String>,
+        /// That creator's name.
+        #[serde(default)]
+        pub creator_name: Option<String>,
+        /// Your category label.
+        #[serde(default)]
+        pub category: Option<String>,
+        /// Your key/value tags.
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub metadata: Map<String, Value>,
+        /// When tracking started (ISO 8601, UTC).
+        #[serde(default)]
+        pub added_at: Option<String>,
+        /// When the first refresh completed.
+        #[serde(default)]
+        pub first_scrape_time: Option<String>,
+        /// When the last refresh completed; `None` until the first one does.
+        #[serde(default)]
+        pub last_scrape_time: Option<String>,
+        /// How often the account is refreshed, in hours.
+        #[serde(default)]
+        pub scrape_interval_hours: Option<u32>,
+        /// Followers.
+        #[serde(default)]
+        pub follower_count: Option<u64>,
+        /// Accounts followed.
+        #[serde(default)]
+        pub following_count: Option<u64>,
+        /// Posts the profile shows.
+        #[serde(default)]
+        pub profile_post_count: Option<u64>,
+        /// Posts collected.
+        #[serde(default)]
+        pub total_post_count: Option<u64>,
+        ..engagement_counts(" over collected posts");
+        /// Facebook plays of cross-posted reels, as the API reports them.
+        #[serde(default)]
+        pub fb_play_count: Option<u64>,
+        /// Instagram plays, as the API reports them.
+        #[serde(default)]
+        pub ig_play_count: Option<u64>,
+        /// Facebook likes of cross-posted reels, as the API reports them.
+        #[serde(default)]
+        pub fb_like_count: Option<u64>,
+        /// This account's cap on recent posts collected (`None`: the organization's default).
+        #[serde(default)]
+        pub max_recent_posts_per_account: Option<u64>,
+        /// This account's post age limit in days (`None`: the organization's default).
+        #[serde(default)]
+        pub post_lookback_days: Option<u64>,
+        /// The cap on recent posts in effect.
+        #[serde(default)]
+        pub effective_max_recent_posts_per_account: Option<u64>,
+        /// The post age limit in effect, in days.
+        #[serde(default)]
+        pub effective_post_lookback_days: Option<u64>,
+    }
 }
 
 /// What [`Accounts::metrics`] sends: the account ids, and optionally the period.

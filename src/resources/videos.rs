@@ -9,7 +9,10 @@ use serde_json::{Map, Value};
 use crate::api_enum::api_enum;
 use crate::batch::{self, keyed_batch};
 use crate::call::Call;
-use crate::de::{keyed_by_id, lenient_entries, lenient_name, lenient_or_default, null_as_default};
+use crate::de::{
+    keyed_by_id, lenient_entries, lenient_name, lenient_or_default, null_as_default,
+    with_engagement_counts,
+};
 use crate::metrics::{BatchMeta, MetricsBatch};
 use crate::pagination::Paginator;
 use crate::params::{
@@ -298,109 +301,94 @@ impl NewVideo {
 
 idempotency_key_setter!(NewVideo);
 
-/// An individually tracked Instagram post or TikTok video.
-///
-/// Only `id` is promised by the API docs; everything else is `None` when the server leaves
-/// it out or sends `null`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Video {
-    /// The video's id (a UUID).
-    pub id: String,
-    /// The platform's own id of the post.
-    #[serde(default)]
-    pub external_id: Option<String>,
-    /// The platform; `None` when the server leaves it out or sends something other than a
-    /// platform name (the video schema does not list it; the docs' prose does).
-    #[serde(default, deserialize_with = "lenient_name")]
-    pub platform: Option<Platform>,
-    /// The post's shortcode.
-    #[serde(default)]
-    pub shortcode: Option<String>,
-    /// Whether tracking is active.
-    #[serde(default)]
-    pub is_active: Option<bool>,
-    /// How often it is refreshed, in hours.
-    #[serde(default)]
-    pub scrape_interval_hours: Option<u32>,
-    /// Your key/value tags.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub metadata: Map<String, Value>,
-    /// When tracking started (ISO 8601, UTC).
-    #[serde(default)]
-    pub added_at: Option<String>,
-    /// When the record last changed.
-    #[serde(default)]
-    pub updated_at: Option<String>,
-    /// When the first refresh completed.
-    #[serde(default)]
-    pub first_scrape_time: Option<String>,
-    /// When the last refresh completed; `None` until the first one does.
-    #[serde(default)]
-    pub last_scrape_time: Option<String>,
-    /// The caption.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// When it was posted on the platform.
-    #[serde(default)]
-    pub create_time: Option<String>,
-    /// The platform's media type, as it names it.
-    #[serde(default)]
-    pub media_type: Option<String>,
-    /// The length, as the API reports it (probably seconds).
-    #[serde(default)]
-    pub duration: Option<f64>,
-    /// Whether the post could not be reached at the last refresh.
-    #[serde(default)]
-    pub is_unavailable: Option<bool>,
-    /// The cover image (a CDN URL that may expire).
-    #[serde(default)]
-    pub cover_image_url: Option<String>,
-    /// The cover image at the platform.
-    #[serde(default)]
-    pub cover_image_url_original: Option<String>,
-    /// The video file (a CDN URL that may expire).
-    #[serde(default)]
-    pub video_url: Option<String>,
-    /// The video file at the platform.
-    #[serde(default)]
-    pub video_url_original: Option<String>,
-    /// Views.
-    #[serde(default)]
-    pub view_count: Option<u64>,
-    /// Likes.
-    #[serde(default)]
-    pub like_count: Option<u64>,
-    /// Comments.
-    #[serde(default)]
-    pub comment_count: Option<u64>,
-    /// Shares.
-    #[serde(default)]
-    pub share_count: Option<u64>,
-    /// Plays.
-    #[serde(default)]
-    pub play_count: Option<u64>,
-    /// Saves (Instagram only; `None` on TikTok).
-    #[serde(default)]
-    pub saved_count: Option<u64>,
-    /// Total views, as the API reports them.
-    #[serde(default)]
-    pub total_views: Option<u64>,
-    /// Total plays, as the API reports them.
-    #[serde(default)]
-    pub total_plays: Option<u64>,
-    /// The tracked account that owns the post, if it is tracked.
-    #[serde(default)]
-    pub account_id: Option<String>,
-    /// That account's username.
-    #[serde(default)]
-    pub account_username: Option<String>,
-    /// The platform's id of the owning account.
-    #[serde(default)]
-    pub platform_account_id: Option<String>,
-    /// The raw platform payload, as the API passes it on.
-    #[serde(default)]
-    pub platform_data: Option<Value>,
+with_engagement_counts! {
+    /// An individually tracked Instagram post or TikTok video.
+    ///
+    /// Only `id` is promised by the API docs; everything else is `None` when the server leaves
+    /// it out or sends `null`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Video {
+        /// The video's id (a UUID).
+        pub id: String,
+        /// The platform's own id of the post.
+        #[serde(default)]
+        pub external_id: Option<String>,
+        /// The platform; `None` when the server leaves it out or sends something other than a
+        /// platform name (the video schema does not list it; the docs' prose does).
+        #[serde(default, deserialize_with = "lenient_name")]
+        pub platform: Option<Platform>,
+        /// The post's shortcode.
+        #[serde(default)]
+        pub shortcode: Option<String>,
+        /// Whether tracking is active.
+        #[serde(default)]
+        pub is_active: Option<bool>,
+        /// How often it is refreshed, in hours.
+        #[serde(default)]
+        pub scrape_interval_hours: Option<u32>,
+        /// Your key/value tags.
+        #[serde(default, deserialize_with = "null_as_default")]
+        pub metadata: Map<String, Value>,
+        /// When tracking started (ISO 8601, UTC).
+        #[serde(default)]
+        pub added_at: Option<String>,
+        /// When the record last changed.
+        #[serde(default)]
+        pub updated_at: Option<String>,
+        /// When the first refresh completed.
+        #[serde(default)]
+        pub first_scrape_time: Option<String>,
+        /// When the last refresh completed; `None` until the first one does.
+        #[serde(default)]
+        pub last_scrape_time: Option<String>,
+        /// The caption.
+        #[serde(default)]
+        pub description: Option<String>,
+        /// When it was posted on the platform.
+        #[serde(default)]
+        pub create_time: Option<String>,
+        /// The platform's media type, as it names it.
+        #[serde(default)]
+        pub media_type: Option<String>,
+        /// The length, as the API reports it (probably seconds).
+        #[serde(default)]
+        pub duration: Option<f64>,
+        /// Whether the post could not be reached at the last refresh.
+        #[serde(default)]
+        pub is_unavailable: Option<bool>,
+        /// The cover image (a CDN URL that may expire).
+        #[serde(default)]
+        pub cover_image_url: Option<String>,
+        /// The cover image at the platform.
+        #[serde(default)]
+        pub cover_image_url_original: Option<String>,
+        /// The video file (a CDN URL that may expire).
+        #[serde(default)]
+        pub video_url: Option<String>,
+        /// The video file at the platform.
+        #[serde(default)]
+        pub video_url_original: Option<String>,
+        ..engagement_counts("");
+        /// Total views, as the API reports them.
+        #[serde(default)]
+        pub total_views: Option<u64>,
+        /// Total plays, as the API reports them.
+        #[serde(default)]
+        pub total_plays: Option<u64>,
+        /// The tracked account that owns the post, if it is tracked.
+        #[serde(default)]
+        pub account_id: Option<String>,
+        /// That account's username.
+        #[serde(default)]
+        pub account_username: Option<String>,
+        /// The platform's id of the owning account.
+        #[serde(default)]
+        pub platform_account_id: Option<String>,
+        /// The raw platform payload, as the API passes it on.
+        #[serde(default)]
+        pub platform_data: Option<Value>,
+    }
 }
 
 /// What [`Videos::metrics`] sends: the video ids, and optionally the period.

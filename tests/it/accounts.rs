@@ -197,6 +197,65 @@ fn models_serialize_back_to_the_api_shape() {
 }
 
 #[test]
+fn the_engagement_counts_decode_and_keep_the_schemas_order() {
+    let counts = r#""view_count":1,"like_count":2,"comment_count":3,"share_count":4,"play_count":5,"saved_count":6"#;
+    let account: creatoraudit::Account =
+        serde_json::from_str(&format!(r#"{{"id":"a","username":"u",{counts}}}"#)).unwrap();
+    let video: creatoraudit::Video =
+        serde_json::from_str(&format!(r#"{{"id":"v",{counts}}}"#)).unwrap();
+    let read = |v: [Option<u64>; 6]| v.map(|n| n.unwrap());
+    assert_eq!(
+        read([
+            account.view_count,
+            account.like_count,
+            account.comment_count,
+            account.share_count,
+            account.play_count,
+            account.saved_count
+        ]),
+        [1, 2, 3, 4, 5, 6]
+    );
+    assert_eq!(
+        read([
+            video.view_count,
+            video.like_count,
+            video.comment_count,
+            video.share_count,
+            video.play_count,
+            video.saved_count
+        ]),
+        [1, 2, 3, 4, 5, 6]
+    );
+
+    // Written back, each model lists its members in its schema's order.
+    let order = |json: String, names: &[&str]| {
+        let at: Vec<usize> = names
+            .iter()
+            .map(|n| json.find(&format!("\"{n}\":")).expect(n))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{names:?} in {json}");
+    };
+    order(
+        serde_json::to_string(&account).unwrap(),
+        &[
+            "total_post_count",
+            "view_count",
+            "saved_count",
+            "fb_play_count",
+        ],
+    );
+    order(
+        serde_json::to_string(&video).unwrap(),
+        &[
+            "video_url_original",
+            "view_count",
+            "saved_count",
+            "total_views",
+        ],
+    );
+}
+
+#[test]
 fn a_platform_of_another_shape_does_not_fail_the_record() {
     // The schema does not list `platform` (the docs' prose does): it is read leniently.
     let json = json!({"id": "a1", "username": "u", "platform": 5, "follower_count": 9});

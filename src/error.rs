@@ -88,8 +88,8 @@ pub enum Error {
     WaitTimedOut(Box<WaitTimeout>),
 
     /// The server broke the pagination contract (`has_next` without a cursor, a cursor it
-    /// had already given, or, walking items, 100 empty pages in a row each saying more
-    /// follow), so the walk stopped instead of looping.
+    /// had already given, or 100 empty pages in a row each saying more follow,
+    /// also walking pages), so the walk stopped instead of looping.
     #[error("pagination stopped: {reason}{}", CallContext::of(.meta))]
     Pagination {
         /// What the server did.

@@ -21,8 +21,8 @@ use crate::page::Page;
 use crate::params::Query;
 use crate::{Client, Error, Result};
 
-/// How many empty pages, each with `has_next`, an item walk fetches in a row before it takes
-/// the server for broken (a fresh cursor each time escapes the repeated-cursor check).
+/// How many empty pages, each with `has_next`, a walk fetches in a row before it takes the
+/// server for broken (a fresh cursor each time escapes the repeated-cursor check).
 const MAX_EMPTY_PAGES_IN_A_ROW: u32 = 100;
 
 /// The state shared by [`Paginator`] and [`Pages`]: where the walk is, and what it has seen.
@@ -47,6 +47,8 @@ struct Walk<T> {
     refused: bool,
     /// Hashes of every cursor the server gave, to stop a server that cycles.
     seen: HashSet<u64>,
+    /// How many pages in a row came empty, each saying more follow.
+    empty_in_a_row: u32,
     hasher: RandomState,
     state: State,
     _items: PhantomData<fn() -> T>,
@@ -122,6 +124,18 @@ impl<T: DeserializeOwned> Walk<T> {
             return broken(
                 "the server sent a cursor it had already given; stopping instead of looping",
             );
+        }
+        // Counted as the server sent the page, before a resumed walk's skip.
+        self.empty_in_a_row = if self.page_len == 0 {
+            self.empty_in_a_row + 1
+        } else {
+            0
+        };
+        if self.empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW {
+            return broken(&format!(
+                "the server sent {MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each saying \
+                 more follow; stopping instead of looping"
+            ));
         }
         State::Ready
     }
@@ -229,6 +243,7 @@ impl<T: DeserializeOwned> Paginator<T> {
                 fetch_failed: false,
                 refused: false,
                 seen,
+                empty_in_a_row: 0,
                 hasher,
                 state: State::Ready,
                 _items: PhantomData,
@@ -402,7 +417,6 @@ impl<T: DeserializeOwned> Iterator for Paginator<T> {
         if self.max_items.is_some_and(|max| self.yielded >= max) {
             return None;
         }
-        let mut empty_in_a_row = 0;
         loop {
             if let Some(item) = self.buffer.next() {
                 self.yielded += 1;
@@ -410,19 +424,6 @@ impl<T: DeserializeOwned> Iterator for Paginator<T> {
             }
             match self.walk.next_page()? {
                 Ok(mut page) => {
-                    if page.items.is_empty() && page.has_next {
-                        empty_in_a_row += 1;
-                        if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW {
-                            self.walk.state = State::Failed;
-                            return Some(Err(Error::Pagination {
-                                reason: format!(
-                                    "the server sent {MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a \
-                                     row, each saying more follow; stopping instead of looping"
-                                ),
-                                meta: Box::new(page.meta),
-                            }));
-                        }
-                    }
                     self.buffer = std::mem::take(&mut page.items).into_iter();
                     self.current = Some(page);
                 }

@@ -1,5 +1,8 @@
 //! Walking listings: lazy, cursor verbatim, filters resent, guards against broken servers.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::support::{client, page, problem, query, server};
 use creatoraudit::testing::fixtures;
 use creatoraudit::{AccountOrder, Error, ListAccounts, OrderDirection, Platform};
@@ -427,11 +430,9 @@ fn a_limit_written_into_the_generic_walks_path_is_the_page_size() {
     m.assert();
 }
 
-#[test]
-fn endless_empty_pages_end_the_walk_instead_of_looping() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    // A broken server: every page is empty, says has_next, and gives a new cursor.
+/// A broken server: every page is empty, says has_next, and gives a new cursor. Returns the
+/// server, its mock and how many pages it served.
+fn endless_empty_pages() -> (mockito::ServerGuard, mockito::Mock, Arc<AtomicU64>) {
     let mut s = server();
     let served = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&served);
@@ -444,13 +445,38 @@ fn endless_empty_pages_end_the_walk_instead_of_looping() {
         })
         .expect_at_least(1)
         .create();
+    (s, m, served)
+}
+
+fn is_endless_empty(e: &Error) -> bool {
+    matches!(e, Error::Pagination { reason, .. } if reason.contains("100 empty pages"))
+}
+
+#[test]
+fn endless_empty_pages_end_the_walk_instead_of_looping() {
+    let (s, m, served) = endless_empty_pages();
     let mut walk = client(&s).accounts().list(ListAccounts::new());
     let e = walk.next().unwrap().unwrap_err();
-    assert!(
-        matches!(e, Error::Pagination { ref reason, .. } if reason.contains("100 empty pages")),
-        "{e}"
-    );
+    assert!(is_endless_empty(&e), "{e}");
     assert!(walk.next().is_none());
+    m.assert();
+    assert_eq!(served.load(Ordering::SeqCst), 100);
+}
+
+#[test]
+fn endless_empty_pages_end_a_page_walk_too() {
+    let (s, m, served) = endless_empty_pages();
+    let mut pages = client(&s).accounts().list(ListAccounts::new()).pages();
+    for n in 1..=100 {
+        let page = pages
+            .next()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("page {n}: {e}"));
+        assert!(page.items.is_empty() && page.has_next, "page {n}");
+    }
+    let e = pages.next().unwrap().unwrap_err();
+    assert!(is_endless_empty(&e), "{e}");
+    assert!(pages.next().is_none());
     m.assert();
     assert_eq!(served.load(Ordering::SeqCst), 100);
 }

@@ -291,7 +291,7 @@ impl<T: DeserializeOwned> Paginator<T> {
             Some(endpoint) => Call::new(endpoint, &[])?,
             None => Call::raw("GET", checkpoint.endpoint().trim_start_matches("GET "))?,
         };
-        let mut p = Paginator::new(client, call.query(Query::raw(checkpoint.query())));
+        let mut p = Paginator::new(client, call.query(Query::raw(checkpoint.query())?));
         if checkpoint.is_complete() {
             p.walk.state = State::Done;
             return Ok(p);

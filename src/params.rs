@@ -116,13 +116,21 @@ impl Query {
     }
 
     /// A query of given pairs, as they are (the untyped calls', a resumed walk's).
-    pub(crate) fn raw<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Self {
-        Query(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a pair without a name, which could not be sent as meant
+    /// (`?=x`), nor resumed from a checkpoint.
+    pub(crate) fn raw<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Result<Self> {
+        if pairs.iter().any(|(k, _)| k.as_ref().is_empty()) {
+            return Err(Error::InvalidInput("query: a parameter has no name".into()));
+        }
+        Ok(Query(
             pairs
                 .iter()
                 .map(|(k, v)| (Cow::Owned(k.as_ref().to_owned()), v.as_ref().to_owned()))
                 .collect(),
-        )
+        ))
     }
 
     /// Removes every `name` and returns the first value it had.
@@ -476,7 +484,7 @@ mod tests {
 
     #[test]
     fn set_replaces_a_value_in_place() {
-        let mut q = Query::raw(&[("cursor", "a"), ("limit", "5")]);
+        let mut q = Query::raw(&[("cursor", "a"), ("limit", "5")]).unwrap();
         q.set("cursor", "b");
         assert_eq!(q.get("cursor"), Some("b"));
         assert_eq!(q.pairs().len(), 2);

@@ -9,7 +9,7 @@ use crate::pagination::Paginator;
 use crate::params::{MAX_PAGE_SIZE, Query};
 use crate::response::Response;
 use crate::url::parse_query;
-use crate::{Client, Error, Result};
+use crate::{Client, Result};
 
 impl Client {
     /// Sends any request and returns the whole JSON body.
@@ -39,8 +39,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unknown method or a path a
-    /// URL cannot carry as given (a space, a control character, non-ASCII: encode them);
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an unknown method, a path a
+    /// URL cannot carry as given (a space, a control character, non-ASCII: encode them) or
+    /// a query parameter without a name;
     /// otherwise the [common failures](crate::Error#common-failures),
     /// with [`Error::Decode`](crate::Error::Decode) when the body is not the JSON `T` expects.
     pub fn request<T: DeserializeOwned>(
@@ -75,7 +76,7 @@ impl Client {
         body: Option<&Value>,
     ) -> Result<Response<T>> {
         let mut call = Call::raw(method, path)?
-            .query(Query::raw(query))
+            .query(Query::raw(query)?)
             .cacheable();
         if let Some(body) = body {
             call = call.json(body)?;
@@ -110,14 +111,10 @@ impl Client {
         let (path, in_path) = path.split_once('?').unwrap_or((path, ""));
         let mut pairs = parse_query(in_path);
         pairs.extend(query.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())));
-        if pairs.iter().any(|(name, _)| name.is_empty()) {
-            // It could not be sent as meant, nor resumed from a checkpoint.
-            return Paginator::refused(
-                self.clone(),
-                Error::InvalidInput("query: a parameter has no name".into()),
-            );
-        }
-        let mut query = Query::raw(&pairs);
+        let mut query = match Query::raw(&pairs) {
+            Ok(query) => query,
+            Err(e) => return Paginator::refused(self.clone(), e),
+        };
         if query.get("limit").is_none() {
             query.opt("limit", Some(MAX_PAGE_SIZE));
         }

@@ -391,7 +391,8 @@ fn a_raw_path_a_url_cannot_carry_is_refused_before_sending() {
         let e = c.paginate::<Value>(path, &[]).next().unwrap().unwrap_err();
         assert!(matches!(e, Error::InvalidInput(_)), "{path:?}: {e}");
     }
-    // A query parameter without a name could not be sent as meant, nor resumed.
+    // A query parameter without a name could not be sent as meant, nor resumed: both
+    // untyped calls refuse it.
     for (path, query) in [("/accounts?=x", &[][..]), ("/accounts", &[("", "x")][..])] {
         let mut walk = c.paginate::<Value>(path, query);
         let e = walk.next().unwrap().unwrap_err();
@@ -401,6 +402,13 @@ fn a_raw_path_a_url_cannot_carry_is_refused_before_sending() {
         );
         assert!(walk.next().is_none());
     }
+    let e = c
+        .request::<Value>("GET", "/accounts", &[("", "x")], None)
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidInput(ref msg) if msg == "query: a parameter has no name"),
+        "{e}"
+    );
     m.assert();
     // An encoded path is fine.
     let mut s = server();

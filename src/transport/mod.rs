@@ -209,6 +209,31 @@ fn not_the_api(problem: &mut Problem, host: &str) {
     );
 }
 
+/// What [`Transport::pace`] decided for a request.
+enum Paced {
+    /// It may go (it was let go by the budget, or is not rate limited).
+    Go,
+    /// The spent budget holds it back this long, longer than the call may wait: it is not
+    /// sent.
+    HeldBack(Duration),
+}
+
+/// The refusal of a first attempt that the spent rate-limit budget holds back `wait`, longer
+/// than the call may wait: a `429 RATE_LIMITED` [`Error::Api`], unsent (the error a capped
+/// 429 gives, so callers handle one case), with no status in its meta.
+fn not_sent(req: &Request, story: &Story, wait: Duration) -> Error {
+    let mut problem = Problem::new(429); // `RATE_LIMITED`, by the status table
+    problem.detail = format!(
+        "not sent: this client's rate-limit budget is spent and the window resets in {}, \
+         longer than it may wait",
+        Human(wait)
+    );
+    problem.retry_after = Some(wait);
+    problem.meta = story.meta(req);
+    problem.meta.status = None;
+    Error::Api(Box::new(problem))
+}
+
 /// The failure a retry was for, when the client's spent rate-limit budget holds the retry
 /// back past what the call may wait: it carries the wait until the window resets
 /// (`retry_after`) and says why it was not retried.
@@ -304,15 +329,12 @@ impl Transport {
         // past the spent budget (which the other requests keep waiting on).
         let mut asked_back = false;
         loop {
-            if let Err(e) = self.pace(req, &wait_left, &mut story, asked_back) {
+            if let Paced::HeldBack(wait) = self.pace(req, &wait_left, &mut story, asked_back)? {
                 // A retry the pacer cannot let go in time ends the call with the failure it
                 // retried (its status, code and request id), not with a refusal of its own.
-                return Err(match (e, retrying) {
-                    (Error::Api(refusal), Some(failure)) => match refusal.retry_after {
-                        Some(wait) => held_back(failure.into_error(req, story), wait),
-                        None => failure.into_error(req, story),
-                    },
-                    (e, _) => e,
+                return Err(match retrying {
+                    Some(failure) => held_back(failure.into_error(req, story), wait),
+                    None => not_sent(req, &story, wait),
                 });
             }
             let sent = Instant::now();
@@ -375,10 +397,7 @@ impl Transport {
                         if let Some(reset) = self.pacer.spent_for(SystemTime::now()) {
                             let after = reset.saturating_sub(delay);
                             let left = wait_left(&story).map(|l| l.saturating_sub(delay));
-                            if !after.is_zero()
-                                && (after > self.retry.max_retry_wait
-                                    || left.is_some_and(|left| after >= left))
-                            {
+                            if !after.is_zero() && self.holds_back(after, left) {
                                 return Err(held_back(failure.into_error(req, story), reset));
                             }
                         }
@@ -419,49 +438,44 @@ impl Transport {
     ///
     /// # Errors
     ///
-    /// [`Error::Cancelled`] when the client's token is cancelled; a `429 RATE_LIMITED`
-    /// [`Error::Api`], unsent, when the wait would pass `max_retry_wait` or the deadline
-    /// (the error a capped 429 gives, so callers handle one case).
+    /// [`Error::Cancelled`] when the client's token is cancelled.
     fn pace(
         &self,
         req: &Request,
         wait_left: &dyn Fn(&Story) -> Option<Duration>,
         story: &mut Story,
         asked_back: bool,
-    ) -> Result<()> {
+    ) -> Result<Paced> {
         loop {
             if self.cancel.is_cancelled() {
                 return Err(Error::Cancelled(Box::new(story.meta(req))));
             }
             if !req.auth {
-                return Ok(());
+                return Ok(Paced::Go);
             }
             if asked_back {
                 // The server asked for this attempt (`Retry-After` on a 429): it goes.
                 self.pacer.admit();
-                return Ok(());
+                return Ok(Paced::Go);
             }
             let (wait, reset) = match self.pacer.acquire(SystemTime::now()) {
-                Permit::Go => return Ok(()),
+                Permit::Go => return Ok(Paced::Go),
                 Permit::Wait { wait, reset } => (wait, reset),
             };
-            if wait > self.retry.max_retry_wait || wait_left(story).is_some_and(|left| wait >= left)
-            {
-                let mut problem = Problem::new(429); // `RATE_LIMITED`, by the status table
-                problem.detail = format!(
-                    "not sent: this client's rate-limit budget is spent and the window resets \
-                     in {}, longer than it may wait",
-                    Human(wait)
-                );
-                problem.retry_after = Some(wait);
-                problem.meta = story.meta(req);
-                problem.meta.status = None;
-                return Err(Error::Api(Box::new(problem)));
+            if self.holds_back(wait, wait_left(story)) {
+                return Ok(Paced::HeldBack(wait));
             }
             story.wait(req, WaitReason::Pacing, wait);
             self.sleep(wait, req, story)?;
             self.pacer.waited(reset);
         }
+    }
+
+    /// Whether a wait for the rate-limit budget is longer than the call may wait: past
+    /// `max_retry_wait`, or as long as what is `left` of its deadline or budget. The one
+    /// rule for a request the pacer holds back and for a retry it would.
+    fn holds_back(&self, wait: Duration, left: Option<Duration>) -> bool {
+        wait > self.retry.max_retry_wait || left.is_some_and(|left| wait >= left)
     }
 
     /// Sleeps (through the test sleeper when there is one), waking at once on cancellation.

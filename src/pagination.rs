@@ -293,6 +293,9 @@ impl<T: DeserializeOwned> Paginator<T> {
         };
         let mut p = Paginator::new(client, call.query(Query::raw(checkpoint.query())?));
         if checkpoint.is_complete() {
+            // Its own checkpoint is this one again.
+            p.walk.page_cursor = checkpoint.cursor().map(str::to_owned);
+            p.walk.page_len = checkpoint.position();
             p.walk.state = State::Done;
             return Ok(p);
         }
@@ -303,18 +306,37 @@ impl<T: DeserializeOwned> Paginator<T> {
         Ok(p)
     }
 
-    /// Starts (or continues) the walk at a cursor saved from an earlier walk over the same
-    /// listing with the same filters. For a saved position that also knows the filters and
-    /// the place inside a page, use [`checkpoint`](Self::checkpoint) and the listing's
-    /// `resume`. An empty cursor is the start of the listing, as a `cursor=` left empty in
+    /// Starts the walk at a cursor saved from an earlier walk over the same listing with the
+    /// same filters. For a saved position that also knows the filters and the place inside
+    /// a page, use [`checkpoint`](Self::checkpoint) and the listing's `resume`. An empty
+    /// cursor is the start of the listing, as a `cursor=` left empty in
     /// [`Client::paginate`]'s path is.
+    ///
+    /// On a paginator that has already fetched pages (or ended), the walk starts over at
+    /// `cursor`: the items still buffered and the cursors seen are dropped. Only
+    /// [`max_items`](Self::max_items) carries over, counting the items already yielded. A
+    /// walk whose parameters were refused stays refused.
     pub fn resume_from(mut self, cursor: impl Into<String>) -> Self {
-        let cursor = Some(cursor.into()).filter(|c| !c.is_empty());
-        if let Some(c) = &cursor {
-            self.walk.seen.insert(self.walk.hasher.hash_one(c));
+        if self.walk.refused {
+            return self;
         }
-        self.walk.cursor = cursor;
-        self.walk.skip = 0;
+        let cursor = Some(cursor.into()).filter(|c| !c.is_empty());
+        let walk = &mut self.walk;
+        // The first page is asked for without a cursor, not with the last one sent.
+        walk.call.query_mut().take("cursor");
+        walk.seen.clear();
+        if let Some(c) = &cursor {
+            walk.seen.insert(walk.hasher.hash_one(c));
+        }
+        walk.cursor = cursor;
+        walk.skip = 0;
+        walk.page_cursor = None;
+        walk.page_len = 0;
+        walk.fetch_failed = false;
+        walk.empty_in_a_row = 0;
+        walk.state = State::Ready;
+        self.buffer = Vec::new().into_iter();
+        self.current = None;
         self
     }
 

@@ -230,8 +230,19 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
 }
 
 /// Decodes `%XX` escapes, as in a path segment (a `+` stays a `+`; [`parse_query`] reads it
-/// as a space); a malformed escape is kept as it is.
+/// as a space); a malformed escape is kept as it is, and bytes that are not UTF-8 become
+/// U+FFFD (see [`decodes_to_text`]).
 pub(crate) fn percent_decode(text: &str) -> String {
+    String::from_utf8_lossy(&decode_bytes(text)).into_owned()
+}
+
+/// Whether every `%XX` escape of `text` decodes to UTF-8 text, so that [`parse_query`] and
+/// [`percent_decode`] read it without replacing anything.
+pub(crate) fn decodes_to_text(text: &str) -> bool {
+    std::str::from_utf8(&decode_bytes(text)).is_ok()
+}
+
+fn decode_bytes(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -248,7 +259,7 @@ pub(crate) fn percent_decode(text: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 /// The value of one hex digit.
@@ -458,6 +469,17 @@ mod tests {
             let e = BaseUrl::parse(bad).unwrap_err().to_string();
             assert!(!e.contains(secret), "{e}");
             assert!(e.contains("not shown"), "{e}");
+        }
+    }
+
+    #[test]
+    fn escapes_that_are_not_utf8_are_told_apart() {
+        for text in ["", "q=caf%C3%A9", "a=%zz&b=%", "x=+%20", "c=%F0%9F%98%80"] {
+            assert!(decodes_to_text(text), "{text}");
+        }
+        for text in ["q=caf%E9", "c=%FF", "c=%F0%9F%98"] {
+            assert!(!decodes_to_text(text), "{text}");
+            assert!(percent_decode(text).contains('\u{FFFD}'), "{text}");
         }
     }
 }

@@ -8,8 +8,8 @@ use crate::call::Call;
 use crate::pagination::Paginator;
 use crate::params::{MAX_PAGE_SIZE, Query};
 use crate::response::Response;
-use crate::url::parse_query;
-use crate::{Client, Result};
+use crate::url::{decodes_to_text, parse_query};
+use crate::{Client, Error, Result};
 
 impl Client {
     /// Sends any request and returns the whole JSON body.
@@ -92,6 +92,11 @@ impl Client {
     /// (`"/accounts?platform=tiktok"`) is read (decoded, `+` as a space) into the filters,
     /// ahead of `query`, so that a [checkpoint](crate::Paginator::checkpoint) keeps it too.
     ///
+    /// A path a URL cannot carry as given (as [`request`](Self::request) says), a query
+    /// parameter without a name, or an escape in the path's query that is not UTF-8 text
+    /// (`%E9`) is refused by the first item, an
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput), before any request.
+    ///
     /// ```no_run
     /// # fn main() -> creatoraudit::Result<()> {
     /// let client = creatoraudit::Client::from_env()?;
@@ -109,6 +114,16 @@ impl Client {
             return Paginator::refused(self.clone(), e);
         }
         let (path, in_path) = path.split_once('?').unwrap_or((path, ""));
+        if !decodes_to_text(in_path) {
+            // Read into the filters, it would be sent (and saved) as something else.
+            return Paginator::refused(
+                self.clone(),
+                Error::InvalidInput(format!(
+                    "path {path:?}: its query has an escape that is not UTF-8 text (such as \
+                     `%E9`); query values are sent as UTF-8, so write é as `%C3%A9`"
+                )),
+            );
+        }
         let mut pairs = parse_query(in_path);
         pairs.extend(query.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())));
         let mut query = match Query::raw(&pairs) {

@@ -71,6 +71,9 @@ fn a_checkpoint_after_any_item_resumes_with_exactly_the_rest() {
         let checkpoint: Checkpoint = token.parse().unwrap();
         assert_eq!(checkpoint.endpoint(), "GET /accounts");
         assert_eq!(checkpoint.is_complete(), k == all.len(), "k = {k}");
+        // Saved again before it yields anything, a resumed walk gives the same checkpoint.
+        let again = fake.client().accounts().resume(&checkpoint).unwrap();
+        assert_eq!(again.checkpoint(), checkpoint, "k = {k}");
         fake.clear_requests();
         let rest = resumed(&fake, &checkpoint);
         assert_eq!(rest, all[k..], "resumed after item {k}");

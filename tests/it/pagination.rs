@@ -237,6 +237,49 @@ fn an_empty_saved_cursor_starts_the_walk_from_the_beginning() {
 }
 
 #[test]
+fn resume_from_on_a_walk_under_way_starts_it_over_at_that_cursor() {
+    // Three pages: [1, 2] -> c2: [3] -> c3: [4], the last.
+    let mut s = server();
+    let mut mock = |q: &str, ids: &[&str], next: Option<&str>, hits: usize| {
+        s.mock("GET", "/v2/accounts")
+            .match_query(Matcher::Exact(q.into()))
+            .with_body(page(accounts(ids), next, next.is_some(), 200))
+            .expect(hits)
+            .create()
+    };
+    let first = mock("limit=200", &["1", "2"], Some("c2"), 5);
+    let second = mock("limit=200&cursor=c2", &["3"], Some("c3"), 4);
+    let last = mock("limit=200&cursor=c3", &["4"], None, 4);
+    let c = client(&s);
+    let ids = |walk: &mut creatoraudit::Paginator<creatoraudit::Account>, n: usize| {
+        walk.take(n).map(|r| r.unwrap().id).collect::<Vec<_>>()
+    };
+
+    // After pages 1 and 2: from the start, without the last cursor sent.
+    let mut walk = c.accounts().list(ListAccounts::new());
+    assert_eq!(ids(&mut walk, 3), ["1", "2", "3"]);
+    let mut walk = walk.resume_from("");
+    assert_eq!(ids(&mut walk, 9), ["1", "2", "3", "4"]);
+    // From a cursor the walk has seen: not taken for a server that cycles.
+    let mut walk = walk.resume_from("c2");
+    assert_eq!(ids(&mut walk, 9), ["3", "4"]);
+    assert_eq!(walk.checkpoint().cursor(), Some("c3"));
+    // Mid-page, the buffered items are dropped: the walk goes on from the cursor's page.
+    let mut walk = c.accounts().list(ListAccounts::new());
+    assert_eq!(ids(&mut walk, 1), ["1"]);
+    let mut walk = walk.resume_from("c3");
+    assert_eq!(ids(&mut walk, 9), ["4"]);
+    // A walk that ended starts again too; max_items still counts what it yielded.
+    let mut walk = c.accounts().list(ListAccounts::new()).max_items(5);
+    assert_eq!(ids(&mut walk, 9), ["1", "2", "3", "4"]);
+    let mut walk = walk.resume_from("");
+    assert_eq!(ids(&mut walk, 9), ["1"]);
+    first.assert();
+    second.assert();
+    last.assert();
+}
+
+#[test]
 fn pages_expose_page_level_fields() {
     let mut s = server();
     let body = json!({

@@ -402,6 +402,16 @@ fn a_raw_path_a_url_cannot_carry_is_refused_before_sending() {
         );
         assert!(walk.next().is_none());
     }
+    // An escape that is not UTF-8 could not be read into the filters as it was written.
+    let e = c
+        .paginate::<Value>("/accounts?q=caf%E9", &[])
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidInput(ref msg) if msg.contains("not UTF-8")),
+        "{e}"
+    );
     let e = c
         .request::<Value>("GET", "/accounts", &[("", "x")], None)
         .unwrap_err();

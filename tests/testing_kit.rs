@@ -142,6 +142,27 @@ fn mock_lists_match_their_query() {
     .collect();
     assert_eq!(names, ["tik"]);
     tiktok.assert();
+
+    // A cursor the mock did not issue is a 422 whose body repeats the header's request id.
+    let mut api = MockApi::start();
+    api.mock_list("/accounts", &[], vec![fixtures::account("a1", "one")], 200)
+        .create();
+    let err = api
+        .client()
+        .accounts()
+        .list(ListAccounts::new())
+        .resume_from("not-issued")
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(api_error(&err), (422, "VALIDATION_ERROR".into()));
+    let problem = err.problem().unwrap();
+    assert_eq!(problem.request_id.as_deref(), Some("req_test"));
+    assert_eq!(
+        err.meta().and_then(|m| m.request_id.as_deref()),
+        Some("req_test")
+    );
+    assert_eq!(problem.instance.as_deref(), Some("/v2/accounts"));
 }
 
 #[test]
@@ -728,6 +749,80 @@ fn fake_rate_limit_headers_and_request_ids() {
 }
 
 #[test]
+fn fake_rate_limit_windows_turn_over_when_its_clients_wait() {
+    use creatoraudit::{AttemptOutcome, Step, WaitReason};
+    let waits_and_statuses = |meta: &creatoraudit::ResponseMeta| {
+        let mut waits = Vec::new();
+        let mut statuses = Vec::new();
+        for step in meta.history() {
+            match step {
+                Step::Wait(w) => waits.push((w.reason, w.duration)),
+                Step::Attempt(a) => statuses.push(a.outcome),
+                _ => {}
+            }
+        }
+        (waits, statuses)
+    };
+
+    // Pacing (on by default) waits for each window's reset: no 429, and the waits take no
+    // time, yet the fake sees the window turn over.
+    let fake = FakeApi::builder().rate_limit(5).start();
+    let client = fake.client();
+    let mut paced = Vec::new();
+    for n in 1..=12 {
+        let me = client
+            .whoami_with_meta()
+            .unwrap_or_else(|e| panic!("call {n}: {e}"));
+        let (waits, statuses) = waits_and_statuses(&me.meta);
+        assert_eq!(statuses, [AttemptOutcome::Status(200)], "call {n}");
+        for (reason, wait) in waits {
+            assert_eq!(reason, WaitReason::Pacing, "call {n}");
+            assert!(wait <= Duration::from_secs(60), "call {n}: {wait:?}");
+            paced.push(n);
+        }
+    }
+    assert_eq!(
+        paced,
+        [6, 11],
+        "a wait before the first call of each new window"
+    );
+    assert_eq!(fake.requests().len(), 12);
+
+    // Without pacing, the 429's Retry-After is the rest of the window: the retry after it
+    // lands in the next one.
+    let fake = FakeApi::builder().rate_limit(5).start();
+    let client = fake.client_builder().pacing(false).build().unwrap();
+    for _ in 0..5 {
+        client.whoami().unwrap();
+    }
+    let me = client.whoami_with_meta().unwrap();
+    let (waits, statuses) = waits_and_statuses(&me.meta);
+    assert_eq!(
+        statuses,
+        [AttemptOutcome::Status(429), AttemptOutcome::Status(200)]
+    );
+    assert_eq!(waits.len(), 1);
+    assert_eq!(waits[0].0, WaitReason::RetryAfter);
+    assert!(waits[0].1 >= Duration::from_secs(1) && waits[0].1 <= Duration::from_secs(60));
+    assert_eq!(fake.requests().len(), 7);
+
+    // `elapse` moves the windows for a client with a sleeper of its own.
+    let fake = FakeApi::builder().rate_limit(1).start();
+    let client = fake
+        .client_builder()
+        .pacing(false)
+        .max_retries(0)
+        .retry_sleeper(|_| {})
+        .build()
+        .unwrap();
+    client.whoami().unwrap();
+    assert_eq!(client.whoami().unwrap_err().status(), Some(429));
+    assert_eq!(client.whoami().unwrap_err().status(), Some(429));
+    fake.elapse(Duration::from_secs(60));
+    client.whoami().unwrap();
+}
+
+#[test]
 fn fake_faults_are_retried_and_recorded() {
     let fake = FakeApi::start();
     let client = fake.client();
@@ -742,6 +837,12 @@ fn fake_faults_are_retried_and_recorded() {
     assert_eq!(page.items.len(), 48);
     assert_eq!(page.meta.attempts, 3);
     assert_eq!(fake.requests().len(), 3);
+
+    // No failures asked for, none served.
+    fake.fail_next(0, "GET", "/whoami", 503);
+    fake.inject(Fault::new("GET", "/whoami", 500).times(0));
+    let me = client.whoami_with_meta().unwrap();
+    assert_eq!(me.meta.attempts, 1);
 
     // Past the client's retries, the error comes back with its code.
     fake.fail_next(3, "GET", "/whoami", 502);
@@ -980,6 +1081,20 @@ fn fake_http_conventions() {
         .request::<serde_json::Value>("GET", "no-such-thing", &[], None)
         .unwrap_err();
     assert!(err.is_not_found());
+    // Only the documented batch paths take a POST: another `…/metrics` is no such path, or
+    // (under `/creators`) a creator's id.
+    for (method, path, status) in [
+        ("GET", "whoami/metrics", 404),
+        ("GET", "search/metrics", 404),
+        ("POST", "creators/metrics", 405),
+        ("GET", "videos/metrics", 405),
+    ] {
+        let err = fake
+            .client()
+            .request::<serde_json::Value>(method, path, &[], Some(&json!({})))
+            .unwrap_err();
+        assert_eq!(api_error(&err).0, status, "{method} {path}");
+    }
 
     let out = raw_request(
         &fake,

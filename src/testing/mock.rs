@@ -16,6 +16,9 @@ const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OP
 /// The query parameters a paginated walk adds on its own; list mocks ignore them.
 const PAGING: [&str; 3] = ["cursor", "limit", "include_total"];
 
+/// The request id of the helpers' successful answers (and of a listing's refused cursor).
+const LIST_REQUEST_ID: &str = "req_test";
+
 /// A scripted mock of the CreatorAudit API: a local [`mockito`] server whose helpers fill
 /// in the API's conventions, with a [`Client`] pointed at it whose retries never sleep.
 ///
@@ -200,6 +203,11 @@ impl MockApi {
 
     /// The underlying mockito server, for mocks the helpers do not cover. Its paths include
     /// the `/v2` prefix. Requests to its mocks are recorded too.
+    ///
+    /// Do not call its `reset()`: it also removes the mocks this kit keeps on the server,
+    /// which record the requests and answer an unmocked one with a problem naming it (after
+    /// it, [`requests`](Self::requests) stops growing and an unmocked request gets a bare
+    /// `501`). Remove your own mocks instead (`mock.remove()`), or start a new `MockApi`.
     pub fn server(&mut self) -> &mut ServerGuard {
         &mut self.server
     }
@@ -228,7 +236,7 @@ impl MockApi {
 
     /// [`mock`](Self::mock) without its `content-type`.
     fn bare_mock(&mut self, method: &str, path: &str) -> Mock {
-        self.api_mock(method, path, "req_test", 599)
+        self.api_mock(method, path, LIST_REQUEST_ID, 599)
     }
 
     /// A mock of `method path` (routed as [`mock`](Self::mock) says) with the headers every
@@ -339,6 +347,7 @@ impl MockApi {
             wanted.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
         let pages = items.len().div_ceil(page_size).max(1);
         let items = Arc::new(items);
+        let instance = route(path).0;
         let page_of = |req: &mockito::Request| -> Option<usize> {
             let (_, q) = req.path_and_query().split_once('?').unwrap_or(("", ""));
             match parse_query(q).into_iter().find(|(k, _)| k == "cursor") {
@@ -368,12 +377,14 @@ impl MockApi {
                 let n = match page_of(req) {
                     Some(n) if (1..=pages).contains(&n) => n,
                     _ => {
-                        return fixtures::validation_problem(&[(
+                        let mut problem = fixtures::validation_problem(&[(
                             "cursor",
                             "is not a cursor this mock issued",
-                        )])
-                        .to_string()
-                        .into_bytes();
+                        )]);
+                        // As the API does: the body repeats the header's request id.
+                        problem["request_id"] = json!(LIST_REQUEST_ID);
+                        problem["instance"] = json!(instance);
+                        return problem.to_string().into_bytes();
                     }
                 };
                 let start = (n - 1) * page_size;

@@ -76,7 +76,9 @@ use crate::{Client, ClientBuilder, ErrorCode};
 ///   `GET /meta`; `401 UNAUTHORIZED` without it or with another key.
 /// - **Every response** has an `X-Request-ID` (`req_fake_000001`, … in order), authenticated
 ///   ones `X-RateLimit-Limit`/`-Remaining`/`-Reset` (a one-minute window of 1,000 requests
-///   by default; past it, `429 RATE_LIMITED` with `Retry-After`).
+///   by default; past it, `429 RATE_LIMITED` with `Retry-After`). The window runs on the wall
+///   clock plus the waits of the fake's clients, which take no time (see
+///   [`elapse`](Self::elapse)), so pacing and `429` retries work as against the API.
 /// - **Lists** `GET /accounts`, `/videos`, `/creators`, `/account-videos`: the filters of
 ///   each (`platform`, `q` (case-insensitive substring of the username, or of the caption),
 ///   `is_active`, `category`, `creator_id` on accounts; `account_id` on videos and account
@@ -86,8 +88,8 @@ use crate::{Client, ClientBuilder, ErrorCode};
 ///   (a cursor sent with other filters is a 422), `has_next`, `next_cursor`, `total_count`
 ///   with `include_total=true`, the `filters` echo and a `Link` header.
 /// - **Reads** `GET /accounts/{id}`, `GET /creators/{id}`: `404 NOT_FOUND` when absent.
-///   Every `GET` answer carries a strong `ETag`; `If-None-Match` with it gets an empty
-///   `304`.
+///   Every `GET` answer but `/health`'s carries a strong `ETag`; `If-None-Match` with it
+///   gets an empty `304`.
 /// - **Creates** `POST /accounts`, `/videos`, `/creators`: validation as documented (`422`
 ///   with `errors[]` naming each field: `platform`, `username`, `identifier`, `name`,
 ///   `metadata`, ...), `201 Created` with the new record (and a `Location` header for an
@@ -332,9 +334,11 @@ impl Fault {
         }
     }
 
-    /// Answers the next `n` matching requests so (default 1; at least 1).
+    /// Answers the next `n` matching requests so (default 1). With `0` it answers none:
+    /// [`FakeApi::inject`] leaves it out, as `MockApi::mock_failures_then` with no failures
+    /// mocks none.
     pub fn times(mut self, n: u32) -> Fault {
-        self.times = n.max(1);
+        self.times = n;
         self
     }
 
@@ -411,15 +415,48 @@ impl FakeApi {
         self.base_url.clone()
     }
 
-    /// A builder pointed at the fake, with its key, no proxy, and retries that do not wait
-    /// (they still happen, and [`ResponseMeta::retry_delays`](crate::ResponseMeta) records
-    /// what would have been waited).
+    /// A builder pointed at the fake, with its key, no proxy, and waits that take no time:
+    /// retries and [pacing](crate::ClientBuilder::pacing) still happen, the call's
+    /// [`ResponseMeta`](crate::ResponseMeta) records what would have been waited, and the
+    /// fake's rate-limit window sees each wait go by (see [`elapse`](Self::elapse)), so a
+    /// client that waits for the reset finds the window turned over.
+    ///
+    /// A [`retry_sleeper`](crate::ClientBuilder::retry_sleeper) of your own replaces this
+    /// one: call [`elapse`](Self::elapse) from it to keep the window moving.
     pub fn client_builder(&self) -> ClientBuilder {
+        let state = Arc::downgrade(&self.state);
         Client::builder()
             .api_key(self.api_key.clone())
             .base_url(&self.base_url)
             .no_proxy()
-            .retry_sleeper(|_| {})
+            .retry_sleeper(move |wait| {
+                if let Some(state) = state.upgrade() {
+                    lock(&state).elapse(wait);
+                }
+            })
+    }
+
+    /// Lets `by` (rounded up to whole seconds) go by for the fake's rate-limit windows,
+    /// which run on the wall clock plus every such wait: what a client of
+    /// [`client_builder`](Self::client_builder) does for each of its waits, which take no
+    /// time. The `X-RateLimit-Reset` the fake sends is the wall clock's time of the window's
+    /// end, so that a client's wait for it is the rest of the window. The first window
+    /// started a second before the fake did; each lasts a minute.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use creatoraudit::testing::FakeApi;
+    ///
+    /// let fake = FakeApi::builder().rate_limit(1).start();
+    /// let client = fake.client_builder().pacing(false).max_retries(0).build()?;
+    /// client.whoami()?;
+    /// assert_eq!(client.whoami().unwrap_err().status(), Some(429));
+    /// fake.elapse(Duration::from_secs(60));
+    /// client.whoami()?; // a new window
+    /// # Ok::<(), creatoraudit::Error>(())
+    /// ```
+    pub fn elapse(&self, by: Duration) {
+        lock(&self.state).elapse(by);
     }
 
     /// A client for the fake; see [`client_builder`](Self::client_builder).
@@ -450,7 +487,8 @@ impl FakeApi {
 
     /// Answers the next `times` requests `method path` with `status` (and a problem document
     /// with the documented code of that status), e.g. `fake.fail_next(2, "GET", "/accounts",
-    /// 503)`. The path is relative to the base URL, without the query. See [`Fault`] for more.
+    /// 503)`; `0` answers none. The path is relative to the base URL, without the query. See
+    /// [`Fault`] for more.
     pub fn fail_next(&self, times: u32, method: &str, path: &str, status: u16) {
         self.inject(Fault::new(method, path, status).times(times));
     }
@@ -471,9 +509,12 @@ impl FakeApi {
         );
     }
 
-    /// Adds a fault. Faults for the same method and path are served in the order added.
+    /// Adds a fault. Faults for the same method and path are served in the order added. A
+    /// fault for no request ([`times(0)`](Fault::times)) is left out.
     pub fn inject(&self, fault: Fault) {
-        lock(&self.state).faults.push(fault);
+        if fault.times > 0 {
+            lock(&self.state).faults.push(fault);
+        }
     }
 
     /// Removes every fault not served yet.

@@ -2,7 +2,7 @@
 //! authentication, the rate limit, `Accept`, ETags, JSON bodies, idempotency keys, injected
 //! faults.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
@@ -98,16 +98,30 @@ impl State {
             .header("www-authenticate", "Bearer"))
     }
 
+    /// Lets `wait` go by on the fake's time, rounded up to whole seconds (the resets are
+    /// whole seconds).
+    pub(in crate::testing::fake) fn elapse(&mut self, wait: Duration) {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        self.waited = self.waited.saturating_add(secs);
+    }
+
     /// Counts the request in the current one-minute window; the headers to send, or a 429.
+    ///
+    /// The windows run on the fake's time, the wall clock plus what its clients waited; the
+    /// reset is sent as the wall clock will read it when the window ends, and `Retry-After`
+    /// is the rest of the window.
     pub(super) fn rate_limit_tick(&mut self) -> Result<Vec<(&'static str, String)>, Response> {
-        let now = SystemTime::now()
+        let wall = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let start = now - now % 60;
-        if self.window.0 != start {
-            self.window = (start, 0);
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let waited = self.waited.saturating_mul(1000);
+        let now = wall.saturating_add(waited).max(self.windows_from);
+        let number = (now - self.windows_from) / 60_000;
+        if self.window.0 != number {
+            self.window = (number, 0);
         }
-        let reset = start + 60;
+        let end = self.windows_from + (number + 1) * 60_000;
+        let reset = end.saturating_sub(waited) / 1000;
         let used = self.window.1;
         let headers = |remaining: u32| {
             vec![
@@ -121,7 +135,7 @@ impl State {
             for (n, v) in headers(0) {
                 r.set_header(n, v);
             }
-            r.set_header("retry-after", (reset - now).max(1).to_string());
+            r.set_header("retry-after", (end - now).div_ceil(1000).to_string());
             return Err(r);
         }
         self.window.1 += 1;

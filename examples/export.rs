@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --example export -- accounts --platform tiktok --active true > accounts.jsonl
 //! cargo run --example export -- videos --format csv --output videos.csv --checkpoint videos.ckpt
-//! cargo run --example export -- creators --resume ca1.eyJ2IjoxLCJlIjoiR0VUIC9jcmVhdG9ycyIs…
+//! cargo run --example export -- creators --resume ca1.eyJ2IjoxLCJlbmRwb2ludCI6IkdFVCAvY3JlYXRvcnMiLCJxdWVyeSI6…
 //! ```
 //!
 //! Records go to stdout, or with `--output FILE` are appended to FILE. With `--checkpoint

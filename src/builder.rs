@@ -159,7 +159,9 @@ impl ClientBuilder {
 
     /// The largest response body read, in bytes: default 32 MiB. A larger success body fails
     /// the call with [`Error::BodyTooLarge`] instead of exhausting memory; a larger error
-    /// body is not read, and the call fails with the status's [`Error::Api`].
+    /// body is read up to the bound, and the call fails with the status's [`Error::Api`],
+    /// whose detail is a snippet of what was read (the problem document itself, cut short,
+    /// no longer parses).
     pub fn max_body_size(mut self, bytes: u64) -> Self {
         self.max_body_size = Some(bytes);
         self
@@ -244,8 +246,11 @@ impl ClientBuilder {
     /// `X-RateLimit-Limit/Remaining/Reset` seen, minus the requests sent since. When it is
     /// spent, a request waits for the reset before it is sent instead of collecting a `429`;
     /// when that wait would exceed [`max_retry_wait`](Self::max_retry_wait) or the
-    /// [`deadline`](Self::deadline), the call fails at once, unsent, with the error a capped
-    /// `429` gives (`RATE_LIMITED`, [`Error::retry_after`](crate::Error::retry_after) set).
+    /// [`deadline`](Self::deadline), the call ends at once: a first attempt unsent, with the
+    /// error a capped `429` gives (`RATE_LIMITED`,
+    /// [`Error::retry_after`](crate::Error::retry_after) set), a retry with the failure it
+    /// would have retried (its `retry_after` set to the reset's wait, its message saying it
+    /// was not retried).
     /// Before the first response, and with a server that sends no (or nonsensical)
     /// rate-limit headers, nothing waits. `/health` and `/meta` are not rate limited and
     /// never wait. `pacing(false)` sends every request at once.
@@ -388,8 +393,11 @@ impl ClientBuilder {
     /// [`Error::Config`] when the key is missing, empty or cannot go in a header; the base
     /// URL does not parse, has no path (`https://api.creatoraudit.com` instead of
     /// `https://api.creatoraudit.com/v2`), or is plain `http://` to a host that is not
-    /// loopback without [`allow_insecure_http`](Self::allow_insecure_http); or a timeout or
-    /// size is zero.
+    /// loopback without [`allow_insecure_http`](Self::allow_insecure_http); a timeout, the
+    /// body size or [`batch_concurrency`](Self::batch_concurrency) is zero; the
+    /// [`user_agent_suffix`](Self::user_agent_suffix) has a control character; a
+    /// [proxy](Self::proxy) URL or a [root certificate](Self::add_root_certificate_pem) is
+    /// refused; or the base URL is `https://` in a build without a TLS backend.
     pub fn build(self) -> Result<Client> {
         let api_key = self.api_key.ok_or_else(|| {
             Error::Config(format!(

@@ -241,8 +241,9 @@ impl Call {
 
     /// Bounds the time this call may take before each retry or pacing wait (its attempts'
     /// time on the wire and its waits), besides the client's deadline: for a call made
-    /// within a larger time budget. Its first attempt always goes; a retry whose wait does
-    /// not fit in what is left is not made.
+    /// within a larger time budget. Its first attempt goes, unless the spent rate-limit
+    /// budget would hold it longer than what is left (it is then refused unsent); a retry
+    /// whose wait does not fit in what is left is not made.
     pub(crate) fn max_wait(mut self, budget: Duration) -> Call {
         self.max_wait = Some(budget);
         self

@@ -1,4 +1,5 @@
-//! [`Client`]: the handle every call goes through, and the untyped escape hatch.
+//! [`Client`]: the handle every call goes through (the untyped escape hatch, `request` and
+//! `paginate`, is in `resources/untyped.rs`).
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -58,7 +59,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the key is empty or cannot go in an HTTP header.
+    /// [`Error::Config`] when the key is empty or cannot go in an HTTP header, or (in a build
+    /// without a TLS backend) for the default `https://` base URL.
     pub fn new(api_key: impl Into<String>) -> Result<Client> {
         Client::builder().api_key(api_key).build()
     }

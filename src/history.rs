@@ -63,8 +63,10 @@ pub enum AttemptOutcome {
 impl AttemptOutcome {
     /// Whether the attempt may have been processed by the server: a response other than a
     /// `429` (which the API refuses before doing anything), or a connection that broke or
-    /// timed out once the request could have been sent; not a failed lookup, a refused or
-    /// failed connection, a failed handshake or a proxy's refusal, which never carried it.
+    /// timed out; not a failed lookup, a refused or failed connection, a failed handshake or
+    /// a proxy's refusal, which never carried it. A timeout counts whichever phase it hit
+    /// (connecting included, and a deadline that left no time to send): the kind does not
+    /// tell them apart, so the rule errs on the side of "maybe".
     pub(crate) fn may_have_been_processed(self) -> bool {
         match self {
             AttemptOutcome::Status(status) => status != 429,

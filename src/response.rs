@@ -72,7 +72,8 @@ pub struct ResponseMeta {
     pub etag: Option<String>,
     /// The `Idempotency-Key` the call sent, when it sent one.
     pub idempotency_key: Option<String>,
-    /// How many attempts the call made: 1, plus one per retry.
+    /// How many attempts the call made: 1, plus one per retry; 0 when nothing was sent (the
+    /// call was cancelled first, or pacing refused it unsent).
     pub attempts: u32,
     /// The delay waited before each retry, in order (empty when the call was not retried).
     /// Pacing waits are not retries: they are in [`history`](Self::history).
@@ -84,7 +85,8 @@ pub struct ResponseMeta {
 impl ResponseMeta {
     /// The call: its method and path template as the API docs write them, e.g.
     /// `"GET /accounts/{id}"` (never an id or a query value). For
-    /// [`Client::request`](crate::Client::request), the method and the path as given.
+    /// [`Client::request`](crate::Client::request), the method and the path as given,
+    /// without a query written into it and with one leading `/` (`"GET /whoami"`).
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }

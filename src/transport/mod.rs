@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -96,7 +97,8 @@ pub(crate) struct Request {
     pub(crate) if_none_match: Option<String>,
     pub(crate) read_only: bool,
     /// The time this call may take before a retry or pacing wait (attempts and waits; the
-    /// first attempt always goes): for a call made within a larger time budget.
+    /// first attempt goes unless the pacer would hold it longer than what is left): for a
+    /// call made within a larger time budget.
     pub(crate) max_wait: Option<Duration>,
 }
 
@@ -300,8 +302,10 @@ impl Transport {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status, [`Error::Transport`] when no response came,
-    /// [`Error::BodyTooLarge`] for an oversized body; each carries the call's
+    /// [`Error::Api`] for an error status (or a `429`, unsent, when the spent rate-limit
+    /// budget holds the first attempt back too long), [`Error::Transport`] when no response
+    /// came or its body broke off, [`Error::BodyTooLarge`] for an oversized body,
+    /// [`Error::Cancelled`] when the client's token is cancelled; each carries the call's
     /// [`ResponseMeta`].
     pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
         let started = Instant::now();
@@ -524,11 +528,11 @@ impl Transport {
                 meta,
             });
         }
-        let read = body
-            .into_with_config()
-            .limit(self.max_body_size)
-            .read_to_vec();
         if (200..300).contains(&status) {
+            let read = body
+                .into_with_config()
+                .limit(self.max_body_size)
+                .read_to_vec();
             return match read {
                 Ok(body) => Ok(Reply { body, meta }),
                 Err(ureq::Error::BodyExceedsLimit(limit)) => Err(Failure::TooLarge {
@@ -545,8 +549,14 @@ impl Transport {
                 }),
             };
         }
-        // An error body that cannot be read in full still leaves the status to go on.
-        let body = read.unwrap_or_default();
+        // An error body: as much of it as `max_body_size` allows. One that is longer, or
+        // breaks off, still leaves the status and a snippet of what came to go on.
+        let mut body_read = Vec::new();
+        let _ = body
+            .into_reader()
+            .take(self.max_body_size)
+            .read_to_end(&mut body_read);
+        let body = body_read;
         let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
         if status == 404 && problem.foreign {
             not_the_api(&mut problem, Target::of(&req.url).host);

@@ -470,9 +470,15 @@ fn an_oversized_error_body_still_gives_the_status() {
     let err = client.whoami().unwrap_err();
     let seen = server.finish();
     assert_eq!(err.status(), Some(404));
-    assert!(err.is_not_found());
+    // A web page, read as far as the bound: not the API's "not found".
+    assert!(!err.is_not_found());
     assert_eq!(err.request_id(), Some("req_404"));
     assert_eq!(seen.connections, 1);
+    // What came within the bound is read: a snippet of the page, and the hint that this is
+    // not the API.
+    let detail = &err.problem().unwrap().detail;
+    assert!(detail.contains("<html>xxx"), "{detail}");
+    assert!(detail.contains("does not look like the CreatorAudit API"), "{detail}");
 }
 
 // ---------------------------------------------------------------------------------------------

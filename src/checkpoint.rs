@@ -18,9 +18,10 @@ use crate::{Error, Result};
 /// The prefix of a checkpoint token, with the format's version.
 const TOKEN_PREFIX: &str = "ca1.";
 
-/// The longest token [`Checkpoint::from_str`] decodes: far above any walk's (a cursor and the
-/// filters of a URL, which servers bound to some kilobytes), low enough that a hostile input
-/// cannot make it allocate much.
+/// The longest token [`Checkpoint::from_str`] decodes: far above the token of any walk that can
+/// run (its cursor and filters fit in a URL, which the SDK sends up to 64 KiB; JSON escapes and
+/// base64 make that at most about 200 KiB), low enough that a hostile input cannot make it
+/// allocate much.
 const MAX_TOKEN_LEN: usize = 1024 * 1024;
 
 /// Where a walk over a listing is: everything needed to continue it, in another process

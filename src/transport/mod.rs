@@ -260,6 +260,9 @@ fn held_back(mut err: Error, wait: Duration) -> Error {
     err
 }
 
+/// The longest URL the HTTP layer takes (`http::Uri`'s bound).
+const MAX_URL_LEN: usize = u16::MAX as usize - 1;
+
 /// Checks that the HTTP layer accepts `url`.
 pub(crate) fn check_uri(url: &str) -> std::result::Result<(), String> {
     http::Uri::try_from(url)
@@ -302,12 +305,21 @@ impl Transport {
     ///
     /// # Errors
     ///
+    /// [`Error::InvalidInput`], unsent, for a URL longer than the HTTP layer takes;
     /// [`Error::Api`] for an error status (or a `429`, unsent, when the spent rate-limit
     /// budget holds the first attempt back too long), [`Error::Transport`] when no response
     /// came or its body broke off, [`Error::BodyTooLarge`] for an oversized body,
     /// [`Error::Cancelled`] when the client's token is cancelled; each carries the call's
     /// [`ResponseMeta`].
     pub(crate) fn send(&self, req: &Request) -> Result<Reply> {
+        if req.url.len() > MAX_URL_LEN {
+            // The HTTP layer would refuse it with no word of why.
+            return Err(Error::InvalidInput(format!(
+                "the request's URL would be {} bytes, longer than the {MAX_URL_LEN} an HTTP \
+                 request can carry here: shorten its query (a long filter text?)",
+                req.url.len()
+            )));
+        }
         let started = Instant::now();
         // What is left of the deadline: by the clock, or by the waits when they took longer
         // (a test sleeper takes no time).

@@ -371,6 +371,29 @@ fn the_longest_durations_are_usable_settings() {
 }
 
 #[test]
+fn a_url_longer_than_http_carries_is_refused_before_sending() {
+    let mut s = server();
+    let m = s.mock("GET", Matcher::Any).expect(0).create();
+    let c = client(&s);
+    let long = "x".repeat(70_000);
+    let e = c
+        .accounts()
+        .list(creatoraudit::ListAccounts::new().q(long.as_str()))
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidInput(ref msg) if msg.contains("URL would be") && msg.contains("65534")),
+        "{e}"
+    );
+    let e = c
+        .request::<Value>("GET", "/accounts", &[("q", long.as_str())], None)
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidInput(_)), "{e}");
+    m.assert();
+}
+
+#[test]
 fn a_raw_path_a_url_cannot_carry_is_refused_before_sending() {
     let mut s = server();
     let m = s.mock("GET", Matcher::Any).expect(0).create();

@@ -478,7 +478,10 @@ fn an_oversized_error_body_still_gives_the_status() {
     // not the API.
     let detail = &err.problem().unwrap().detail;
     assert!(detail.contains("<html>xxx"), "{detail}");
-    assert!(detail.contains("does not look like the CreatorAudit API"), "{detail}");
+    assert!(
+        detail.contains("does not look like the CreatorAudit API"),
+        "{detail}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

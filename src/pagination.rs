@@ -395,7 +395,8 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// `None` when the walk starts from the first page and has not fetched it yet (start
     /// over), or is complete; before its first fetch, a walk started from a cursor
     /// (`resume`, [`resume_from`](Self::resume_from), `paginate` with a `cursor`) gives that
-    /// cursor.
+    /// cursor. After an [`Error::Pagination`] (the server broke the contract after a page),
+    /// it is that page's cursor: a walk resumed from it repeats the page.
     pub fn resume_cursor(&self) -> Option<&str> {
         if self.buffer.len() > 0 {
             self.walk.page_cursor.as_deref()
@@ -491,11 +492,13 @@ impl<T> std::fmt::Debug for Pages<T> {
 
 impl<T> Pages<T> {
     /// The cursor of the next page to fetch: save it after handling each page to resume
-    /// exactly there with [`Paginator::resume_from`]. `None` before the first page and after
-    /// the last. Before the rest of a partly taken page (see [`Paginator::pages`]) is
-    /// yielded, and after a page cut at `max_items`, it is that page's cursor, which repeats
-    /// the items handed out before the cut or the rest; a [`checkpoint`](Self::checkpoint)
-    /// does not.
+    /// exactly there with [`Paginator::resume_from`]. `None` after the last page, and
+    /// before the first of a walk from the start; a walk started from a cursor gives that
+    /// cursor first (after a `resume` inside a page, a walk resumed from it repeats the
+    /// items the resume skipped). Before the rest of a partly taken page (see
+    /// [`Paginator::pages`]) is yielded, and after a page cut at `max_items`, it is that
+    /// page's cursor, which repeats the items handed out before the cut or the rest; a
+    /// [`checkpoint`](Self::checkpoint) does not.
     pub fn resume_cursor(&self) -> Option<&str> {
         if self.pending.is_some() || self.cut > 0 {
             // The rest of a partly handed out page comes next: that page's cursor.

@@ -316,7 +316,7 @@ impl Transport {
             // The HTTP layer would refuse it with no word of why.
             return Err(Error::InvalidInput(format!(
                 "the request's URL would be {} bytes, longer than the {MAX_URL_LEN} an HTTP \
-                 request can carry here: shorten its query (a long filter text?)",
+                 request can carry here: shorten its query (a long filter text?), or its cursor",
                 req.url.len()
             )));
         }

@@ -452,6 +452,41 @@ fn fake_total_count_and_limits() {
 }
 
 #[test]
+fn fake_walks_neither_repeat_nor_skip_when_records_come_and_go() {
+    let fake = FakeApi::start();
+    let client = fake.client();
+    let seeded: HashSet<String> = fake.account_ids().into_iter().collect();
+
+    // Newest first (the default sort): accounts created mid-walk land before the cursor.
+    let mut walk = client.accounts().list(ListAccounts::new().limit(10));
+    let mut seen: Vec<String> = walk.by_ref().take(10).map(|a| a.unwrap().id).collect();
+    for name in ["mid.walk.1", "mid.walk.2", "mid.walk.3"] {
+        client
+            .accounts()
+            .create(&NewAccount::new(Platform::TikTok, name))
+            .unwrap();
+    }
+    seen.extend(walk.map(|a| a.unwrap().id));
+    let unique: HashSet<String> = seen.iter().cloned().collect();
+    assert_eq!(seen.len(), unique.len(), "no account twice");
+    assert_eq!(
+        unique, seeded,
+        "every seeded account, none created mid-walk"
+    );
+
+    // A creator deleted from a page already handed out does not shift the next one.
+    let all: Vec<String> = all(client.creators().list(ListCreators::new().limit(3)))
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let mut walk = client.creators().list(ListCreators::new().limit(3));
+    let mut seen: Vec<String> = walk.by_ref().take(3).map(|c| c.unwrap().id).collect();
+    client.creators().delete(&seen[0]).unwrap();
+    seen.extend(walk.map(|c| c.unwrap().id));
+    assert_eq!(seen, all);
+}
+
+#[test]
 fn fake_cursors_are_bound_to_their_filters() {
     let fake = FakeApi::start();
     let client = fake.client();

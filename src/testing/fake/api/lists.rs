@@ -10,6 +10,11 @@ use crate::testing::fake::data::{Record, fnv};
 
 impl State {
     /// Pages `items` (already filtered and sorted) by `limit`/`cursor`.
+    ///
+    /// A cursor names the last item of its page, as a keyset cursor does: the next page
+    /// starts after that item wherever it now stands, so that a record created or deleted
+    /// during a walk neither repeats an item nor skips one. (When that item is gone, the page
+    /// starts at its old offset.)
     pub(super) fn page(
         &self,
         route: &str,
@@ -24,7 +29,14 @@ impl State {
         let offset = match p.get("cursor") {
             None => 0,
             Some(c) => match decode_cursor(c) {
-                Some((offset, fp)) if fp == fingerprint => offset,
+                Some(Cursor {
+                    offset,
+                    after,
+                    fingerprint: fp,
+                }) if fp == fingerprint => items
+                    .iter()
+                    .position(|item| item["id"] == after)
+                    .map_or(offset, |at| at + 1),
                 Some(_) => {
                     p.error(
                         "cursor",
@@ -42,7 +54,8 @@ impl State {
         let total = items.len();
         let start = offset.min(total);
         let end = (start + limit).min(total);
-        let next = (end < total).then(|| encode_cursor(end, fingerprint));
+        let next = (end < total && end > start)
+            .then(|| encode_cursor(end, &items[end - 1]["id"], fingerprint));
         let mut pagination =
             json!({"next_cursor": next, "has_next": next.is_some(), "limit": limit});
         if include_total {
@@ -218,19 +231,31 @@ pub(super) fn fingerprint(route: &str, q: &Query) -> u64 {
     fnv(&format!("{route}?{}", pairs.join("&")))
 }
 
-pub(super) fn encode_cursor(offset: usize, fingerprint: u64) -> String {
-    base64url::encode(format!("{{\"o\":{offset},\"f\":\"{fingerprint:016x}\"}}").as_bytes())
+/// What a fake cursor says: the page after the item `after` (the last one handed out), which
+/// stood at `offset - 1`, of the listing `fingerprint` names.
+#[derive(Debug, PartialEq)]
+pub(super) struct Cursor {
+    offset: usize,
+    after: Value,
+    fingerprint: u64,
 }
 
-pub(super) fn decode_cursor(cursor: &str) -> Option<(usize, u64)> {
+pub(super) fn encode_cursor(offset: usize, after: &Value, fingerprint: u64) -> String {
+    let json = json!({"o": offset, "a": after, "f": format!("{fingerprint:016x}")});
+    base64url::encode(json.to_string().as_bytes())
+}
+
+pub(super) fn decode_cursor(cursor: &str) -> Option<Cursor> {
     if cursor.len() > 512 {
         return None;
     }
     let bytes = base64url::decode(cursor)?;
     let v: Value = serde_json::from_slice(&bytes).ok()?;
-    let offset = usize::try_from(v.get("o")?.as_u64()?).ok()?;
-    let fp = u64::from_str_radix(v.get("f")?.as_str()?, 16).ok()?;
-    Some((offset, fp))
+    Some(Cursor {
+        offset: usize::try_from(v.get("o")?.as_u64()?).ok()?,
+        after: v.get("a")?.clone(),
+        fingerprint: u64::from_str_radix(v.get("f")?.as_str()?, 16).ok()?,
+    })
 }
 
 /// Percent-encodes a query component.
@@ -311,11 +336,19 @@ mod tests {
 
     #[test]
     pub(super) fn cursors_round_trip_and_reject_junk() {
-        for offset in [0, 1, 199, 450, 123_456] {
-            let c = encode_cursor(offset, 0xdead_beef_0123_4567);
+        for (offset, after) in [
+            (1, json!("a1")),
+            (450, json!(100_450)),
+            (123_456, json!("")),
+        ] {
+            let c = encode_cursor(offset, &after, 0xdead_beef_0123_4567);
             assert_eq!(
                 decode_cursor(&c),
-                Some((offset, 0xdead_beef_0123_4567)),
+                Some(Cursor {
+                    offset,
+                    after,
+                    fingerprint: 0xdead_beef_0123_4567
+                }),
                 "{c}"
             );
         }

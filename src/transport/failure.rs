@@ -285,7 +285,16 @@ impl Transport {
                 ),
                 Io::ConnectionReset | Io::ConnectionAborted => (
                     K::ConnectionReset,
-                    format!("connection reset by {host} before the response was complete"),
+                    match proxy {
+                        // The proxy, or the server behind it: the reset does not say which.
+                        Some(_) => format!(
+                            "connection to {host} through {peer} reset before the response \
+                             was complete"
+                        ),
+                        None => {
+                            format!("connection reset by {host} before the response was complete")
+                        }
+                    },
                 ),
                 Io::HostUnreachable
                 | Io::NetworkUnreachable
@@ -423,5 +432,41 @@ mod tests {
             assert_eq!(t.kind(), TransportErrorKind::Dns);
             assert_eq!(t.message, "could not resolve host nonexistent.invalid");
         }
+    }
+
+    #[test]
+    fn a_reset_through_a_proxy_names_both_ends() {
+        let reset = |builder: crate::ClientBuilder| {
+            let client = builder
+                .api_key("k")
+                .base_url("https://api.example.test/v2")
+                .build()
+                .unwrap();
+            let base = crate::url::BaseUrl::parse(client.base_url()).unwrap();
+            let req = crate::call::Call::new("GET /whoami", &[])
+                .unwrap()
+                .to_request(&base);
+            let io = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+            match client.transport().classify(ureq::Error::Io(io), &req, None) {
+                Failure::Transport(t) => (t.kind(), t.message),
+                _ => panic!("a reset is a transport failure"),
+            }
+        };
+        assert_eq!(
+            reset(crate::Client::builder().no_proxy()),
+            (
+                TransportErrorKind::ConnectionReset,
+                "connection reset by api.example.test before the response was complete".into()
+            )
+        );
+        assert_eq!(
+            reset(crate::Client::builder().proxy("http://proxy.example.test:3128")),
+            (
+                TransportErrorKind::ConnectionReset,
+                "connection to api.example.test through proxy proxy.example.test:3128 reset \
+                 before the response was complete"
+                    .into()
+            )
+        );
     }
 }

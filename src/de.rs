@@ -203,8 +203,9 @@ where
     })
 }
 
-/// A JSON object keyed by id (a batch answer's `data`); `null` (or missing) is empty, and a
-/// `null` entry is the value type's default. An entry that does not decode as `T` fails the
+/// A JSON object keyed by id (a batch answer's `data`, a member the docs require: the batch
+/// answers do not default it); `null` is empty, and a `null` entry is the value type's
+/// default. An entry that does not decode as `T` fails the
 /// call, naming its id (the value types are lenient objects, so that is an entry that is not
 /// an object at all; a raw `Value` takes anything).
 pub(crate) fn keyed_by_id<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>

@@ -111,7 +111,7 @@ impl BatchMeta {
 pub struct MetricsBatch {
     /// The metrics of each id found, keyed by the id as the API sends it (a UUID for
     /// videos, an integer as a string for account videos).
-    #[serde(default, deserialize_with = "keyed_by_id")]
+    #[serde(deserialize_with = "keyed_by_id")]
     pub data: BTreeMap<String, MetricValues>,
     /// The period used and the ids not found.
     #[serde(default, deserialize_with = "lenient_or_default")]

@@ -603,7 +603,7 @@ window_setters!(
 #[non_exhaustive]
 pub struct AccountMetricsBatch {
     /// The metrics of each account found, keyed by account id, as the API sent them.
-    #[serde(default, deserialize_with = "keyed_by_id")]
+    #[serde(deserialize_with = "keyed_by_id")]
     pub data: BTreeMap<String, Value>,
     /// The period used and the ids not found.
     #[serde(default, deserialize_with = "lenient_or_default")]

@@ -496,7 +496,7 @@ impl Deltas {
 #[non_exhaustive]
 pub struct DeltasBatch {
     /// The deltas of each video found, keyed by video id.
-    #[serde(default, deserialize_with = "keyed_by_id")]
+    #[serde(deserialize_with = "keyed_by_id")]
     pub data: BTreeMap<String, Deltas>,
     /// The windows answered, the video count and the ids not found.
     #[serde(default, deserialize_with = "lenient_or_default")]

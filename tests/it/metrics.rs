@@ -159,6 +159,54 @@ fn a_minimal_answer_with_nulls_and_unknown_members_decodes() {
 }
 
 #[test]
+fn an_answer_without_data_fails_the_call_instead_of_reading_as_nothing_found() {
+    let mut s = server();
+    let m = s
+        .mock("POST", Matcher::Any)
+        .with_header("content-type", JSON)
+        .with_body(json!({"meta": {"period": "30d"}}).to_string())
+        .expect(4)
+        .create();
+    let c = client(&s);
+    let a = uuid(1);
+    let decode = |r: creatoraudit::Result<()>, what: &str| match r {
+        Err(Error::Decode(e)) => {
+            let cause = std::error::Error::source(&*e).map(ToString::to_string);
+            assert!(
+                cause
+                    .as_deref()
+                    .is_some_and(|c| c.contains("missing field `data`")),
+                "{what}: {e}: {cause:?}"
+            );
+        }
+        other => panic!("{what}: expected Error::Decode, got {other:?}"),
+    };
+    decode(
+        c.videos()
+            .metrics(&VideoMetricsRequest::new([&a]))
+            .map(drop),
+        "videos().metrics",
+    );
+    decode(
+        c.videos().deltas(&VideoDeltasRequest::new([&a])).map(drop),
+        "videos().deltas",
+    );
+    decode(
+        c.accounts()
+            .metrics(&AccountMetricsRequest::new(["acc-1"]))
+            .map(drop),
+        "accounts().metrics",
+    );
+    decode(
+        c.account_videos()
+            .metrics(&AccountVideoMetricsRequest::new().tiktok_video_ids([7]))
+            .map(drop),
+        "account_videos().metrics",
+    );
+    m.assert();
+}
+
+#[test]
 fn more_than_200_ids_are_sent_in_two_requests_and_merged() {
     let mut s = server();
     let ids = uuids(0..201);

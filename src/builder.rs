@@ -151,7 +151,7 @@ impl ClientBuilder {
 
     /// The back-off between retries when the server gives no `Retry-After`: `initial`
     /// doubling on each retry up to `max`, each shortened by a random 0–25 %. Default 0.5 s
-    /// to 8 s.
+    /// to 8 s. A `max` below `initial` is taken as `initial` (every back-off is `initial`).
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.backoff = Some((initial, max));
         self

@@ -74,7 +74,10 @@ pub enum Error {
 
     /// The call was cancelled through the client's
     /// [`CancelToken`](crate::CancelToken) before it could finish: during a wait, or before
-    /// a request was sent. Carries the call's record (what it had done so far).
+    /// a request was sent. Carries the call's record (what it had done so far: its attempts
+    /// and waits in [`history`](crate::ResponseMeta::history), each attempt with its status
+    /// and request id). Its own `status` and `request_id` are `None`: no response failed
+    /// the call.
     #[error("cancelled{}", CallContext::of(.0))]
     Cancelled(Box<ResponseMeta>),
 
@@ -131,7 +134,8 @@ impl Error {
     }
 
     /// The call that failed, e.g. `"GET /accounts/{id}"`: the method and the path template
-    /// (never an id or a query value).
+    /// (never an id or a query value); for [`Client::request`](crate::Client::request), the
+    /// path as given, without its query (see [`ResponseMeta::endpoint`]).
     pub fn endpoint(&self) -> Option<&str> {
         self.meta().map(ResponseMeta::endpoint)
     }

@@ -44,7 +44,8 @@ pub struct Attempt {
     pub outcome: AttemptOutcome,
     /// How long it took, from sending to the end of the response (or the failure).
     pub elapsed: Duration,
-    /// The response's `X-Request-ID`, when a response came with one.
+    /// The response's request id, when a response came with one: its `X-Request-ID`, or an
+    /// error's problem document's `request_id` (which the API makes the same), as sent.
     pub request_id: Option<String>,
 }
 

@@ -11,7 +11,9 @@
 //!   `GET /accounts/{id}: polling again in 3 s (after poll 2: not there yet)`.
 //!
 //! Nothing at `error` or `warn`: the caller gets the `Error`. Records name the endpoint by
-//! its template (never an id or a query value) and never carry the key, a header or a body.
+//! its template (never an id or a query value; an untyped call by the path its caller gave,
+//! without the query) and never carry the key, a header or a body; a request id from a body
+//! is shown as one bounded line.
 
 use std::time::Duration;
 
@@ -41,10 +43,12 @@ pub(crate) fn attempt(
     };
     let space = if phrase.is_empty() { "" } else { " " };
     match request_id {
+        // A request id read from a body is the server's text: one bounded line.
         Some(id) => ::log::debug!(
             target: TARGET,
-            "{endpoint}: attempt {number} -> {outcome}{space}{phrase} in {} (request id {id})",
-            Human(elapsed)
+            "{endpoint}: attempt {number} -> {outcome}{space}{phrase} in {} (request id {})",
+            Human(elapsed),
+            crate::text::name(id)
         ),
         None => ::log::debug!(
             target: TARGET,
@@ -81,7 +85,8 @@ pub(crate) fn wait(
     match request_id {
         Some(id) => ::log::info!(
             target: TARGET,
-            "{endpoint}: retrying in {delay} ({reason}) after {after}, request id {id}"
+            "{endpoint}: retrying in {delay} ({reason}) after {after}, request id {}",
+            crate::text::name(id)
         ),
         None => ::log::info!(
             target: TARGET,

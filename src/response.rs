@@ -6,10 +6,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::history::{Step, Summary};
-use crate::text::one_line;
-
-/// The longest request id a message shows (the API's are about 30 characters).
-const MAX_REQUEST_ID_CHARS: usize = 100;
+use crate::text;
 
 /// 9999-12-31T23:59:59Z in Unix seconds: the latest reset [`RateLimit::reset_at`] reads.
 const LATEST_RESET: u64 = 253_402_300_799;
@@ -60,9 +57,11 @@ pub struct ResponseMeta {
     /// The endpoint, `"GET /accounts/{id}"`; see [`endpoint`](Self::endpoint).
     pub(crate) endpoint: Cow<'static, str>,
     /// The HTTP status of the final attempt; `None` when no response came (a transport
-    /// failure before the head; one whose body broke after it keeps the head's status). `Some(304)` on a value the client's
-    /// [ETag cache](crate::ClientBuilder::etag_cache) returned after the server's
-    /// `304 Not Modified`.
+    /// failure before the head; one whose body broke after it keeps the head's status), and
+    /// on a call that ended without a response failing it (cancelled, or refused unsent by
+    /// pacing: the attempts' statuses are in [`history`](Self::history)). `Some(304)` on a
+    /// value the client's [ETag cache](crate::ClientBuilder::etag_cache) returned after the
+    /// server's `304 Not Modified`.
     pub status: Option<u16>,
     /// The `X-Request-ID` of the final attempt: quote it when you contact support.
     pub request_id: Option<String>,
@@ -242,7 +241,7 @@ impl fmt::Display for CallContext<'_> {
         }
         if let Some(id) = self.request_id {
             // A request id read from a body is the server's text too.
-            write!(f, "{sep}request id {}", one_line(id, MAX_REQUEST_ID_CHARS))?;
+            write!(f, "{sep}request id {}", text::name(id))?;
             sep = ", ";
         }
         if !summary.is_empty() {

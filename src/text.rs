@@ -8,6 +8,15 @@ use std::borrow::Cow;
 /// problem's `detail` made from a non-JSON body, a decode error's snippet.
 pub(crate) const SNIPPET_CHARS: usize = 256;
 
+/// How many characters of an id or a name the server sent (a request id, a username) a message
+/// or a log record shows.
+pub(crate) const NAME_CHARS: usize = 100;
+
+/// An id or a name the server sent, as a message or a log record shows it: one bounded line.
+pub(crate) fn name(text: &str) -> Cow<'_, str> {
+    one_line(text, NAME_CHARS)
+}
+
 /// A bounded, single-line, printable excerpt of a body, for error messages.
 pub(crate) fn snippet(body: &[u8]) -> String {
     one_line(&String::from_utf8_lossy(body), SNIPPET_CHARS).into_owned()

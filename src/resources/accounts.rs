@@ -345,9 +345,10 @@ fn timed_out(
             e.meta().cloned().unwrap_or_else(poll_meta),
         ),
         (None, Some(Response { value, meta })) => {
+            // The username is the server's text: one bounded line in the message.
             let mut seen = format!(
                 "account {id} ({}) has no last_scrape_time yet",
-                value.username
+                crate::text::name(&value.username)
             );
             if value.is_unavailable == Some(true) {
                 seen.push_str(" and is marked unavailable");

@@ -76,6 +76,50 @@ fn a_retried_call_logs_every_attempt_and_wait_without_the_key() {
 }
 
 #[test]
+fn a_request_id_from_a_body_is_logged_as_one_bounded_line() {
+    logger::install();
+    let mut s = server();
+    let forged = format!("req\nFAKE: forged record\u{1b}[2J{}", "x".repeat(5_000));
+    let m = s
+        .mock("GET", "/v2/log-forged-id")
+        .with_status(500)
+        .with_header("content-type", PROBLEM_JSON)
+        .with_body(serde_json::json!({"title": "Oops", "request_id": forged}).to_string())
+        .expect(3)
+        .create();
+    let e = client(&s)
+        .request::<Value>("GET", "/log-forged-id", &[], None)
+        .unwrap_err();
+    m.assert();
+    assert_eq!(e.status(), Some(500));
+    let ours = logger::mine(|r| r.message.starts_with("GET /log-forged-id:"));
+    // Three attempts, two waits: every one names the request id, on one short line.
+    assert_eq!(
+        ours.len(),
+        5,
+        "{:#?}",
+        ours.iter().map(|r| &r.message).collect::<Vec<_>>()
+    );
+    for r in &ours {
+        assert!(
+            r.message.contains("request id req FAKE: forged record"),
+            "{}",
+            r.message
+        );
+        assert!(
+            !r.message.contains('\n') && !r.message.contains('\u{1b}'),
+            "{:?}",
+            r.message
+        );
+        assert!(
+            r.message.chars().count() < 250,
+            "{} characters",
+            r.message.len()
+        );
+    }
+}
+
+#[test]
 fn no_record_is_an_error_and_none_carries_the_key() {
     logger::install();
     let mut s = server();

@@ -152,6 +152,34 @@ fn the_timeout_ends_the_wait_with_what_it_last_saw() {
 }
 
 #[test]
+fn the_timeout_message_shows_the_servers_username_on_one_line() {
+    let mut s = crate::support::server();
+    let m = s
+        .mock("GET", "/v2/accounts/acc-1")
+        .with_header("content-type", "application/json")
+        .with_body(
+            serde_json::json!({"data": {
+                "id": "acc-1",
+                "username": format!("x\nFAKE: ok\u{1b}[2J{}", "y".repeat(1_000)),
+                "last_scrape_time": null
+            }})
+            .to_string(),
+        )
+        .expect_at_least(1)
+        .create();
+    let e = crate::support::client(&s)
+        .accounts()
+        .wait_until_scraped("acc-1", Duration::from_secs(5))
+        .unwrap_err();
+    m.assert();
+    assert!(matches!(e, Error::WaitTimedOut(_)), "{e:?}");
+    let text = e.to_string();
+    assert!(text.contains("account acc-1 (x FAKE: ok"), "{text}");
+    assert!(!text.contains('\n') && !text.contains('\u{1b}'), "{text:?}");
+    assert!(text.chars().count() < 600, "{} characters", text.len());
+}
+
+#[test]
 fn a_404_ends_the_wait_at_once() {
     let fake = FakeApi::start();
     let (client, waits) = polling_client(&fake);

@@ -14,8 +14,10 @@
 //! `0`) are read with [`count`]: an integer, a float or a numeric string.
 //!
 //! A member a strict model carries although its schema does not document it (the `platform`
-//! of `Account`, `Video` and `Creator`, known only from prose and examples) is read leniently
-//! ([`lenient_name`] for a name): the rule follows the docs, field by field.
+//! of `Account`, `Video` and `Creator`, known only from prose and examples), or whose format
+//! the docs leave open (`ApiMeta`'s `deprecation` and `sunset` dates), is read leniently
+//! ([`lenient_name`] for a name, [`string_or_number`] for those dates): the rule follows the
+//! docs, field by field.
 //!
 //! A maintainer adding a field follows the model's rule; a new model follows the docs: a
 //! documented schema is strict, anything else lenient.

@@ -273,8 +273,9 @@ macro_rules! list_setters {
                 self
             }
 
-            /// Sort in this direction (the API's default depends on the key: descending for
-            /// counts and times, ascending for names).
+            /// Sort in this direction. The API's docs give `desc` as the default, and the
+            /// creators' name order as ascending; a listing's own default is not documented
+            /// for every key, so set it when the order matters.
             pub fn order_direction(mut self, direction: $crate::OrderDirection) -> Self {
                 self.common.order_direction = Some(direction);
                 self

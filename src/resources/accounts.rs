@@ -511,7 +511,8 @@ with_engagement_counts! {
         /// Whether tracking is active (`false`: paused).
         #[serde(default)]
         pub is_active: Option<bool>,
-        /// Whether the profile could not be reached at the last refresh.
+        /// Whether the API marks the profile unavailable (the docs do not say what makes it
+        /// so: deleted, private, unreachable at the last refresh?).
         #[serde(default)]
         pub is_unavailable: Option<bool>,
         /// The link in the bio.
@@ -554,13 +555,15 @@ with_engagement_counts! {
         #[serde(default)]
         pub total_post_count: Option<u64>,
         ..engagement_counts(" over collected posts");
-        /// Facebook plays of cross-posted reels, as the API reports them.
+        /// A play count the API reports (the docs do not say which: probably Facebook plays
+        /// of cross-posted reels).
         #[serde(default)]
         pub fb_play_count: Option<u64>,
         /// Instagram plays, as the API reports them.
         #[serde(default)]
         pub ig_play_count: Option<u64>,
-        /// Facebook likes of cross-posted reels, as the API reports them.
+        /// A like count the API reports (the docs do not say which: probably Facebook likes
+        /// of cross-posted reels).
         #[serde(default)]
         pub fb_like_count: Option<u64>,
         /// This account's cap on recent posts collected (`None`: the organization's default).

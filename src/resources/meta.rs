@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::call::Call;
+use crate::de::string_or_number;
 use crate::response::{Conditional, Response};
 use crate::{Client, Result};
 
@@ -37,11 +38,14 @@ pub struct ApiMeta {
     /// The URL of `/whoami`.
     #[serde(default)]
     pub whoami_url: Option<String>,
-    /// When the version was deprecated; `None` while it is fully supported.
-    #[serde(default)]
+    /// When the version was deprecated; `None` while it is fully supported. The docs leave
+    /// the format open: a date as text, or a number (a Unix time?) as its digits; a value of
+    /// another shape reads as `None` rather than failing the call.
+    #[serde(default, deserialize_with = "string_or_number")]
     pub deprecation: Option<String>,
-    /// When the version stops working; `None` while it is fully supported.
-    #[serde(default)]
+    /// When the version stops working; `None` while it is fully supported. Read as
+    /// [`deprecation`](Self::deprecation) is.
+    #[serde(default, deserialize_with = "string_or_number")]
     pub sunset: Option<String>,
 }
 

@@ -354,7 +354,8 @@ with_engagement_counts! {
         /// The length, as the API reports it (probably seconds).
         #[serde(default)]
         pub duration: Option<f64>,
-        /// Whether the post could not be reached at the last refresh.
+        /// Whether the API marks the post unavailable (the docs do not say what makes it so:
+        /// deleted, private, unreachable at the last refresh?).
         #[serde(default)]
         pub is_unavailable: Option<bool>,
         /// The cover image (a CDN URL that may expire).

@@ -199,6 +199,33 @@ fn health_and_meta_send_no_key() {
 }
 
 #[test]
+fn the_retirement_dates_of_meta_are_read_in_any_shape() {
+    for (deprecation, sunset, expected) in [
+        (
+            json!("2027-01-01"),
+            json!("Sat, 01 May 2027 00:00:00 GMT"),
+            (Some("2027-01-01"), Some("Sat, 01 May 2027 00:00:00 GMT")),
+        ),
+        (
+            json!(1_798_761_600),
+            json!({"date": "2027-05-01"}),
+            (Some("1798761600"), None),
+        ),
+    ] {
+        let mut s = server();
+        s.mock("GET", "/v2/meta")
+            .with_body(data(json!({
+                "api_version": "v2", "status": "deprecated",
+                "deprecation": deprecation, "sunset": sunset
+            })))
+            .create();
+        let m = client(&s).meta().unwrap();
+        assert_eq!((m.deprecation.as_deref(), m.sunset.as_deref()), expected);
+        assert!(!m.is_current());
+    }
+}
+
+#[test]
 fn health_keeps_a_json_body_and_reads_an_empty_one_as_null() {
     let mut s = server();
     s.mock("GET", "/v2/health")

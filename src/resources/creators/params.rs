@@ -40,7 +40,7 @@ pub struct ListCreators {
     common: ListCommon<CreatorOrder>,
 }
 
-list_setters!(ListCreators, "creators (archived or paused)", order: CreatorOrder);
+list_setters!(ListCreators, "creators", order: CreatorOrder);
 
 impl ListCreators {
     /// No filters: every creator, 200 per page.

@@ -409,24 +409,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_lookup_failure_is_a_dns_error_naming_the_host() {
-        let client = crate::Client::builder()
-            .api_key("k")
-            .base_url("http://nonexistent.invalid/v2")
-            .allow_insecure_http(true)
-            .no_proxy()
-            .build()
-            .unwrap();
+    /// How `builder`'s client classifies `e`, a failure of `GET /whoami` at `base_url`.
+    fn classified(builder: crate::ClientBuilder, base_url: &str, e: ureq::Error) -> Failure {
+        let client = builder.api_key("k").base_url(base_url).build().unwrap();
         let base = crate::url::BaseUrl::parse(client.base_url()).unwrap();
         let req = crate::call::Call::new("GET /whoami", &[])
             .unwrap()
             .to_request(&base);
+        client.transport().classify(e, &req, None)
+    }
+
+    #[test]
+    fn a_lookup_failure_is_a_dns_error_naming_the_host() {
+        let builder = || {
+            crate::Client::builder()
+                .allow_insecure_http(true)
+                .no_proxy()
+        };
         let io = std::io::Error::other(
             "failed to lookup address information: Name or service not known",
         );
         for e in [ureq::Error::Io(io), ureq::Error::HostNotFound] {
-            let Failure::Transport(t) = client.transport().classify(e, &req, None) else {
+            let failure = classified(builder(), "http://nonexistent.invalid/v2", e);
+            let Failure::Transport(t) = failure else {
                 panic!("a lookup failure is a transport failure");
             };
             assert_eq!(t.kind(), TransportErrorKind::Dns);
@@ -437,17 +442,8 @@ mod tests {
     #[test]
     fn a_reset_through_a_proxy_names_both_ends() {
         let reset = |builder: crate::ClientBuilder| {
-            let client = builder
-                .api_key("k")
-                .base_url("https://api.example.test/v2")
-                .build()
-                .unwrap();
-            let base = crate::url::BaseUrl::parse(client.base_url()).unwrap();
-            let req = crate::call::Call::new("GET /whoami", &[])
-                .unwrap()
-                .to_request(&base);
             let io = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
-            match client.transport().classify(ureq::Error::Io(io), &req, None) {
+            match classified(builder, "https://api.example.test/v2", ureq::Error::Io(io)) {
                 Failure::Transport(t) => (t.kind(), t.message),
                 _ => panic!("a reset is a transport failure"),
             }

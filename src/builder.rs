@@ -100,7 +100,8 @@ impl ClientBuilder {
 
     /// The base URL, with its version path: default `https://api.creatoraudit.com/v2`.
     ///
-    /// A trailing slash makes no difference. Plain `http://` is accepted only for a loopback
+    /// A trailing slash makes no difference. A server that serves the API at its root (a
+    /// gateway, a mock server's own URL) takes no path; the API's own host needs `/v2`. Plain `http://` is accepted only for a loopback
     /// host (a local test server) unless [`allow_insecure_http`](Self::allow_insecure_http)
     /// is set.
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
@@ -391,8 +392,9 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] when the key is missing, empty or cannot go in a header; the base
-    /// URL does not parse, has no path (`https://api.creatoraudit.com` instead of
-    /// `https://api.creatoraudit.com/v2`), or is plain `http://` to a host that is not
+    /// URL does not parse, is the API's host without a path (`https://api.creatoraudit.com`
+    /// instead of `https://api.creatoraudit.com/v2`; another host may serve the API at its
+    /// root), or is plain `http://` to a host that is not
     /// loopback without [`allow_insecure_http`](Self::allow_insecure_http); a timeout, the
     /// body size or [`batch_concurrency`](Self::batch_concurrency) is zero; the
     /// [`user_agent_suffix`](Self::user_agent_suffix) has a control character; a

@@ -6,6 +6,9 @@ use crate::{Error, Result};
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.creatoraudit.com/v2";
 
+/// The API's own host, where it lives under its version path only.
+const API_HOST: &str = "api.creatoraudit.com";
+
 /// A checked base URL: `scheme://authority[/path]`, without a trailing slash, query or
 /// fragment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +58,9 @@ impl BaseUrl {
         check_port(authority, host).map_err(&bad)?;
         let loopback = is_loopback(host);
         let path = path.trim_end_matches('/');
-        if path.is_empty() {
-            // Every call would reach the server's root and come back a 404 page.
+        if path.is_empty() && host.eq_ignore_ascii_case(API_HOST) {
+            // Every call would reach the server's root and come back a 404 page. (Another
+            // host, a gateway or a local mock, may serve the API at its root.)
             return Err(bad(&format!(
                 "no path: the API lives under its version path, as in {}",
                 DEFAULT_BASE_URL
@@ -322,12 +326,12 @@ mod tests {
     }
 
     #[test]
-    fn a_base_url_without_a_path_names_the_expected_form() {
+    fn the_apis_host_without_a_path_names_the_expected_form() {
+        assert!(DEFAULT_BASE_URL.starts_with(&format!("https://{API_HOST}/")));
         for root in [
             "https://api.creatoraudit.com",
-            "https://api.creatoraudit.com/",
-            "http://127.0.0.1:8080",
-            "http://127.0.0.1:8080//",
+            "https://API.creatoraudit.com/",
+            "https://api.creatoraudit.com:443//",
         ] {
             let err = BaseUrl::parse(root).unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{root}");
@@ -335,6 +339,20 @@ mod tests {
                 err.to_string()
                     .contains("no path: the API lives under its version path, as in https://api.creatoraudit.com/v2"),
                 "{err}"
+            );
+        }
+        // Another host may serve the API at its root: a gateway, a local mock.
+        for (root, url) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/whoami"),
+            ("http://127.0.0.1:8080//", "http://127.0.0.1:8080/whoami"),
+            ("https://gateway.example", "https://gateway.example/whoami"),
+        ] {
+            let base = BaseUrl::parse(root).unwrap();
+            assert_eq!(base.join("/whoami", NO_QUERY), url, "{root}");
+            assert_eq!(
+                base.join("", NO_QUERY),
+                root.trim_end_matches('/'),
+                "{root}"
             );
         }
     }

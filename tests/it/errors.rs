@@ -316,11 +316,10 @@ fn a_404_page_that_is_not_a_problem_says_to_check_the_base_url() {
 }
 
 #[test]
-fn a_base_url_without_a_path_is_refused_at_build() {
+fn the_apis_host_without_a_path_is_refused_at_build_another_host_is_served_at_its_root() {
     for root in [
         "https://api.creatoraudit.com",
-        "http://127.0.0.1:8080",
-        "http://127.0.0.1:8080/",
+        "https://api.creatoraudit.com/",
     ] {
         let err = creatoraudit::Client::builder()
             .api_key(KEY)
@@ -333,6 +332,20 @@ fn a_base_url_without_a_path_is_refused_at_build() {
             "{err}"
         );
     }
+    // A mock server's own URL, with no path, as a plain mockito test would pass it.
+    let mut s = server();
+    let m = s
+        .mock("GET", "/whoami")
+        .with_body(data(json!({"organization_id": "root"})))
+        .expect(1)
+        .create();
+    let client = creatoraudit::Client::builder()
+        .api_key(KEY)
+        .base_url(s.url())
+        .build()
+        .unwrap();
+    assert_eq!(client.whoami().unwrap().organization_id, "root");
+    m.assert();
 }
 
 #[test]

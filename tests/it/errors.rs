@@ -316,6 +316,78 @@ fn a_404_page_that_is_not_a_problem_says_to_check_the_base_url() {
 }
 
 #[test]
+fn client_new_checks_the_key_and_no_debug_shows_it() {
+    let secret = "ca_live_0123456789abcdef";
+    let client = creatoraudit::Client::new(secret).unwrap();
+    assert_eq!(client.base_url(), creatoraudit::DEFAULT_BASE_URL);
+    let builder = creatoraudit::Client::builder().api_key(secret);
+    for shown in [
+        format!("{client:?}"),
+        format!("{builder:?}"),
+        format!("{client:#?}"),
+    ] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    for bad in ["", "   ", "key\n", "two words", "ключ"] {
+        let e = creatoraudit::Client::new(bad).unwrap_err();
+        assert!(matches!(e, Error::Config(_)), "{bad:?}: {e}");
+        assert!(e.to_string().contains("api_key"), "{bad:?}: {e}");
+    }
+}
+
+#[test]
+fn a_body_that_is_not_a_problem_gets_its_code_from_the_status_table() {
+    let mut s = server();
+    let c = crate::support::builder(&s).max_retries(0).build().unwrap();
+    for (status, body, code, title) in [
+        (
+            500_u16,
+            "",
+            ErrorCode::InternalError,
+            "Internal Server Error",
+        ),
+        (504, "", ErrorCode::InternalError, "Gateway Timeout"),
+        (
+            418,
+            "<html>teapot</html>",
+            ErrorCode::InternalError,
+            "Error", // no reason phrase of the SDK's own for an unlisted status
+        ),
+        (
+            502,
+            "<html>bad gateway</html>",
+            ErrorCode::UpstreamError,
+            "Bad Gateway",
+        ),
+        (
+            503,
+            "try later",
+            ErrorCode::ServiceUnavailable,
+            "Service Unavailable",
+        ),
+        (403, "", ErrorCode::Forbidden, "Forbidden"),
+    ] {
+        s.reset();
+        let m = s
+            .mock("GET", "/v2/whoami")
+            .with_status(usize::from(status))
+            .with_header("content-type", "text/html")
+            .with_header("x-request-id", "req_table")
+            .with_body(body)
+            .expect(1)
+            .create();
+        let e = c.whoami().unwrap_err();
+        m.assert();
+        let p = e.problem().unwrap_or_else(|| panic!("{status}: {e:?}"));
+        assert_eq!((p.status, &p.code), (status, &code), "{status}");
+        assert_eq!(p.type_uri, "about:blank", "{status}");
+        assert_eq!(p.title, title, "{status}");
+        assert_eq!(p.detail, body, "{status}: the body, as a snippet");
+        assert_eq!(e.request_id(), Some("req_table"), "{status}");
+    }
+}
+
+#[test]
 fn the_apis_host_without_a_path_is_refused_at_build_another_host_is_served_at_its_root() {
     for root in [
         "https://api.creatoraudit.com",

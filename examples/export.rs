@@ -16,7 +16,8 @@
 //! marked done: running the command again changes nothing. A checkpoint continues only its
 //! own output: another `--output`, or an output shorter than it recorded (removed, or cut
 //! by hand), is refused (exit 2) rather than padded or truncated. `--max` counts the records
-//! of every run of the export.
+//! of every run of the export: a run with a higher `--max` continues where the last one
+//! stopped.
 //!
 //! Progress (items, pages, rate limit left) goes to stderr when stderr is a terminal. Exit
 //! codes: 0 done; 1 failed; 2 bad arguments; 75 failed in a way trying again later may fix
@@ -40,7 +41,8 @@ use std::process::ExitCode;
 
 use creatoraudit::{
     Account, AccountOrder, CancelToken, Checkpoint, Client, Creator, CreatorOrder, Error,
-    ListAccounts, ListCreators, ListVideos, OrderDirection, Paginator, Platform, Video, VideoOrder,
+    ListAccounts, ListCreators, ListVideos, OrderDirection, Pages, Paginator, Platform, Video,
+    VideoOrder,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -70,6 +72,10 @@ usage: export <accounts|videos|creators> [options]
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args_os().skip(1)) {
         Ok(args) => args,
+        Err(why) if why == HELP => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(why) => return usage(&why),
     };
     let cancel = CancelToken::new();
@@ -114,6 +120,9 @@ fn main() -> ExitCode {
     finish(outcome, &args)
 }
 
+/// What `Args::parse` answers for `--help`: not an error, the usage on stdout.
+const HELP: &str = "help";
+
 fn usage(why: &str) -> ExitCode {
     eprintln!("export: {why}\n\n{USAGE}");
     ExitCode::from(2)
@@ -137,10 +146,12 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
             eprintln!("export: {why}");
             return ExitCode::from(2);
         }
+        // Parameters refused before any request (the walk names no listing): bad arguments.
+        // An `InvalidInput` later in the walk is a failure like any other, with its token.
         Err(Failure::Api {
             error: Error::InvalidInput(why),
-            ..
-        }) => return usage(&why),
+            resume,
+        }) if resume.as_ref().is_none_or(|c| c.endpoint().is_empty()) => return usage(&why),
         Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             return ExitCode::SUCCESS; // stdout went away (e.g. `| head`): stop quietly
         }
@@ -157,7 +168,11 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
             (if error.is_retryable() { 75 } else { 1 }, resume)
         }
     };
-    if code == 1 && resume.is_none() {
+    // A walk still at the start of its listing has nothing to continue.
+    let at_start = resume
+        .as_ref()
+        .is_none_or(|c| c.cursor().is_none() && c.position() == 0);
+    if at_start && args.resume.is_none() {
         eprintln!("nothing was exported; fix the cause and run the same command again");
     } else if args.checkpoint.is_some() {
         eprintln!("to continue, run the same command again");
@@ -305,6 +320,12 @@ impl<'a> Job<'a> {
             eprintln!("export: already complete (remove the checkpoint file to export again)");
             return Ok(0);
         }
+        if let (Some(saved), Some(max)) = (&saved, args.max) {
+            if saved.records >= max {
+                eprintln!("export: already at --max {max} records (raise --max to export more)");
+                return Ok(0);
+            }
+        }
         let resume = match (&saved, &args.resume) {
             (Some(saved), _) => Some(saved.checkpoint.clone()),
             (None, Some(token)) => {
@@ -359,6 +380,13 @@ impl<'a> Job<'a> {
     /// Writes the walk page by page, saving the checkpoint after each.
     fn run<T: Record>(mut self, walk: Paginator<T>) -> Result<u64, Failure> {
         let progress = std::io::stderr().is_terminal();
+        // `--max` counts every run: the walk stops at what is left, its checkpoint right
+        // after the last record written (inside the page cut there), so that a run with a
+        // higher `--max` continues from it.
+        let walk = match self.args.max {
+            Some(max) => walk.max_items(max.saturating_sub(self.records)),
+            None => walk,
+        };
         let mut pages = walk.pages();
         if !pages.checkpoint().endpoint().is_empty() {
             // A crash before the first page keeps the start (and the output's length). A walk
@@ -371,15 +399,7 @@ impl<'a> Job<'a> {
                 error,
                 resume: Some(pages.checkpoint()),
             })?;
-            let room = self
-                .args
-                .max
-                .map_or(u64::MAX, |max| max.saturating_sub(self.records));
-            for item in page
-                .items
-                .iter()
-                .take(usize::try_from(room).unwrap_or(usize::MAX))
-            {
+            for item in &page.items {
                 if self.args.csv {
                     csv_line(&mut self.out, item.row())?;
                 } else {
@@ -390,9 +410,8 @@ impl<'a> Job<'a> {
                 self.records += 1;
             }
             count += 1;
-            let capped = self.args.max.is_some_and(|max| self.records >= max);
             offline::pause_before_checkpoint();
-            self.save(pages.checkpoint(), capped)?;
+            self.save_position(&pages)?;
             if progress {
                 let left = page.meta.rate_limit.map(|r| common::num(r.remaining));
                 eprint!(
@@ -402,12 +421,16 @@ impl<'a> Job<'a> {
                     left.as_deref().unwrap_or("-")
                 );
             }
-            if capped {
-                return Ok(self.written);
-            }
         }
-        self.save(pages.checkpoint(), true)?;
+        self.save_position(&pages)?;
         Ok(self.written)
+    }
+
+    /// [`save`](Self::save)s where `pages` is: done when the listing is.
+    fn save_position<T>(&mut self, pages: &Pages<T>) -> Result<(), Failure> {
+        let checkpoint = pages.checkpoint();
+        let done = checkpoint.is_complete();
+        self.save(checkpoint, done)
     }
 
     /// Makes the records written so far durable, then records where the walk is.
@@ -568,10 +591,13 @@ impl Args {
             ..Args::default()
         };
         if args.resource == "--help" || args.resource == "-h" {
-            return Err("help".into());
+            return Err(HELP.into());
         }
         while let Some(flag) = argv.next() {
             let flag = text(flag)?;
+            if flag == "--help" || flag == "-h" {
+                return Err(HELP.into());
+            }
             let mut path = || argv.next().ok_or(format!("{flag} needs a value"));
             match flag.as_str() {
                 "--output" => {

@@ -298,6 +298,87 @@ fn concurrent_chunks_merge_exactly_as_sequential_ones() {
     assert_eq!(answers[0], answers[2]);
 }
 
+/// A server holding every request `hold` before it answers an empty batch, counting the most
+/// requests it had in flight at once and the requests it answered.
+fn holding_server(hold: Duration) -> (RawServer, Arc<AtomicU64>, Arc<AtomicU64>) {
+    let in_flight = Arc::new(AtomicU64::new(0));
+    let (most, answered) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let (most_seen, answers) = (Arc::clone(&most), Arc::clone(&answered));
+    let server = RawServer::custom(
+        move |mut conn: TcpStream, ctx| {
+            conn.set_read_timeout(Some(Duration::from_millis(200))).ok();
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 8192];
+            while !ctx.stopped() {
+                // A whole request: the head, then `Content-Length` bytes of body.
+                let complete = buf
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .and_then(|end| {
+                        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        (buf.len() >= end + 4 + length).then_some(end + 4 + length)
+                    });
+                let Some(len) = complete else {
+                    match conn.read(&mut chunk) {
+                        Ok(0) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        Err(_) => {}
+                    }
+                    continue;
+                };
+                buf.drain(..len);
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                most_seen.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(hold);
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                answers.fetch_add(1, Ordering::SeqCst);
+                let body = r#"{"data":{},"meta":{"not_found":[]}}"#;
+                let reply = response(200, &[("Content-Type", "application/json")], body);
+                if conn.write_all(&reply).is_err() {
+                    return;
+                }
+            }
+        },
+        Duration::from_secs(30),
+    );
+    (server, most, answered)
+}
+
+#[test]
+fn batch_chunks_overlap_up_to_batch_concurrency_and_not_at_all_with_one() {
+    // 1,600 ids: 8 chunks, each held 50 ms by the server.
+    for (concurrency, most_allowed) in [(Some(1), 1), (Some(3), 3), (None, 4)] {
+        let (server, most, answered) = holding_server(Duration::from_millis(50));
+        let (mut builder, _waits) = server.builder();
+        if let Some(n) = concurrency {
+            builder = builder.batch_concurrency(n);
+        }
+        let batch = builder
+            .build()
+            .unwrap()
+            .videos()
+            .metrics(&VideoMetricsRequest::new(ids(1_600)))
+            .unwrap();
+        assert!(batch.data.is_empty());
+        assert_eq!(answered.load(Ordering::SeqCst), 8, "{concurrency:?}");
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= most_allowed, "{concurrency:?}: {most} in flight");
+        if most_allowed > 1 {
+            // Eight chunks held 50 ms each: they overlap (a scheduler may start fewer at once
+            // than allowed, never more).
+            assert!(
+                most >= 2,
+                "{concurrency:?}: the chunks were sent one by one"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_failed_chunk_fails_the_call_and_starts_no_further_chunk() {
     let mut s = server();

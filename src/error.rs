@@ -24,8 +24,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Every call can fail with [`Error::Api`] (an error status, with the API's problem
 /// document), [`Error::Transport`] (no usable response: connection, TLS, timeout; see
 /// [`is_timeout`](Error::is_timeout)), [`Error::Decode`] (a success body that is not what the
-/// endpoint documents) or [`Error::BodyTooLarge`]. The calls' own `# Errors` sections list
-/// only what they add to these.
+/// endpoint documents) or [`Error::BodyTooLarge`], and with [`Error::InvalidInput`] for a
+/// request whose URL would be longer than the HTTP layer takes (64 KiB). The calls' own
+/// `# Errors` sections list only what they add to these.
 ///
 /// ```no_run
 /// # fn main() -> creatoraudit::Result<()> {
@@ -102,6 +103,9 @@ pub enum Error {
     },
 
     /// An argument was rejected before any request was sent. The message names the field.
+    ///
+    /// Also a request the HTTP layer cannot carry: a URL over 64 KiB (a very long filter
+    /// text, or, in the middle of a walk, a cursor the server sent), refused unsent.
     #[error("invalid argument: {0}")]
     InvalidInput(String),
 

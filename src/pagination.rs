@@ -418,6 +418,10 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// `has_next`, which point past the items cut off: to continue after the cap, take the
     /// [checkpoint](Pages::checkpoint), which falls inside the cut page, after its last item
     /// handed out.
+    ///
+    /// The contract checks of an item walk hold here too: a page with `has_next` but no
+    /// cursor, a cursor given twice, or 100 empty pages in a row each saying more follow end
+    /// the walk with [`Error::Pagination`] (after that page) instead of looping.
     pub fn pages(self) -> Pages<T> {
         let rest = self.buffer;
         let pending = self.current.filter(|_| rest.len() > 0).map(|mut page| {

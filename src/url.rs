@@ -58,7 +58,8 @@ impl BaseUrl {
         check_port(authority, host).map_err(&bad)?;
         let loopback = is_loopback(host);
         let path = path.trim_end_matches('/');
-        if path.is_empty() && host.eq_ignore_ascii_case(API_HOST) {
+        // (A fully qualified name's trailing dot names the same host.)
+        if path.is_empty() && host.trim_end_matches('.').eq_ignore_ascii_case(API_HOST) {
             // Every call would reach the server's root and come back a 404 page. (Another
             // host, a gateway or a local mock, may serve the API at its root.)
             return Err(bad(&format!(
@@ -332,6 +333,8 @@ mod tests {
             "https://api.creatoraudit.com",
             "https://API.creatoraudit.com/",
             "https://api.creatoraudit.com:443//",
+            "https://api.creatoraudit.com.",
+            "https://api.creatoraudit.com./",
         ] {
             let err = BaseUrl::parse(root).unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{root}");

@@ -316,7 +316,7 @@ impl Transport {
             // The HTTP layer would refuse it with no word of why.
             return Err(Error::InvalidInput(format!(
                 "the request's URL would be {} bytes, longer than the {MAX_URL_LEN} an HTTP \
-                 request can carry here: shorten its query (a long filter text?), or its cursor",
+                 request can carry here (a very long filter text, or a cursor the server sent)",
                 req.url.len()
             )));
         }
@@ -561,15 +561,24 @@ impl Transport {
                 }),
             };
         }
-        // An error body: as much of it as `max_body_size` allows. One that is longer, or
-        // breaks off, still leaves the status and a snippet of what came to go on.
-        let mut body_read = Vec::new();
-        let _ = body
+        // An error body: as much of it as `max_body_size` allows (one byte more tells a
+        // longer one). One that is longer, or breaks off, still leaves the status and a
+        // snippet of what came to go on.
+        let mut bytes = Vec::new();
+        let broke = body
             .into_reader()
-            .take(self.max_body_size)
-            .read_to_end(&mut body_read);
-        let body = body_read;
+            .take(self.max_body_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .is_err();
+        let cut = broke || bytes.len() as u64 > self.max_body_size;
+        bytes.truncate(usize::try_from(self.max_body_size).unwrap_or(usize::MAX));
+        let body = bytes;
         let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
+        if cut && body.trim_ascii_start().starts_with(b"{") {
+            // A JSON object cut short (a problem document over the bound) does not parse,
+            // but it is no sign that something other than the API answered.
+            problem.foreign = false;
+        }
         if status == 404 && problem.foreign {
             not_the_api(&mut problem, Target::of(&req.url).host);
         }

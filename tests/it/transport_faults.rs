@@ -482,6 +482,29 @@ fn an_oversized_error_body_still_gives_the_status() {
         detail.contains("does not look like the CreatorAudit API"),
         "{detail}"
     );
+
+    // The API's own problem document over the bound is cut and does not parse, but it is
+    // still the API's "not found", without the base-URL hint.
+    let doc = format!(
+        r#"{{"type":"urn:creatoraudit:error:not-found","title":"Not Found","status":404,"code":"NOT_FOUND","detail":"{}"}}"#,
+        "x".repeat(4 * 1024)
+    );
+    let cut = Conn::Reply(response(
+        404,
+        &[
+            ("X-Request-ID", "req_404_doc"),
+            ("Content-Type", "application/problem+json"),
+        ],
+        &doc,
+    ));
+    let server = RawServer::scripted(vec![cut]);
+    let client = server.builder().0.max_body_size(1024).build().unwrap();
+    let err = client.whoami().unwrap_err();
+    server.finish();
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.request_id(), Some("req_404_doc"));
+    let detail = &err.problem().unwrap().detail;
+    assert!(!detail.contains("does not look like"), "{detail}");
 }
 
 // ---------------------------------------------------------------------------------------------

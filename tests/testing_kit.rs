@@ -474,7 +474,8 @@ fn fake_walks_neither_repeat_nor_skip_when_records_come_and_go() {
         "every seeded account, none created mid-walk"
     );
 
-    // A creator deleted from a page already handed out does not shift the next one.
+    // Creators deleted from a page already handed out, its last one (the cursor's) too, do
+    // not shift the next page.
     let all: Vec<String> = all(client.creators().list(ListCreators::new().limit(3)))
         .into_iter()
         .map(|c| c.id)
@@ -482,6 +483,7 @@ fn fake_walks_neither_repeat_nor_skip_when_records_come_and_go() {
     let mut walk = client.creators().list(ListCreators::new().limit(3));
     let mut seen: Vec<String> = walk.by_ref().take(3).map(|c| c.unwrap().id).collect();
     client.creators().delete(&seen[0]).unwrap();
+    client.creators().delete(&seen[2]).unwrap();
     seen.extend(walk.map(|c| c.unwrap().id));
     assert_eq!(seen, all);
 }
@@ -852,8 +854,13 @@ fn fake_rate_limit_windows_turn_over_when_its_clients_wait() {
         .unwrap();
     client.whoami().unwrap();
     assert_eq!(client.whoami().unwrap_err().status(), Some(429));
+    // A wait short of the window's end (at least 58 s away) ends nothing.
+    fake.elapse(Duration::from_secs(1));
     assert_eq!(client.whoami().unwrap_err().status(), Some(429));
     fake.elapse(Duration::from_secs(60));
+    client.whoami().unwrap();
+    // Any wait is fine, the longest too.
+    fake.elapse(Duration::MAX);
     client.whoami().unwrap();
 }
 

@@ -76,9 +76,10 @@ use crate::{Client, ClientBuilder, ErrorCode};
 ///   `GET /meta`; `401 UNAUTHORIZED` without it or with another key.
 /// - **Every response** has an `X-Request-ID` (`req_fake_000001`, … in order), authenticated
 ///   ones `X-RateLimit-Limit`/`-Remaining`/`-Reset` (a one-minute window of 1,000 requests
-///   by default; past it, `429 RATE_LIMITED` with `Retry-After`). The window runs on the wall
-///   clock plus the waits of the fake's clients, which take no time (see
-///   [`elapse`](Self::elapse)), so pacing and `429` retries work as against the API.
+///   by default; past it, `429 RATE_LIMITED` with `Retry-After`). A window ends a minute
+///   after it started, or when one of the fake's clients waits (which takes no time) until
+///   its end (see [`elapse`](Self::elapse)), so pacing and `429` retries work as against the
+///   API.
 /// - **Lists** `GET /accounts`, `/videos`, `/creators`, `/account-videos`: the filters of
 ///   each (`platform`, `q` (case-insensitive substring of the username, or of the caption),
 ///   `is_active`, `category`, `creator_id` on accounts; `account_id` on videos and account
@@ -420,11 +421,11 @@ impl FakeApi {
     /// A builder pointed at the fake, with its key, no proxy, and waits that take no time:
     /// retries and [pacing](crate::ClientBuilder::pacing) still happen, the call's
     /// [`ResponseMeta`](crate::ResponseMeta) records what would have been waited, and the
-    /// fake's rate-limit window sees each wait go by (see [`elapse`](Self::elapse)), so a
-    /// client that waits for the reset finds the window turned over.
+    /// fake's rate-limit window sees each wait (see [`elapse`](Self::elapse)), so a client
+    /// that waits for the reset finds the window turned over.
     ///
     /// A [`retry_sleeper`](crate::ClientBuilder::retry_sleeper) of your own replaces this
-    /// one: call [`elapse`](Self::elapse) from it to keep the window moving.
+    /// one: call [`elapse`](Self::elapse) from it to keep the windows turning.
     pub fn client_builder(&self) -> ClientBuilder {
         let state = Arc::downgrade(&self.state);
         Client::builder()
@@ -438,12 +439,14 @@ impl FakeApi {
             })
     }
 
-    /// Lets `by` (rounded up to whole seconds) go by for the fake's rate-limit windows,
-    /// which run on the wall clock plus every such wait: what a client of
-    /// [`client_builder`](Self::client_builder) does for each of its waits, which take no
-    /// time. The `X-RateLimit-Reset` the fake sends is the wall clock's time of the window's
-    /// end, so that a client's wait for it is the rest of the window. The first window
-    /// started a second before the fake did; each lasts a minute.
+    /// Tells the fake's rate limit that a client waited `by` (which took no time): what a
+    /// client of [`client_builder`](Self::client_builder) does for each of its waits. A
+    /// wait that reaches the end of the current window ends it, and the next request starts
+    /// a new one; a shorter wait changes nothing.
+    ///
+    /// A window starts with the first request after the last one ended (a second before that
+    /// request's second) and lasts a minute; its `X-RateLimit-Reset` is its end on the wall
+    /// clock, the same for the whole window, so that no wait for it passes 59 s.
     ///
     /// ```
     /// use std::time::Duration;

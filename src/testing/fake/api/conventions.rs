@@ -98,30 +98,29 @@ impl State {
             .header("www-authenticate", "Bearer"))
     }
 
-    /// Lets `wait` go by on the fake's time, rounded up to whole seconds (the resets are
-    /// whole seconds).
+    /// A client waited `wait` (which took no time): when that wait reaches the end of the
+    /// current rate-limit window, the window is over, and the next request starts a new one.
     pub(in crate::testing::fake) fn elapse(&mut self, wait: Duration) {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        self.waited = self.waited.saturating_add(secs);
+        let wait = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+        if now_millis().saturating_add(wait) >= self.window.0 {
+            self.window = (0, 0);
+        }
     }
 
-    /// Counts the request in the current one-minute window; the headers to send, or a 429.
+    /// Counts the request in the current rate-limit window; the headers to send, or a 429.
     ///
-    /// The windows run on the fake's time, the wall clock plus what its clients waited; the
-    /// reset is sent as the wall clock will read it when the window ends, and `Retry-After`
-    /// is the rest of the window.
+    /// The reset is the window's end, which stays the same for the whole window; no wait for
+    /// it is longer than 59 s (under a client's default cap of 60 s, margin included), and
+    /// `Retry-After` is the rest of the window.
     pub(super) fn rate_limit_tick(&mut self) -> Result<Vec<(&'static str, String)>, Response> {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        let waited = self.waited.saturating_mul(1000);
-        let now = wall.saturating_add(waited).max(self.windows_from);
-        let number = (now - self.windows_from) / 60_000;
-        if self.window.0 != number {
-            self.window = (number, 0);
+        let now = now_millis();
+        if now >= self.window.0 {
+            // A second before this one, a minute long.
+            let start = (now / 1000).saturating_sub(1).saturating_mul(1000);
+            self.window = (start.saturating_add(60_000), 0);
         }
-        let end = self.windows_from + (number + 1) * 60_000;
-        let reset = end.saturating_sub(waited) / 1000;
+        let end = self.window.0;
+        let reset = end / 1000;
         let used = self.window.1;
         let headers = |remaining: u32| {
             vec![
@@ -135,7 +134,7 @@ impl State {
             for (n, v) in headers(0) {
                 r.set_header(n, v);
             }
-            r.set_header("retry-after", (end - now).div_ceil(1000).to_string());
+            r.set_header("retry-after", (end - now).div_ceil(1000).max(1).to_string());
             return Err(r);
         }
         self.window.1 += 1;
@@ -252,4 +251,11 @@ impl State {
     pub(super) fn location(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+}
+
+/// The wall clock, in Unix milliseconds.
+fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

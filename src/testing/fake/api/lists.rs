@@ -13,8 +13,9 @@ impl State {
     ///
     /// A cursor names the last item of its page, as a keyset cursor does: the next page
     /// starts after that item wherever it now stands, so that a record created or deleted
-    /// during a walk neither repeats an item nor skips one. (When that item is gone, the page
-    /// starts at its old offset.)
+    /// during a walk neither repeats an item nor skips one. When that item is gone, the page
+    /// starts at the item that followed it, and when both are gone, at the old offset. (A
+    /// record whose sort value changes during the walk moves, and may repeat or skip items.)
     pub(super) fn page(
         &self,
         route: &str,
@@ -32,11 +33,12 @@ impl State {
                 Some(Cursor {
                     offset,
                     after,
+                    next,
                     fingerprint: fp,
-                }) if fp == fingerprint => items
-                    .iter()
-                    .position(|item| item["id"] == after)
-                    .map_or(offset, |at| at + 1),
+                }) if fp == fingerprint => {
+                    let at = |id: &Value| items.iter().position(|item| item["id"] == *id);
+                    at(&after).map_or_else(|| at(&next).unwrap_or(offset), |at| at + 1)
+                }
                 Some(_) => {
                     p.error(
                         "cursor",
@@ -55,7 +57,7 @@ impl State {
         let start = offset.min(total);
         let end = (start + limit).min(total);
         let next = (end < total && end > start)
-            .then(|| encode_cursor(end, &items[end - 1]["id"], fingerprint));
+            .then(|| encode_cursor(end, &items[end - 1]["id"], &items[end]["id"], fingerprint));
         let mut pagination =
             json!({"next_cursor": next, "has_next": next.is_some(), "limit": limit});
         if include_total {
@@ -231,17 +233,23 @@ pub(super) fn fingerprint(route: &str, q: &Query) -> u64 {
     fnv(&format!("{route}?{}", pairs.join("&")))
 }
 
-/// What a fake cursor says: the page after the item `after` (the last one handed out), which
-/// stood at `offset - 1`, of the listing `fingerprint` names.
+/// What a fake cursor says: the page after the item `after` (the last one handed out, which
+/// stood at `offset - 1`; `next` followed it) of the listing `fingerprint` names.
 #[derive(Debug, PartialEq)]
 pub(super) struct Cursor {
     offset: usize,
     after: Value,
+    next: Value,
     fingerprint: u64,
 }
 
-pub(super) fn encode_cursor(offset: usize, after: &Value, fingerprint: u64) -> String {
-    let json = json!({"o": offset, "a": after, "f": format!("{fingerprint:016x}")});
+pub(super) fn encode_cursor(
+    offset: usize,
+    after: &Value,
+    next: &Value,
+    fingerprint: u64,
+) -> String {
+    let json = json!({"o": offset, "a": after, "n": next, "f": format!("{fingerprint:016x}")});
     base64url::encode(json.to_string().as_bytes())
 }
 
@@ -254,6 +262,7 @@ pub(super) fn decode_cursor(cursor: &str) -> Option<Cursor> {
     Some(Cursor {
         offset: usize::try_from(v.get("o")?.as_u64()?).ok()?,
         after: v.get("a")?.clone(),
+        next: v.get("n")?.clone(),
         fingerprint: u64::from_str_radix(v.get("f")?.as_str()?, 16).ok()?,
     })
 }
@@ -336,17 +345,18 @@ mod tests {
 
     #[test]
     pub(super) fn cursors_round_trip_and_reject_junk() {
-        for (offset, after) in [
-            (1, json!("a1")),
-            (450, json!(100_450)),
-            (123_456, json!("")),
+        for (offset, after, next) in [
+            (1, json!("a1"), json!("a2")),
+            (450, json!(100_450), json!(100_451)),
+            (123_456, json!(""), json!("")),
         ] {
-            let c = encode_cursor(offset, &after, 0xdead_beef_0123_4567);
+            let c = encode_cursor(offset, &after, &next, 0xdead_beef_0123_4567);
             assert_eq!(
                 decode_cursor(&c),
                 Some(Cursor {
                     offset,
                     after,
+                    next,
                     fingerprint: 0xdead_beef_0123_4567
                 }),
                 "{c}"

@@ -3,7 +3,6 @@
 //! of input each have a file here.
 
 use std::collections::{HashMap, HashSet};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
@@ -56,17 +55,11 @@ pub(crate) struct State {
     clock: u64,
     created: u64,
     pub rate_limit: u32,
-    /// The current rate-limit window: its number and the requests counted in it.
+    /// The current rate-limit window: when it ends (Unix milliseconds, a whole second) and
+    /// the requests counted in it. A window starts with the first request after the last
+    /// one ended, a second before that request's second, and lasts a minute; a client's wait
+    /// past its end ends it at once (see `elapse`).
     window: (u64, u32),
-    /// Where the rate-limit windows start, on the fake's time (Unix milliseconds, a whole
-    /// second): a second before the fake started, so that no wait for the first window's
-    /// reset is longer than a client's default cap of 60 s.
-    windows_from: u64,
-    /// What the fake's clients have waited through, in whole seconds (the sleeper of
-    /// `FakeApi::client_builder`, or `FakeApi::elapse`): the fake's time is the wall clock
-    /// plus this, so that a wait for a window's reset, which takes no time, sees it turn
-    /// over.
-    waited: u64,
     pub account_quota: Option<usize>,
     /// The request being answered: its id and path, for problem documents.
     current: (String, String),
@@ -124,10 +117,6 @@ impl State {
             created: 0,
             rate_limit: 1_000,
             window: (0, 0),
-            windows_from: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs().saturating_sub(1) * 1000),
-            waited: 0,
             account_quota: None,
             current: (String::new(), String::new()),
         }

@@ -146,12 +146,26 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
             eprintln!("export: {why}");
             return ExitCode::from(2);
         }
-        // Parameters refused before any request (the walk names no listing): bad arguments.
-        // An `InvalidInput` later in the walk is a failure like any other, with its token.
+        // Parameters refused before any record (the walk names no listing, or had not left
+        // its start: a filter too long for a URL): bad arguments.
         Err(Failure::Api {
             error: Error::InvalidInput(why),
             resume,
-        }) if resume.as_ref().is_none_or(|c| c.endpoint().is_empty()) => return usage(&why),
+        }) if resume
+            .as_ref()
+            .is_none_or(|c| c.endpoint().is_empty() || at_start(c)) =>
+        {
+            return usage(&why);
+        }
+        // Later in the walk (a cursor the server sent that no URL can carry): continuing
+        // would meet it again.
+        Err(Failure::Api {
+            error: error @ Error::InvalidInput(_),
+            ..
+        }) => {
+            eprintln!("export failed: {error}");
+            return ExitCode::from(1);
+        }
         Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             return ExitCode::SUCCESS; // stdout went away (e.g. `| head`): stop quietly
         }
@@ -169,17 +183,24 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
         }
     };
     // A walk still at the start of its listing has nothing to continue.
-    let at_start = resume
-        .as_ref()
-        .is_none_or(|c| c.cursor().is_none() && c.position() == 0);
-    if at_start && args.resume.is_none() {
-        eprintln!("nothing was exported; fix the cause and run the same command again");
+    if resume.as_ref().is_none_or(at_start) && args.resume.is_none() {
+        let fix = if code == 130 {
+            ""
+        } else {
+            "fix the cause and "
+        };
+        eprintln!("nothing was exported; {fix}run the same command again");
     } else if args.checkpoint.is_some() {
         eprintln!("to continue, run the same command again");
     } else if let Some(checkpoint) = resume {
         eprintln!("resume with: --resume {checkpoint}");
     }
     ExitCode::from(code)
+}
+
+/// Whether a walk's checkpoint is still at the start of its listing.
+fn at_start(checkpoint: &Checkpoint) -> bool {
+    checkpoint.cursor().is_none() && checkpoint.position() == 0
 }
 
 enum Failure {

@@ -155,6 +155,11 @@ fn finish(outcome: Result<u64, Failure>, args: &Args) -> ExitCode {
             .as_ref()
             .is_none_or(|c| c.endpoint().is_empty() || at_start(c)) =>
         {
+            // A checkpoint of the start, saved before the first page, would hold the refused
+            // options and turn the corrected command away: nothing was exported, so it goes.
+            if let Some(path) = &args.checkpoint {
+                let _ = std::fs::remove_file(path);
+            }
             return usage(&why);
         }
         // Later in the walk (a cursor the server sent that no URL can carry): continuing

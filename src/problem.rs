@@ -195,6 +195,10 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// The members that make a JSON object a problem document. `status` or `errors` alone do not:
+/// frameworks' own error JSON (Spring's `{status, error, message, path}`) carries them too.
+const PROBLEM_MEMBERS: [&str; 4] = ["type", "title", "detail", "code"];
+
 impl Problem {
     /// A problem with only an HTTP status: `about:blank`, the status's reason phrase as
     /// title, and the code the documented table gives the status.
@@ -231,9 +235,6 @@ impl Problem {
     /// single-line snippet of the body as `detail`. `header_request_id` is used when the body
     /// carries no `request_id`.
     pub fn from_body(status: u16, body: &[u8], header_request_id: Option<&str>) -> Self {
-        // `status` or `errors` alone do not make a problem document: frameworks' own error
-        // JSON (Spring's `{status, error, message, path}`) carries them too.
-        const PROBLEM_MEMBERS: [&str; 4] = ["type", "title", "detail", "code"];
         let mut problem = Problem::new(status);
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(members))
@@ -250,6 +251,16 @@ impl Problem {
             problem.request_id = header_request_id.map(str::to_owned);
         }
         problem
+    }
+
+    /// Whether `prefix`, the start of a body cut short, is a problem document's: a JSON
+    /// object that names one of its members. (It cannot be parsed to tell.)
+    pub(crate) fn is_cut_problem(prefix: &[u8]) -> bool {
+        prefix.trim_ascii_start().starts_with(b"{")
+            && PROBLEM_MEMBERS.iter().any(|m| {
+                let quoted = format!("\"{m}\"");
+                prefix.windows(quoted.len()).any(|w| w == quoted.as_bytes())
+            })
     }
 
     fn read_members(&mut self, members: Map<String, Value>) {
@@ -714,5 +725,20 @@ mod tests {
         let text = "é".repeat(SNIPPET_CHARS * 2);
         let s = snippet(text.as_bytes());
         assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn a_cut_body_is_a_problem_only_when_it_names_a_problem_member() {
+        assert!(Problem::is_cut_problem(
+            br#"  {"type":"urn:creatoraudit:error:not-found","deta"#
+        ));
+        assert!(Problem::is_cut_problem(br#"{"status":404,"code":"NOT_FO"#));
+        // A gateway's own JSON, a page, a bare member name: not the API's.
+        assert!(!Problem::is_cut_problem(
+            br#"{"message":"no Route matched with th"#
+        ));
+        assert!(!Problem::is_cut_problem(b"<html><body>type title"));
+        assert!(!Problem::is_cut_problem(br#"["type","#));
+        assert!(!Problem::is_cut_problem(b""));
     }
 }

@@ -574,8 +574,8 @@ impl Transport {
         bytes.truncate(usize::try_from(self.max_body_size).unwrap_or(usize::MAX));
         let body = bytes;
         let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
-        if cut && body.trim_ascii_start().starts_with(b"{") {
-            // A JSON object cut short (a problem document over the bound) does not parse,
+        if cut && Problem::is_cut_problem(&body) {
+            // A problem document cut short (over the bound, or broken off) does not parse,
             // but it is no sign that something other than the API answered.
             problem.foreign = false;
         }

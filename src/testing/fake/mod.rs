@@ -86,9 +86,11 @@ use crate::{Client, ClientBuilder, ErrorCode};
 ///   videos), `order_by` with the documented keys per endpoint and `order_direction` (or the
 ///   legacy `sort=-key`); an unknown value is `422 VALIDATION_ERROR` naming the parameter.
 ///   `limit` 1 to 200 (default 50, else 422), opaque cursors bound to the filters and sort
-///   (a cursor sent with other filters is a 422) that name the last item handed out, so that
-///   a record created or deleted during a walk neither repeats an item nor skips one, as
-///   with keyset cursors; `has_next`, `next_cursor`, `total_count`
+///   (a cursor sent with other filters is a 422) that name the last item handed out and the
+///   one after it, so that a record created during a walk, or deleted from a page already
+///   handed out, neither repeats an item nor skips one (the fake keeps ids, not sort
+///   values: deleting both the last item handed out and the next may skip one, and a record
+///   whose sort value changes moves); `has_next`, `next_cursor`, `total_count`
 ///   with `include_total=true`, the `filters` echo and a `Link` header.
 /// - **Reads** `GET /accounts/{id}`, `GET /creators/{id}`: `404 NOT_FOUND` when absent.
 ///   Every `GET` answer but `/health`'s carries a strong `ETag`; `If-None-Match` with it

@@ -114,7 +114,8 @@ impl State {
     /// `Retry-After` is the rest of the window.
     pub(super) fn rate_limit_tick(&mut self) -> Result<Vec<(&'static str, String)>, Response> {
         let now = now_millis();
-        if now >= self.window.0 {
+        // Also when the clock stepped back: no window is ever more than a minute away.
+        if now >= self.window.0 || self.window.0 - now > 60_000 {
             // A second before this one, a minute long.
             let start = (now / 1000).saturating_sub(1).saturating_mul(1000);
             self.window = (start.saturating_add(60_000), 0);

@@ -144,7 +144,10 @@ impl ClientBuilder {
 
     /// The longest `Retry-After` the client sleeps for before retrying: default 60 s. When
     /// the server asks for longer, the error is returned at once with
-    /// [`Error::retry_after`] set, so the caller can decide.
+    /// [`Error::retry_after`] set, so the caller can decide. The same cap holds for a wait
+    /// for the rate-limit window's reset (a `429` without `Retry-After`, and
+    /// [pacing](Self::pacing)); the 100 ms the client waits past a reset, so as not to
+    /// arrive a moment early, does not count against it.
     pub fn max_retry_wait(mut self, wait: Duration) -> Self {
         self.max_retry_wait = Some(wait);
         self

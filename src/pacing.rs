@@ -20,7 +20,7 @@ const MAX_RESET_AHEAD: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Waiting for a reset ends this much after the advertised second, so that a request does not
 /// reach the server just before its window turns over (the header has whole seconds).
-const RESET_MARGIN: Duration = Duration::from_millis(100);
+pub(crate) const RESET_MARGIN: Duration = Duration::from_millis(100);
 
 /// The budget shared by a client's clones. Disabled, it always says go.
 #[derive(Debug, Default)]

@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::is_retryable_status;
 use crate::history::TransportErrorKind;
+use crate::pacing::RESET_MARGIN;
 use crate::types::Date;
 
 /// The retry settings of a client.
@@ -55,6 +56,14 @@ pub(crate) enum Decision {
 }
 
 impl RetryPolicy {
+    /// Whether the client may sleep `wait` for the server (a `Retry-After`, a window's
+    /// reset, the pacer's wait for it): at most `max_retry_wait`, not counting the
+    /// [`RESET_MARGIN`] the SDK itself waits past a reset (a reset 60 s away is waited for
+    /// under the default cap of 60 s). The one cap rule, for retries and for pacing.
+    pub(crate) fn allows(&self, wait: Duration) -> bool {
+        wait.saturating_sub(RESET_MARGIN) <= self.max_retry_wait
+    }
+
     /// Decides what follows a failed attempt.
     ///
     /// * `retries_done`: how many retries were already made (0 after the first attempt);
@@ -84,7 +93,7 @@ impl RetryPolicy {
             Outcome::Status {
                 retry_after: Some(wait),
                 ..
-            } if wait > self.max_retry_wait => return Decision::Stop,
+            } if !self.allows(wait) => return Decision::Stop,
             Outcome::Status {
                 retry_after: Some(wait),
                 ..
@@ -309,6 +318,27 @@ mod tests {
             P.decide(asked(0), 0, true, None, 0.5),
             Decision::Retry(Duration::ZERO)
         );
+        // A reset 60 s away, waited for 100 ms past it, is within the cap of 60 s.
+        let reset_in = |wait| Outcome::Status {
+            status: 429,
+            retry_after: Some(wait),
+        };
+        let at_reset = Duration::from_secs(60) + RESET_MARGIN;
+        assert_eq!(
+            P.decide(reset_in(at_reset), 0, true, None, 0.5),
+            Decision::Retry(at_reset)
+        );
+        assert_eq!(
+            P.decide(
+                reset_in(at_reset + Duration::from_millis(1)),
+                0,
+                true,
+                None,
+                0.5
+            ),
+            Decision::Stop
+        );
+        assert!(P.allows(at_reset) && !P.allows(at_reset + Duration::from_millis(1)));
     }
 
     #[test]

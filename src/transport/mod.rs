@@ -488,10 +488,11 @@ impl Transport {
     }
 
     /// Whether a wait for the rate-limit budget is longer than the call may wait: past
-    /// `max_retry_wait`, or as long as what is `left` of its deadline or budget. The one
-    /// rule for a request the pacer holds back and for a retry it would.
+    /// `max_retry_wait` (by [`RetryPolicy::allows`]), or as long as what is `left` of its
+    /// deadline or budget. The one rule for a request the pacer holds back and for a retry
+    /// it would.
     fn holds_back(&self, wait: Duration, left: Option<Duration>) -> bool {
-        wait > self.retry.max_retry_wait || left.is_some_and(|left| wait >= left)
+        !self.retry.allows(wait) || left.is_some_and(|left| wait >= left)
     }
 
     /// Sleeps (through the test sleeper when there is one), waking at once on cancellation.

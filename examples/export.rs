@@ -448,7 +448,10 @@ impl<'a> Job<'a> {
                 );
             }
         }
-        self.save_position(&pages)?;
+        if count == 0 {
+            // No page came (each one that did was saved as it was written).
+            self.save_position(&pages)?;
+        }
         Ok(self.written)
     }
 

@@ -46,6 +46,18 @@ struct Budget {
     reset: u64,
 }
 
+impl Budget {
+    /// When the window resets.
+    fn reset_at(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.reset)
+    }
+
+    /// How long until a request may go when nothing is left; `None` when one may go now.
+    fn spent_for(&self, now: SystemTime) -> Option<Duration> {
+        (self.left == 0).then(|| wait_until(self.reset_at(), now))?
+    }
+}
+
 /// The answer of [`Pacer::acquire`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Permit {
@@ -73,16 +85,13 @@ impl Pacer {
         }
         let mut state = self.lock();
         if let Some(b) = state.budget.as_mut() {
-            let reset_at = UNIX_EPOCH + Duration::from_secs(b.reset);
-            if b.left == 0 {
-                if let Some(wait) = wait_until(reset_at, now) {
-                    return Permit::Wait {
-                        wait,
-                        reset: b.reset,
-                    };
-                }
+            if let Some(wait) = b.spent_for(now) {
+                return Permit::Wait {
+                    wait,
+                    reset: b.reset,
+                };
             }
-            if now < reset_at {
+            if now < b.reset_at() {
                 b.left -= 1;
             } else {
                 // The window turned over: nothing is known of the new one until a response
@@ -100,8 +109,7 @@ impl Pacer {
         if !self.enabled {
             return None;
         }
-        let b = self.lock().budget.filter(|b| b.left == 0)?;
-        wait_until(UNIX_EPOCH + Duration::from_secs(b.reset), now)
+        self.lock().budget?.spent_for(now)
     }
 
     /// Lets one request go whatever the budget says (the server's own `Retry-After` asked

@@ -142,6 +142,30 @@ impl<T: DeserializeOwned> Walk<T> {
 }
 
 impl<T> Walk<T> {
+    /// A walk of `call` from `cursor` (`None` or empty: the first page), nothing fetched
+    /// yet. The first page is asked for without a cursor, whatever `call`'s query had.
+    fn start(client: Client, mut call: Call, cursor: Option<String>) -> Self {
+        call.query_mut().take("cursor");
+        let cursor = cursor.filter(|c| !c.is_empty());
+        let hasher = RandomState::new();
+        let seen = cursor.iter().map(|c| hasher.hash_one(c)).collect();
+        Walk {
+            client,
+            call,
+            cursor,
+            skip: 0,
+            page_cursor: None,
+            page_len: 0,
+            fetch_failed: false,
+            refused: false,
+            seen,
+            empty_in_a_row: 0,
+            hasher,
+            state: State::Ready,
+            _items: PhantomData,
+        }
+    }
+
     /// The checkpoint after the last item handed out, when `remaining` items of the last
     /// page fetched have not been.
     fn checkpoint(&self, remaining: usize) -> Checkpoint {
@@ -226,28 +250,9 @@ impl<T: DeserializeOwned> Paginator<T> {
     /// A walk over the listing `call` describes, with its frozen filters and sort. A
     /// `cursor` in its query (the caller's, through `Client::paginate`) is where it starts.
     pub(crate) fn new(client: Client, mut call: Call) -> Self {
-        let cursor = call.query_mut().take("cursor").filter(|c| !c.is_empty());
-        let mut seen = HashSet::new();
-        let hasher = RandomState::new();
-        if let Some(c) = &cursor {
-            seen.insert(hasher.hash_one(c));
-        }
+        let cursor = call.query_mut().take("cursor");
         Paginator {
-            walk: Walk {
-                client,
-                call,
-                cursor,
-                skip: 0,
-                page_cursor: None,
-                page_len: 0,
-                fetch_failed: false,
-                refused: false,
-                seen,
-                empty_in_a_row: 0,
-                hasher,
-                state: State::Ready,
-                _items: PhantomData,
-            },
+            walk: Walk::start(client, call, cursor),
             buffer: Vec::new().into_iter(),
             current: None,
             max_items: None,
@@ -320,21 +325,8 @@ impl<T: DeserializeOwned> Paginator<T> {
         if self.walk.refused {
             return self;
         }
-        let cursor = Some(cursor.into()).filter(|c| !c.is_empty());
-        let walk = &mut self.walk;
-        // The first page is asked for without a cursor, not with the last one sent.
-        walk.call.query_mut().take("cursor");
-        walk.seen.clear();
-        if let Some(c) = &cursor {
-            walk.seen.insert(walk.hasher.hash_one(c));
-        }
-        walk.cursor = cursor;
-        walk.skip = 0;
-        walk.page_cursor = None;
-        walk.page_len = 0;
-        walk.fetch_failed = false;
-        walk.empty_in_a_row = 0;
-        walk.state = State::Ready;
+        let Walk { client, call, .. } = self.walk;
+        self.walk = Walk::start(client, call, Some(cursor.into()));
         self.buffer = Vec::new().into_iter();
         self.current = None;
         self

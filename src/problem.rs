@@ -199,6 +199,18 @@ impl fmt::Display for ErrorCode {
 /// frameworks' own error JSON (Spring's `{status, error, message, path}`) carries them too.
 const PROBLEM_MEMBERS: [&str; 4] = ["type", "title", "detail", "code"];
 
+/// Whether `prefix`, the start of a body cut short, is a problem document's: a JSON object
+/// that names one of its members, quoted. (It cannot be parsed to tell.)
+fn is_cut_problem(prefix: &[u8]) -> bool {
+    let names = |m: &str, w: &[u8]| {
+        w.first() == Some(&b'"') && w.last() == Some(&b'"') && &w[1..w.len() - 1] == m.as_bytes()
+    };
+    prefix.trim_ascii_start().starts_with(b"{")
+        && PROBLEM_MEMBERS
+            .iter()
+            .any(|m| prefix.windows(m.len() + 2).any(|w| names(m, w)))
+}
+
 impl Problem {
     /// A problem with only an HTTP status: `about:blank`, the status's reason phrase as
     /// title, and the code the documented table gives the status.
@@ -235,6 +247,18 @@ impl Problem {
     /// single-line snippet of the body as `detail`. `header_request_id` is used when the body
     /// carries no `request_id`.
     pub fn from_body(status: u16, body: &[u8], header_request_id: Option<&str>) -> Self {
+        Problem::from_read_body(status, body, false, header_request_id)
+    }
+
+    /// [`from_body`](Self::from_body) of what was read of a body, `cut` when that is not all
+    /// of it (over the bound, or broken off). A problem document cut short does not parse,
+    /// but it is no sign that something other than the API answered: it is not `foreign`.
+    pub(crate) fn from_read_body(
+        status: u16,
+        body: &[u8],
+        cut: bool,
+        header_request_id: Option<&str>,
+    ) -> Self {
         let mut problem = Problem::new(status);
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(members))
@@ -244,23 +268,15 @@ impl Problem {
             }
             _ => {
                 problem.detail = snippet(body);
-                problem.foreign = !problem.detail.is_empty();
+                // A problem document cut short is still the API's.
+                let api_cut_short = cut && is_cut_problem(body);
+                problem.foreign = !problem.detail.is_empty() && !api_cut_short;
             }
         }
         if problem.request_id.is_none() {
             problem.request_id = header_request_id.map(str::to_owned);
         }
         problem
-    }
-
-    /// Whether `prefix`, the start of a body cut short, is a problem document's: a JSON
-    /// object that names one of its members. (It cannot be parsed to tell.)
-    pub(crate) fn is_cut_problem(prefix: &[u8]) -> bool {
-        prefix.trim_ascii_start().starts_with(b"{")
-            && PROBLEM_MEMBERS.iter().any(|m| {
-                let quoted = format!("\"{m}\"");
-                prefix.windows(quoted.len()).any(|w| w == quoted.as_bytes())
-            })
     }
 
     fn read_members(&mut self, members: Map<String, Value>) {
@@ -729,16 +745,14 @@ mod tests {
 
     #[test]
     fn a_cut_body_is_a_problem_only_when_it_names_a_problem_member() {
-        assert!(Problem::is_cut_problem(
+        assert!(is_cut_problem(
             br#"  {"type":"urn:creatoraudit:error:not-found","deta"#
         ));
-        assert!(Problem::is_cut_problem(br#"{"status":404,"code":"NOT_FO"#));
+        assert!(is_cut_problem(br#"{"status":404,"code":"NOT_FO"#));
         // A gateway's own JSON, a page, a bare member name: not the API's.
-        assert!(!Problem::is_cut_problem(
-            br#"{"message":"no Route matched with th"#
-        ));
-        assert!(!Problem::is_cut_problem(b"<html><body>type title"));
-        assert!(!Problem::is_cut_problem(br#"["type","#));
-        assert!(!Problem::is_cut_problem(b""));
+        assert!(!is_cut_problem(br#"{"message":"no Route matched with th"#));
+        assert!(!is_cut_problem(b"<html><body>type title"));
+        assert!(!is_cut_problem(br#"["type","#));
+        assert!(!is_cut_problem(b""));
     }
 }

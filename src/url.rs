@@ -228,7 +228,7 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let form = |text: &str| percent_decode(&text.replace('+', " "));
+            let form = |text: &str| String::from_utf8_lossy(&decode_bytes(text, true)).into_owned();
             (form(name), form(value))
         })
         .collect()
@@ -238,16 +238,18 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
 /// as a space); a malformed escape is kept as it is, and bytes that are not UTF-8 become
 /// U+FFFD (see [`decodes_to_text`]).
 pub(crate) fn percent_decode(text: &str) -> String {
-    String::from_utf8_lossy(&decode_bytes(text)).into_owned()
+    String::from_utf8_lossy(&decode_bytes(text, false)).into_owned()
 }
 
 /// Whether every `%XX` escape of `text` decodes to UTF-8 text, so that [`parse_query`] and
 /// [`percent_decode`] read it without replacing anything.
 pub(crate) fn decodes_to_text(text: &str) -> bool {
-    std::str::from_utf8(&decode_bytes(text)).is_ok()
+    std::str::from_utf8(&decode_bytes(text, true)).is_ok()
 }
 
-fn decode_bytes(text: &str) -> Vec<u8> {
+/// The bytes `text` stands for: `%XX` escapes decoded (a malformed one kept as it is), and a
+/// `+` read as a space when `plus_is_space` (in a query).
+fn decode_bytes(text: &str, plus_is_space: bool) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -260,6 +262,7 @@ fn decode_bytes(text: &str) -> Vec<u8> {
                 }
                 _ => out.push(b'%'),
             },
+            b'+' if plus_is_space => out.push(b' '),
             b => out.push(b),
         }
         i += 1;

@@ -611,16 +611,7 @@ fn fake_location_header_points_at_the_new_record() {
         .unwrap();
     let id = answer["data"]["id"].as_str().unwrap();
     // The Location header is checked on the wire.
-    let body = r#"{"name":"Other"}"#;
-    let out = raw_request(
-        &fake,
-        &format!(
-            "POST /v2/creators HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
-             content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            creatoraudit::testing::TEST_API_KEY,
-            body.len()
-        ),
-    );
+    let out = raw_post(&fake, "/v2/creators", r#"{"name":"Other"}"#);
     assert!(out.starts_with("HTTP/1.1 201"), "{out}");
     assert!(
         out.to_ascii_lowercase()
@@ -1069,6 +1060,20 @@ async fn fake_api_starts_inside_a_tokio_runtime() {
 }
 
 /// Sends raw bytes to the fake and reads the whole answer (the request must close).
+/// An authenticated JSON `POST` of `body` to `path` (with `/v2`), on the wire: the answer as
+/// it came.
+fn raw_post(fake: &FakeApi, path: &str, body: &str) -> String {
+    raw_request(
+        fake,
+        &format!(
+            "POST {path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
+             content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            creatoraudit::testing::TEST_API_KEY,
+            body.len()
+        ),
+    )
+}
+
 fn raw_request(fake: &FakeApi, raw: &str) -> String {
     use std::io::{Read, Write};
     let addr = fake
@@ -1301,15 +1306,10 @@ fn fake_refreshes_only_videos_created_active_and_gives_no_location_for_them() {
     assert!(find(&active.id).last_scrape_time.is_some());
     assert!(find(&paused.id).last_scrape_time.is_none());
     // No `Location`: the API has no `GET /videos/{id}` to point at.
-    let body = r#"{"platform":"tiktok","identifier":"7300000000000000003"}"#;
-    let answer = raw_request(
+    let answer = raw_post(
         &fake,
-        &format!(
-            "POST /v2/videos HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            creatoraudit::testing::TEST_API_KEY,
-            body.len()
-        ),
+        "/v2/videos",
+        r#"{"platform":"tiktok","identifier":"7300000000000000003"}"#,
     );
     assert!(answer.starts_with("HTTP/1.1 201 "), "{answer}");
     assert!(

@@ -17,7 +17,7 @@ const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OP
 const PAGING: [&str; 3] = ["cursor", "limit", "include_total"];
 
 /// The request id of the helpers' successful answers (and of a listing's refused cursor).
-const LIST_REQUEST_ID: &str = "req_test";
+const OK_REQUEST_ID: &str = "req_test";
 
 /// A scripted mock of the CreatorAudit API: a local [`mockito`] server whose helpers fill
 /// in the API's conventions, with a [`Client`] pointed at it whose retries never sleep.
@@ -236,7 +236,7 @@ impl MockApi {
 
     /// [`mock`](Self::mock) without its `content-type`.
     fn bare_mock(&mut self, method: &str, path: &str) -> Mock {
-        self.api_mock(method, path, LIST_REQUEST_ID, 599)
+        self.api_mock(method, path, OK_REQUEST_ID, 599)
     }
 
     /// A mock of `method path` (routed as [`mock`](Self::mock) says) with the headers every
@@ -382,7 +382,7 @@ impl MockApi {
                             "is not a cursor this mock issued",
                         )]);
                         // As the API does: the body repeats the header's request id.
-                        problem["request_id"] = json!(LIST_REQUEST_ID);
+                        problem["request_id"] = json!(OK_REQUEST_ID);
                         problem["instance"] = json!(instance);
                         return problem.to_string().into_bytes();
                     }

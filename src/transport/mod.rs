@@ -260,7 +260,8 @@ fn held_back(mut err: Error, wait: Duration) -> Error {
     err
 }
 
-/// The longest URL the HTTP layer takes (`http::Uri`'s bound).
+/// The longest URL the HTTP layer takes: `http::Uri`'s bound (`MAX_LEN`, private to `http`,
+/// copied here by hand: check it when `http` is upgraded).
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 
 /// Checks that the HTTP layer accepts `url`.
@@ -573,13 +574,7 @@ impl Transport {
             .is_err();
         let cut = broke || bytes.len() as u64 > self.max_body_size;
         bytes.truncate(usize::try_from(self.max_body_size).unwrap_or(usize::MAX));
-        let body = bytes;
-        let mut problem = Problem::from_body(status, &body, meta.request_id.as_deref());
-        if cut && Problem::is_cut_problem(&body) {
-            // A problem document cut short (over the bound, or broken off) does not parse,
-            // but it is no sign that something other than the API answered.
-            problem.foreign = false;
-        }
+        let mut problem = Problem::from_read_body(status, &bytes, cut, meta.request_id.as_deref());
         if status == 404 && problem.foreign {
             not_the_api(&mut problem, Target::of(&req.url).host);
         }

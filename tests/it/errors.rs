@@ -1,6 +1,6 @@
 //! How failed calls surface: problem documents, non-JSON bodies, request ids, decode errors.
 
-use crate::support::{KEY, PROBLEM_JSON, client, data, problem, server, transport_kind};
+use crate::support::{KEY, PROBLEM_JSON, builder, client, data, problem, server, transport_kind};
 use creatoraudit::{Error, ErrorCode, FieldError, NewAccount, Platform};
 use serde_json::json;
 
@@ -338,7 +338,7 @@ fn client_new_checks_the_key_and_no_debug_shows_it() {
 #[test]
 fn a_body_that_is_not_a_problem_gets_its_code_from_the_status_table() {
     let mut s = server();
-    let c = crate::support::builder(&s).max_retries(0).build().unwrap();
+    let c = builder(&s).max_retries(0).build().unwrap();
     for (status, body, code, title) in [
         (
             500_u16,
@@ -411,11 +411,7 @@ fn the_apis_host_without_a_path_is_refused_at_build_another_host_is_served_at_it
         .with_body(data(json!({"organization_id": "root"})))
         .expect(1)
         .create();
-    let client = creatoraudit::Client::builder()
-        .api_key(KEY)
-        .base_url(s.url())
-        .build()
-        .unwrap();
+    let client = builder(&s).base_url(s.url()).build().unwrap();
     assert_eq!(client.whoami().unwrap().organization_id, "root");
     m.assert();
 }

@@ -13,7 +13,7 @@ use creatoraudit::{CancelToken, Client, ErrorCode, VideoMetricsRequest};
 use mockito::Matcher;
 use serde_json::{Value, json};
 
-use crate::support::raw_server::{Conn, RawServer, response};
+use crate::support::raw_server::{Conn, RawServer, header_value, response};
 use crate::support::time::unix_now;
 use crate::support::{KEY, builder, data, recording, server};
 
@@ -316,11 +316,9 @@ fn holding_server(hold: Duration, together: u64) -> (RawServer, Arc<AtomicU64>, 
                     .windows(4)
                     .position(|w| w == b"\r\n\r\n")
                     .and_then(|end| {
-                        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                        let length = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
+                        let head = String::from_utf8_lossy(&buf[..end]);
+                        let length = header_value(&head, "content-length")
+                            .and_then(|v| v.parse::<usize>().ok())
                             .unwrap_or(0);
                         (buf.len() >= end + 4 + length).then_some(end + 4 + length)
                     });

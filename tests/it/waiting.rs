@@ -154,17 +154,12 @@ fn the_timeout_ends_the_wait_with_what_it_last_saw() {
 #[test]
 fn the_timeout_message_shows_the_servers_username_on_one_line() {
     let mut s = crate::support::server();
+    let username = format!("x\nFAKE: ok\u{1b}[2J{}", "y".repeat(1_000));
+    let mut account = creatoraudit::testing::fixtures::account("acc-1", &username);
+    account["last_scrape_time"] = serde_json::Value::Null;
     let m = s
         .mock("GET", "/v2/accounts/acc-1")
-        .with_header("content-type", "application/json")
-        .with_body(
-            serde_json::json!({"data": {
-                "id": "acc-1",
-                "username": format!("x\nFAKE: ok\u{1b}[2J{}", "y".repeat(1_000)),
-                "last_scrape_time": null
-            }})
-            .to_string(),
-        )
+        .with_body(crate::support::data(account))
         .expect_at_least(1)
         .create();
     let e = crate::support::client(&s)

@@ -46,8 +46,11 @@ pub fn run(server: &LimitServer, latency: Duration, concurrency: usize) -> BoxRe
     let ids: Vec<String> = (0..BATCH_IDS as u64).map(|i| uuid(i ^ 0xba7c)).collect();
     let request = VideoMetricsRequest::new(ids.iter().cloned());
     let chunks = BATCH_IDS.div_ceil(BATCH_CHUNK_SIZE);
-    let builder = Client::builder().api_key(KEY).base_url(&server.base_url);
-    let client = builder.batch_concurrency(concurrency).build()?;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(&server.base_url)
+        .batch_concurrency(concurrency)
+        .build()?;
     client.whoami()?; // one connection opened before the clock starts
 
     server.reset_counters();

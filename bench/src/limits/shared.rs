@@ -67,8 +67,11 @@ pub fn run(latency: Duration, pacing: bool) -> BoxResult<SharedResult> {
         limit: LIMIT,
         window_secs: WINDOW_SECS,
     })?;
-    let builder = Client::builder().api_key(KEY).base_url(&server.base_url);
-    let client = builder.pacing(pacing).build()?;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(&server.base_url)
+        .pacing(pacing)
+        .build()?;
 
     // Start at the beginning of a window: with a partly spent first window, the figures would
     // depend on when the job happened to start.

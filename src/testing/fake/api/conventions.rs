@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
-use super::{Reply, State};
+use super::{Reply, State, Window};
 use crate::ErrorCode;
 use crate::testing::fake::data::fnv;
 use crate::testing::fake::http::{Request, Response, reason};
@@ -14,8 +14,13 @@ use crate::testing::fake::http::{Request, Response, reason};
 impl State {
     /// A problem document for this request.
     pub(super) fn problem(&self, status: u16, code: &str, detail: &str) -> Response {
+        problem_response(status, &self.problem_body(status, code, detail))
+    }
+
+    /// The problem document for this request, as JSON.
+    fn problem_body(&self, status: u16, code: &str, detail: &str) -> Value {
         let kebab = code.to_ascii_lowercase().replace('_', "-");
-        let body = json!({
+        json!({
             "type": format!("urn:creatoraudit:error:{kebab}"),
             "title": reason(status),
             "status": status,
@@ -23,10 +28,7 @@ impl State {
             "code": code,
             "instance": self.current.1,
             "request_id": self.current.0,
-        });
-        let mut r = Response::new(status).header("content-type", "application/problem+json");
-        r.body = body.to_string().into_bytes();
-        r
+        })
     }
 
     pub(super) fn not_found(&self, what: &str) -> Response {
@@ -45,14 +47,12 @@ impl State {
             [] => "Request failed validation.".to_owned(),
             _ => format!("Request failed validation: {}.", named.join("; ")),
         };
-        let mut r = self.problem(422, "VALIDATION_ERROR", &detail);
-        let mut body: Value = serde_json::from_slice(&r.body).unwrap_or_default();
+        let mut body = self.problem_body(422, "VALIDATION_ERROR", &detail);
         body["errors"] = errors
             .iter()
             .map(|(field, message)| json!({"field": field, "message": message}))
             .collect();
-        r.body = body.to_string().into_bytes();
-        r
+        problem_response(422, &body)
     }
 
     pub(super) fn inject_fault(&mut self, method: &str, path: &str) -> Result<(), Response> {
@@ -102,8 +102,8 @@ impl State {
     /// current rate-limit window, the window is over, and the next request starts a new one.
     pub(in crate::testing::fake) fn elapse(&mut self, wait: Duration) {
         let wait = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
-        if now_millis().saturating_add(wait) >= self.window.0 {
-            self.window = (0, 0);
+        if now_millis().saturating_add(wait) >= self.window.end {
+            self.window = Window::default();
         }
     }
 
@@ -115,14 +115,17 @@ impl State {
     pub(super) fn rate_limit_tick(&mut self) -> Result<Vec<(&'static str, String)>, Response> {
         let now = now_millis();
         // Also when the clock stepped back: no window is ever more than a minute away.
-        if now >= self.window.0 || self.window.0 - now > 60_000 {
+        if now >= self.window.end || self.window.end - now > 60_000 {
             // A second before this one, a minute long.
             let start = (now / 1000).saturating_sub(1).saturating_mul(1000);
-            self.window = (start.saturating_add(60_000), 0);
+            self.window = Window {
+                end: start.saturating_add(60_000),
+                used: 0,
+            };
         }
-        let end = self.window.0;
+        let end = self.window.end;
         let reset = end / 1000;
-        let used = self.window.1;
+        let used = self.window.used;
         let headers = |remaining: u32| {
             vec![
                 ("x-ratelimit-limit", self.rate_limit.to_string()),
@@ -138,7 +141,7 @@ impl State {
             r.set_header("retry-after", (end - now).div_ceil(1000).max(1).to_string());
             return Err(r);
         }
-        self.window.1 += 1;
+        self.window.used += 1;
         Ok(headers(self.rate_limit - used - 1))
     }
 
@@ -259,4 +262,11 @@ fn now_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A problem document as the answer.
+fn problem_response(status: u16, body: &Value) -> Response {
+    let mut r = Response::new(status).header("content-type", "application/problem+json");
+    r.body = body.to_string().into_bytes();
+    r
 }

@@ -36,8 +36,19 @@ impl State {
                     next,
                     fingerprint: fp,
                 }) if fp == fingerprint => {
-                    let at = |id: &Value| items.iter().position(|item| item["id"] == *id);
-                    at(&after).map_or_else(|| at(&next).unwrap_or(offset), |at| at + 1)
+                    // One pass: after `after` wherever it stands, else at `next`, else at the
+                    // old offset.
+                    let mut at_next = None;
+                    let found = items.iter().enumerate().find_map(|(i, item)| {
+                        if item["id"] == after {
+                            return Some(i + 1);
+                        }
+                        if at_next.is_none() && item["id"] == next {
+                            at_next = Some(i);
+                        }
+                        None
+                    });
+                    found.or(at_next).unwrap_or(offset)
                 }
                 Some(_) => {
                     p.error(
@@ -56,7 +67,8 @@ impl State {
         let total = items.len();
         let start = offset.min(total);
         let end = (start + limit).min(total);
-        let next = (end < total && end > start)
+        // `limit` is at least 1: a page before the end has a last item.
+        let next = (end < total)
             .then(|| encode_cursor(end, &items[end - 1]["id"], &items[end]["id"], fingerprint));
         let mut pagination =
             json!({"next_cursor": next, "has_next": next.is_some(), "limit": limit});

@@ -55,14 +55,22 @@ pub(crate) struct State {
     clock: u64,
     created: u64,
     pub rate_limit: u32,
-    /// The current rate-limit window: when it ends (Unix milliseconds, a whole second) and
-    /// the requests counted in it. A window starts with the first request after the last
-    /// one ended, a second before that request's second, and lasts a minute; a client's wait
-    /// past its end ends it at once (see `elapse`).
-    window: (u64, u32),
+    /// The current rate-limit window.
+    window: Window,
     pub account_quota: Option<usize>,
     /// The request being answered: its id and path, for problem documents.
     current: (String, String),
+}
+
+/// A rate-limit window. It starts with the first request after the last one ended, a second
+/// before that request's second, and lasts a minute; a client's wait past its end ends it at
+/// once (see `elapse`).
+#[derive(Debug, Default)]
+struct Window {
+    /// When it ends, in Unix milliseconds (a whole second); 0: over.
+    end: u64,
+    /// The requests counted in it.
+    used: u32,
 }
 
 /// What the seed holds.
@@ -116,7 +124,7 @@ impl State {
             clock: data::CLOCK_EPOCH,
             created: 0,
             rate_limit: 1_000,
-            window: (0, 0),
+            window: Window::default(),
             account_quota: None,
             current: (String::new(), String::new()),
         }
@@ -179,10 +187,9 @@ impl State {
         self.refresh_due();
         // An injected fault is an authenticated answer like any other: it counts against the
         // rate limit and carries its headers.
-        let mut reply = match self.inject_fault(method, rest) {
-            Ok(()) => self.dispatch(req, method, &segs, &q),
-            Err(fault) => Err(fault),
-        };
+        let mut reply = self
+            .inject_fault(method, rest)
+            .and_then(|()| self.dispatch(req, method, &segs, &q));
         {
             let r = match &mut reply {
                 Ok(r) | Err(r) => r,
